@@ -1,0 +1,272 @@
+//! Request and response objects of the accounts API.
+
+use chrono::{DateTime, TimeZone, Utc};
+use poem_openapi::{types::Example, Object};
+use uuid::Uuid;
+
+use crate::auth::{Role, Scope};
+
+fn example_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2021, 9, 1, 1, 30, 0).unwrap()
+}
+
+fn example_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0191_a2b3_c4d5_7e6f_8a9b_0000_0000_0000 + n)
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct RegisterRequest {
+    /// A mainland mobile number (`13812345678`, `+86 138 1234 5678`) or an e-mail address.
+    #[oai(validator(min_length = 1, max_length = 254))]
+    pub login: String,
+    /// 8 to 128 characters.
+    #[oai(validator(min_length = 8, max_length = 128), write_only)]
+    pub password: String,
+    /// The name shown on the platform; public views mask it (张三 → 张*).
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub display_name: String,
+}
+
+impl Example for RegisterRequest {
+    fn example() -> Self {
+        Self { login: "13812345678".into(), password: "correct horse battery".into(), display_name: "张三".into() }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct LoginRequest {
+    #[oai(validator(min_length = 1, max_length = 254))]
+    pub login: String,
+    #[oai(validator(min_length = 1, max_length = 128), write_only)]
+    pub password: String,
+}
+
+impl Example for LoginRequest {
+    fn example() -> Self {
+        Self { login: "13812345678".into(), password: "correct horse battery".into() }
+    }
+}
+
+#[derive(Object, Clone, Debug)]
+#[oai(example)]
+pub struct Department {
+    pub id: Uuid,
+    /// Short stable code, e.g. `fgw`.
+    pub code: String,
+    pub name: String,
+}
+
+impl Example for Department {
+    fn example() -> Self {
+        Self { id: example_id(1), code: "fgw".into(), name: "区发展改革委".into() }
+    }
+}
+
+impl From<entity::department::Model> for Department {
+    fn from(d: entity::department::Model) -> Self {
+        Self { id: d.id, code: d.code, name: d.name }
+    }
+}
+
+/// The logged-in person's own account.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct User {
+    pub id: Uuid,
+    /// The normalised login (shown only to its owner).
+    pub login: String,
+    pub display_name: String,
+    /// Always includes `resident`.
+    pub roles: Vec<Role>,
+    /// The department of a staff member.
+    pub department: Option<Department>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Example for User {
+    fn example() -> Self {
+        Self {
+            id: example_id(2),
+            login: "13812345678".into(),
+            display_name: "张三".into(),
+            roles: vec![Role::Resident],
+            department: None,
+            created_at: example_time(),
+        }
+    }
+}
+
+/// An account as an admin sees it in a list: the login is masked.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct UserSummary {
+    pub id: Uuid,
+    /// e.g. `138****5678`.
+    pub login_masked: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub department: Option<Department>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Example for UserSummary {
+    fn example() -> Self {
+        Self {
+            id: example_id(3),
+            login_masked: "138****5678".into(),
+            display_name: "李四".into(),
+            roles: vec![Role::Resident, Role::Staff],
+            department: Some(Department::example()),
+            created_at: example_time(),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+impl Example for LoginResponse {
+    fn example() -> Self {
+        Self { token: "q3x0cD2uQ1m3oQ9m6m3b8gk0Wc4nY2sT7uV5wX1yZ0a".into(), expires_at: example_time(), user: User::example() }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NewDepartment {
+    /// Lower-case letters, digits and dashes, starting with a letter.
+    #[oai(validator(pattern = "^[a-z][a-z0-9-]{1,31}$"))]
+    pub code: String,
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub name: String,
+}
+
+impl Example for NewDepartment {
+    fn example() -> Self {
+        Self { code: "mzj".into(), name: "区民政局".into() }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct RoleGrantRequest {
+    /// Required for `staff` (the department they work for); not allowed for other roles.
+    pub department_id: Option<Uuid>,
+}
+
+impl Example for RoleGrantRequest {
+    fn example() -> Self {
+        Self { department_id: Some(example_id(1)) }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NewApiKey {
+    /// What the key is for, e.g. the app backend's name.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub name: String,
+    #[oai(validator(min_items = 1, max_items = 16))]
+    pub scopes: Vec<Scope>,
+}
+
+impl Example for NewApiKey {
+    fn example() -> Self {
+        Self { name: "杨浦区 app backend".into(), scopes: vec![Scope::AuditRead] }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct ApiKeyInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub scopes: Vec<Scope>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Example for ApiKeyInfo {
+    fn example() -> Self {
+        Self {
+            id: example_id(4),
+            name: "杨浦区 app backend".into(),
+            prefix: "cyk_Zm9vYmFy".into(),
+            scopes: vec![Scope::AuditRead],
+            created_at: example_time(),
+            revoked_at: None,
+        }
+    }
+}
+
+/// A new API key. `key` is shown this once; only its hash is kept.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct ApiKeyCreated {
+    /// Send as `X-Api-Key`.
+    pub key: String,
+    #[oai(flatten)]
+    pub info: ApiKeyInfo,
+}
+
+impl Example for ApiKeyCreated {
+    fn example() -> Self {
+        Self { key: "cyk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5".into(), info: ApiKeyInfo::example() }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// The person who did it, if a person did.
+    pub actor_user_id: Option<Uuid>,
+    /// The app backend that did it, if one did.
+    pub actor_api_key_id: Option<Uuid>,
+    /// e.g. `role.grant`.
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}
+
+impl Example for AuditEntry {
+    fn example() -> Self {
+        Self {
+            id: example_id(5),
+            at: example_time(),
+            actor_user_id: Some(example_id(2)),
+            actor_api_key_id: None,
+            action: "role.grant".into(),
+            entity_type: "user".into(),
+            entity_id: example_id(3).to_string(),
+            detail: serde_json::json!({"role": "staff", "department_id": example_id(1)}),
+        }
+    }
+}
+
+impl From<entity::audit_entry::Model> for AuditEntry {
+    fn from(e: entity::audit_entry::Model) -> Self {
+        Self {
+            id: e.id,
+            at: e.at,
+            actor_user_id: e.actor_user_id,
+            actor_api_key_id: e.actor_api_key_id,
+            action: e.action,
+            entity_type: e.entity_type,
+            entity_id: e.entity_id,
+            detail: e.detail,
+        }
+    }
+}

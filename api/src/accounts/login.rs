@@ -1,0 +1,73 @@
+//! Logins are a mainland mobile number or an e-mail address: personal data, normalised once
+//! on the way in and masked in every view but the person's own.
+
+/// The canonical form: 11 digits for a phone, lower case for an e-mail.
+pub fn normalize(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.contains('@') {
+        normalize_email(raw)
+    } else {
+        normalize_phone(raw)
+    }
+}
+
+fn normalize_phone(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let digits = digits.strip_prefix("+86").unwrap_or(&digits);
+    let mut chars = digits.chars();
+    let valid = digits.len() == 11
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && chars.next() == Some('1')
+        && matches!(chars.next(), Some('3'..='9'));
+    valid.then(|| digits.to_string())
+}
+
+fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let valid = !local.is_empty()
+        && email.len() <= 254
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.contains('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@');
+    valid.then_some(email)
+}
+
+/// `13812345678` → `138****5678`; `zhang@example.com` → `z***@example.com`.
+pub fn mask(login: &str) -> String {
+    match login.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None if login.len() == 11 => format!("{}****{}", &login[..3], &login[7..]),
+        None => "***".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_and_emails_are_normalised() {
+        assert_eq!(normalize(" 138-1234-5678 ").as_deref(), Some("13812345678"));
+        assert_eq!(normalize("+86 13812345678").as_deref(), Some("13812345678"));
+        assert_eq!(normalize("Zhang.San@Example.COM").as_deref(), Some("zhang.san@example.com"));
+    }
+
+    #[test]
+    fn other_logins_are_refused() {
+        for bad in ["", "12812345678", "1381234567", "abc", "a@b", "@example.com", "a b@example.com", "a@@b.com"] {
+            assert_eq!(normalize(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn masks_hide_most_of_the_login() {
+        assert_eq!(mask("13812345678"), "138****5678");
+        assert_eq!(mask("zhang@example.com"), "z***@example.com");
+    }
+}

@@ -1,0 +1,202 @@
+//! HTTP operations of accounts: read the request, check the caller, call a rule, shape the answer.
+
+use poem::web::Data;
+use poem_openapi::{
+    param::{Path, Query},
+    payload::Json,
+    OpenApi,
+};
+use uuid::Uuid;
+
+use super::{
+    dto::{
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginRequest, LoginResponse, NewApiKey, NewDepartment,
+        RegisterRequest, RoleGrantRequest, User, UserSummary,
+    },
+    service::{self, Registration},
+};
+use crate::{
+    auth::{BearerAuth, PersonOrApp, Role, Scope},
+    error::ApiError,
+    idempotency::idempotent,
+    openapi::{ApiTags, Created, NoContent},
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct AccountsApi;
+
+#[OpenApi]
+impl AccountsApi {
+    /// Register an account
+    ///
+    /// Anyone may register with a mainland mobile number or an e-mail address. The new account
+    /// is a `resident`; log in to get a token.
+    #[oai(
+        path = "/auth/register",
+        method = "post",
+        tag = "ApiTags::Auth",
+        transform = "idempotent",
+        request_header(name = "Idempotency-Key", ty = "String", description = "Retry-safe key (1–255 printable ASCII characters): a retry with the same key and body returns the first answer.")
+    )]
+    async fn register(&self, state: Data<&AppState>, body: Json<RegisterRequest>) -> Result<Created<User>> {
+        let Json(form) = body;
+        let form = Registration { login: form.login, password: form.password, display_name: form.display_name };
+        Ok(Created::Created(Json(service::register(&state, form).await?)))
+    }
+
+    /// Log in
+    ///
+    /// Exchanges a login and password for a bearer token. After 5 failed attempts for one
+    /// account within 15 minutes, further attempts answer `429` until the window ends.
+    #[oai(path = "/auth/login", method = "post", tag = "ApiTags::Auth")]
+    async fn login(&self, state: Data<&AppState>, body: Json<LoginRequest>) -> Result<Json<LoginResponse>> {
+        let Json(form) = body;
+        Ok(Json(service::login(&state, &form.login, form.password).await?))
+    }
+
+    /// Log out
+    ///
+    /// Ends the session of the token sent; the token stops working at once.
+    #[oai(path = "/auth/logout", method = "post", tag = "ApiTags::Auth")]
+    async fn logout(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<NoContent> {
+        service::logout(&state, &auth.0).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// The caller's own account
+    ///
+    /// With roles and, for staff, their department.
+    #[oai(path = "/me", method = "get", tag = "ApiTags::Auth")]
+    async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<User>> {
+        Ok(Json(service::me(&state, auth.0.user_id).await?))
+    }
+
+    /// List departments
+    ///
+    /// The departments of the district government, newest first. Public.
+    #[oai(path = "/departments", method = "get", tag = "ApiTags::Admin")]
+    async fn list_departments(
+        &self,
+        state: Data<&AppState>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Department>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::list_departments(&state, page).await?))
+    }
+
+    /// Create a department
+    ///
+    /// Admin only.
+    #[oai(path = "/departments", method = "post", tag = "ApiTags::Admin")]
+    async fn create_department(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewDepartment>) -> Result<Created<Department>> {
+        auth.0.require(Role::Admin)?;
+        let department = service::create_department(&state, auth.0.actor(), &body.code, &body.name).await?;
+        Ok(Created::Created(Json(department)))
+    }
+
+    /// List accounts
+    ///
+    /// Admin only. Logins are masked; `login` finds one account by its exact login.
+    #[oai(path = "/users", method = "get", tag = "ApiTags::Admin")]
+    async fn list_users(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        #[oai(validator(max_length = 254))] login: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<UserSummary>>> {
+        auth.0.require(Role::Admin)?;
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::list_users(&state, login.0.as_deref(), page).await?))
+    }
+
+    /// Grant a role
+    ///
+    /// Admin only. `staff` needs the department the person works for; granting again
+    /// replaces the department.
+    #[oai(path = "/users/:id/roles/:role", method = "put", tag = "ApiTags::Admin")]
+    async fn grant_role(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        role: Path<Role>,
+        body: Json<RoleGrantRequest>,
+    ) -> Result<Json<User>> {
+        auth.0.require(Role::Admin)?;
+        let user = service::grant_role(&state, auth.0.actor(), id.0, role.0, body.0.department_id).await?;
+        Ok(Json(user))
+    }
+
+    /// Revoke a role
+    ///
+    /// Admin only. Revoking a role the person does not hold does nothing; the last admin
+    /// cannot lose the admin role (`409 last_admin`).
+    #[oai(path = "/users/:id/roles/:role", method = "delete", tag = "ApiTags::Admin")]
+    async fn revoke_role(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, role: Path<Role>) -> Result<NoContent> {
+        auth.0.require(Role::Admin)?;
+        service::revoke_role(&state, auth.0.actor(), id.0, role.0).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Create an API key
+    ///
+    /// Admin only. The key is in this answer only; store it in the app backend's secrets.
+    #[oai(path = "/api-keys", method = "post", tag = "ApiTags::Admin")]
+    async fn create_api_key(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewApiKey>) -> Result<Created<ApiKeyCreated>> {
+        auth.0.require(Role::Admin)?;
+        let created = service::create_api_key(&state, auth.0.actor(), &body.name, &body.scopes).await?;
+        Ok(Created::Created(Json(created)))
+    }
+
+    /// List API keys
+    ///
+    /// Admin only; newest first, without the keys themselves.
+    #[oai(path = "/api-keys", method = "get", tag = "ApiTags::Admin")]
+    async fn list_api_keys(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<ApiKeyInfo>>> {
+        auth.0.require(Role::Admin)?;
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::list_api_keys(&state, page).await?))
+    }
+
+    /// Revoke an API key
+    ///
+    /// Admin only. The key stops working at once; revoking it again does nothing.
+    #[oai(path = "/api-keys/:id", method = "delete", tag = "ApiTags::Admin")]
+    async fn revoke_api_key(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>) -> Result<NoContent> {
+        auth.0.require(Role::Admin)?;
+        service::revoke_api_key(&state, auth.0.actor(), id.0).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Read the audit log
+    ///
+    /// Every write by staff, admins and app backends, newest first. For admins, and for API
+    /// keys with the `audit:read` scope.
+    #[oai(path = "/audit-log", method = "get", tag = "ApiTags::Admin")]
+    async fn audit_log(
+        &self,
+        state: Data<&AppState>,
+        auth: PersonOrApp,
+        /// Only entries about this kind of record, e.g. `user` or `department`.
+        #[oai(validator(max_length = 64))]
+        entity_type: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<AuditEntry>>> {
+        auth.require(Role::Admin, Scope::AuditRead)?;
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::audit_log(&state, entity_type.0.as_deref(), page).await?))
+    }
+}

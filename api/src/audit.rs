@@ -1,0 +1,55 @@
+//! The audit log: every write by staff, an admin or an app backend, recorded in the same
+//! transaction as the write itself.
+
+use chrono::{DateTime, Utc};
+use entity::audit_entry;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use uuid::Uuid;
+
+/// Who did it.
+#[derive(Clone, Copy, Debug)]
+pub enum Actor {
+    User(Uuid),
+    ApiKey(Uuid),
+    /// The command line (`canyu admin create`, the demo loader).
+    System,
+}
+
+impl Actor {
+    /// The person behind the action, if it was a person.
+    pub fn user_id(self) -> Option<Uuid> {
+        match self {
+            Self::User(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+pub struct AuditEvent<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: String,
+    /// What changed; never personal data.
+    pub detail: serde_json::Value,
+}
+
+pub async fn record(db: &impl ConnectionTrait, at: DateTime<Utc>, actor: Actor, event: AuditEvent<'_>) -> Result<(), DbErr> {
+    let (actor_user_id, actor_api_key_id) = match actor {
+        Actor::User(id) => (Some(id), None),
+        Actor::ApiKey(id) => (None, Some(id)),
+        Actor::System => (None, None),
+    };
+    audit_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(at),
+        actor_user_id: Set(actor_user_id),
+        actor_api_key_id: Set(actor_api_key_id),
+        action: Set(event.action.to_string()),
+        entity_type: Set(event.entity_type.to_string()),
+        entity_id: Set(event.entity_id),
+        detail: Set(event.detail),
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}

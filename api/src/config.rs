@@ -1,0 +1,101 @@
+//! Configuration from `CANYU_*` environment variables, with defaults that run on a fresh
+//! machine. A bad value stops start-up with one sentence naming the variable.
+
+use std::{net::SocketAddr, time::Duration};
+
+use chrono_tz::Tz;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// `None`: the in-process cache.
+    pub redis_url: Option<String>,
+    /// Prefix of every cache key, so several installations (or tests) can share one Redis.
+    pub redis_prefix: String,
+    pub bind: SocketAddr,
+    /// The district's time zone, for display and working-day rules.
+    pub timezone: Tz,
+    pub session_ttl: Duration,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name} is not valid ({value:?}): {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = lookup("CANYU_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError::new("CANYU_DATABASE_URL", &database_url, "use sqlite://PATH or postgres://USER@HOST/DB"));
+        }
+        let redis_url = lookup("CANYU_REDIS_URL");
+        if let Some(url) = &redis_url {
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                return Err(ConfigError::new("CANYU_REDIS_URL", url, "use redis://HOST:PORT"));
+            }
+        }
+        let bind = parse("CANYU_BIND", lookup("CANYU_BIND").unwrap_or_else(|| DEFAULT_BIND.into()), "use HOST:PORT, e.g. 127.0.0.1:8080")?;
+        let timezone = parse("CANYU_TIMEZONE", lookup("CANYU_TIMEZONE").unwrap_or_else(|| "Asia/Shanghai".into()), "use an IANA zone name such as Asia/Shanghai")?;
+        let session_hours: u64 = parse("CANYU_SESSION_TTL_HOURS", lookup("CANYU_SESSION_TTL_HOURS").unwrap_or_else(|| "720".into()), "use a whole number of hours")?;
+        Ok(Self {
+            database_url,
+            redis_url,
+            redis_prefix: lookup("CANYU_REDIS_PREFIX").unwrap_or_else(|| "canyu:".into()),
+            bind,
+            timezone,
+            session_ttl: Duration::from_secs(session_hours * 3600),
+        })
+    }
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, value: String, reason: &str) -> Result<T, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::new(name, &value, reason))
+}
+
+impl ConfigError {
+    fn new(name: &'static str, value: &str, reason: &str) -> Self {
+        Self { name, value: value.into(), reason: reason.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_run_on_a_fresh_machine() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(config.timezone, chrono_tz::Asia::Shanghai);
+        assert!(config.redis_url.is_none());
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let err = config(&[("CANYU_TIMEZONE", "Mars/Olympus")]).unwrap_err();
+        assert!(err.to_string().starts_with("CANYU_TIMEZONE is not valid"), "{err}");
+        let err = config(&[("CANYU_BIND", "nowhere")]).unwrap_err();
+        assert!(err.to_string().contains("CANYU_BIND"), "{err}");
+        let err = config(&[("CANYU_DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(err.to_string().contains("CANYU_DATABASE_URL"), "{err}");
+    }
+}

@@ -1,0 +1,285 @@
+//! One error type for the rules (`Error`), one for the wire (`ApiError`), and the single
+//! mapping between them and to `application/problem+json` (RFC 9457).
+
+use poem::{http::StatusCode, Endpoint, IntoResponse, Request, Response};
+use poem_openapi::{
+    error::{AuthorizationError, ContentTypeError, ParseParamError, ParseRequestPayloadError},
+    payload::Json,
+    types::Example,
+    ApiResponse, Object,
+};
+use sea_orm::DbErr;
+
+/// What is wrong with one field of the request.
+#[derive(Object, Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The JSON field, query or header parameter, e.g. `password`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// An error answer, as `application/problem+json`.
+#[derive(Object, Clone, Debug)]
+#[oai(example)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:canyu:problem:<code>`.
+    #[oai(rename = "type")]
+    pub problem_type: String,
+    /// The HTTP reason phrase.
+    pub title: String,
+    pub status: u16,
+    /// A sentence for people; may change between versions.
+    pub detail: String,
+    /// Stable machine code, e.g. `login_taken`; clients branch on this.
+    pub code: String,
+    /// Per-field errors; empty when the problem is not about a field.
+    pub errors: Vec<FieldError>,
+}
+
+impl Example for Problem {
+    fn example() -> Self {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "Some fields are not valid.",
+            vec![FieldError::new("login", "use a mainland mobile number or an e-mail address")],
+        )
+    }
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+        Self {
+            problem_type: format!("urn:canyu:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            code: code.to_string(),
+            errors,
+        }
+    }
+}
+
+/// Errors of the domain rules; they know nothing of HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed (400), e.g. an unreadable cursor.
+    #[error("{detail}")]
+    Malformed { detail: String, errors: Vec<FieldError> },
+    /// No valid credentials (401).
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// The caller may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The named thing does not exist (404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request conflicts with the state of a record (409).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// Fields are well-formed but break a rule (422).
+    #[error("some fields are not valid")]
+    Invalid(Vec<FieldError>),
+    /// Slow down (429).
+    #[error("{detail}")]
+    TooManyRequests { code: &'static str, detail: String, retry_after_secs: u64 },
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict { code, detail: detail.into() }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn malformed(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::Malformed { detail: message.clone(), errors: vec![FieldError::new(field, message)] }
+    }
+}
+
+/// Every error status an operation of this API can answer, each as `application/problem+json`.
+#[derive(ApiResponse, Debug)]
+pub enum ApiError {
+    /// The request does not match the API: unreadable JSON, a missing or mistyped field, a
+    /// value outside its documented range (`invalid_request`).
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// Missing, unknown or expired credentials (`unauthorized`, `invalid_credentials`).
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The caller's role or scope does not allow this (`forbidden`).
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// No such record (`not_found`).
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The request conflicts with the current state; `code` says how (e.g. `login_taken`).
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// The body is larger than 1 MiB (`payload_too_large`).
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body is not `application/json` (`unsupported_media_type`).
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
+    /// Well-formed fields that break a rule; `errors` names them (`validation_failed`).
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// Too many attempts; retry after the number of seconds in `Retry-After`.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected failure; it has been logged (`internal`).
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+impl ApiError {
+    /// The one place a status and a code become a wire error.
+    fn from_problem(problem: Problem, retry_after_secs: u64) -> Self {
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = Json(problem);
+        match status {
+            StatusCode::BAD_REQUEST => Self::BadRequest(body),
+            StatusCode::UNAUTHORIZED => Self::Unauthorized(body),
+            StatusCode::FORBIDDEN => Self::Forbidden(body),
+            StatusCode::NOT_FOUND => Self::NotFound(body),
+            StatusCode::CONFLICT => Self::Conflict(body),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(body),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(body),
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(body),
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests(body, retry_after_secs),
+            _ => Self::Internal(Json(internal_problem())),
+        }
+    }
+}
+
+fn internal_problem() -> Problem {
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred; it has been logged.", vec![])
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        let detail = err.to_string();
+        let (status, code, errors, retry_after) = match err {
+            Error::Malformed { errors, .. } => (StatusCode::BAD_REQUEST, "invalid_request", errors, 0),
+            Error::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, vec![], 0),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", vec![], 0),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", vec![], 0),
+            Error::Conflict { code, .. } => (StatusCode::CONFLICT, code, vec![], 0),
+            Error::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", errors, 0),
+            Error::TooManyRequests { code, retry_after_secs, .. } => (StatusCode::TOO_MANY_REQUESTS, code, vec![], retry_after_secs),
+            Error::Database(err) => {
+                tracing::error!(error = %err, "database error");
+                return Self::Internal(Json(internal_problem()));
+            }
+            Error::Internal(err) => {
+                tracing::error!(error = ?err, "internal error");
+                return Self::Internal(Json(internal_problem()));
+            }
+        };
+        Self::from_problem(Problem::new(status, code, detail, errors), retry_after)
+    }
+}
+
+/// Turns every error that did not come from a handler (unreadable parameters or bodies,
+/// missing credentials, unknown paths) into `application/problem+json`, so a client meets
+/// one error format everywhere.
+pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    match next.call(req).await {
+        Ok(output) => Ok(output.into_response()),
+        Err(err) => Ok(problem_from_poem_error(err)),
+    }
+}
+
+pub fn problem_from_poem_error(err: poem::Error) -> Response {
+    if err.is_from_response() {
+        // Already an `ApiError` answered by a handler or an auth checker.
+        return err.into_response();
+    }
+    let status = err.status();
+    let (code, errors) = if let Some(param) = err.downcast_ref::<ParseParamError>() {
+        ("invalid_request", vec![FieldError::new(param.name, param.reason.clone())])
+    } else if let Some(payload) = err.downcast_ref::<ParseRequestPayloadError>() {
+        ("invalid_request", vec![FieldError::new(field_of(&payload.reason).unwrap_or("body"), payload.reason.clone())])
+    } else if err.is::<AuthorizationError>() {
+        ("unauthorized", vec![])
+    } else if err.is::<ContentTypeError>() {
+        ("unsupported_media_type", vec![])
+    } else {
+        (code_for_status(status), vec![])
+    };
+    let detail = match status {
+        StatusCode::UNAUTHORIZED => "Log in first: send `Authorization: Bearer <token>` (or `X-Api-Key` where allowed).".to_string(),
+        s if s.is_client_error() => err.to_string(),
+        _ => {
+            tracing::error!(error = %err, "unhandled error");
+            return ApiError::Internal(Json(internal_problem())).into_response();
+        }
+    };
+    ApiError::from_problem(Problem::new(status, code, detail, errors), 1).into_response()
+}
+
+/// poem-openapi reports a failed field check as "… field `name` verification failed …".
+fn field_of(reason: &str) -> Option<&str> {
+    let start = reason.find("field `")? + "field `".len();
+    let len = reason[start..].find('`')?;
+    Some(&reason[start..start + len])
+}
+
+fn code_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        _ => "invalid_request",
+    }
+}
+
+/// Names a unique index so that a violation of it can be answered with a 409. SQLite names
+/// the columns in its message, PostgreSQL the index.
+pub struct UniqueIndex {
+    pub name: &'static str,
+    pub sqlite_columns: &'static str,
+}
+
+impl UniqueIndex {
+    pub fn is_violated_by(&self, err: &DbErr) -> bool {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) => {
+                msg.contains(self.name) || msg.contains(self.sqlite_columns)
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_name_is_read_from_a_validator_message() {
+        let reason = r#"failed to parse "Register": field `password` verification failed. minLength(8)"#;
+        assert_eq!(field_of(reason), Some("password"));
+        assert_eq!(field_of("Type \"String\" expects an input value."), None);
+    }
+}

@@ -1,0 +1,164 @@
+//! `Idempotency-Key` for writes a phone may retry: the first answer is stored and a retry
+//! with the same key gets it again, without doing the write twice.
+//!
+//! Keys are scoped to the credential that sent them (anonymous calls share one scope) and
+//! bound to the request: the same key with another method, path or body is refused.
+
+use std::time::Duration;
+
+use chrono::Duration as ChronoDuration;
+use entity::idempotency_key;
+use poem::{
+    http::{header, HeaderValue, StatusCode},
+    Endpoint, EndpointExt, IntoResponse, Request, Response,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    error::{problem_from_poem_error, ApiError, Error, FieldError},
+    state::AppState,
+};
+
+pub const HEADER: &str = "idempotency-key";
+/// How long a stored answer is replayed.
+const RETENTION: ChronoDuration = ChronoDuration::hours(24);
+/// After this long, a first request that never finished (a crashed instance) is forgotten.
+const STALE_CLAIM: ChronoDuration = ChronoDuration::minutes(1);
+/// How long a parallel retry waits for the first request's answer.
+const WAIT_FOR_FIRST: Duration = Duration::from_secs(10);
+
+/// Makes an operation honour `Idempotency-Key` (used as an operation `transform`).
+pub fn idempotent(ep: impl Endpoint + 'static) -> impl Endpoint {
+    ep.around(|ep, req| async move { handle(&ep, req).await.or_else(|err| Ok(ApiError::from(err).into_response())) })
+}
+
+async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error> {
+    let Some(key) = req.headers().get(HEADER).cloned() else {
+        return Ok(answer(ep.call(req).await.map(IntoResponse::into_response)));
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| Error::malformed("Idempotency-Key", "use 1 to 255 printable ASCII characters"))?
+        .to_string();
+    let state = req.data::<AppState>().expect("AppState is attached to every request").clone();
+    let body = req.take_body().into_bytes().await.map_err(|err| Error::malformed("body", err.to_string()))?;
+    let scope = credential_hash(&req);
+    let request_hash = {
+        let mut hasher = Sha256::new();
+        hasher.update(req.method().as_str());
+        hasher.update([0]);
+        hasher.update(req.uri().to_string());
+        hasher.update([0]);
+        hasher.update(&body);
+        hex::encode(hasher.finalize())
+    };
+    req.set_body(body);
+
+    let started = tokio::time::Instant::now();
+    loop {
+        match claim(&state, &scope, &key, &request_hash).await? {
+            Claim::Claimed => break,
+            Claim::Replay(response) => return Ok(response),
+            Claim::InProgress if started.elapsed() < WAIT_FOR_FIRST => tokio::time::sleep(Duration::from_millis(50)).await,
+            Claim::InProgress => {
+                return Err(Error::conflict("idempotency_key_in_progress", "a request with this Idempotency-Key is still being answered; retry later"))
+            }
+        }
+    }
+
+    let response = answer(ep.call(req).await.map(IntoResponse::into_response));
+    let (parts, body) = response.into_parts();
+    let body = body.into_bytes().await.unwrap_or_default();
+    if parts.status.is_server_error() {
+        // Let a retry try again rather than replaying a failure.
+        idempotency_key::Entity::delete_by_id((scope, key)).exec(&state.db).await?;
+    } else {
+        idempotency_key::Entity::update_many()
+            .filter(idempotency_key::Column::Scope.eq(&scope))
+            .filter(idempotency_key::Column::Key.eq(&key))
+            .col_expr(idempotency_key::Column::StatusCode, i32::from(parts.status.as_u16()).into())
+            .col_expr(
+                idempotency_key::Column::ContentType,
+                parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string).into(),
+            )
+            .col_expr(idempotency_key::Column::ResponseBody, String::from_utf8_lossy(&body).into_owned().into())
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(Response::from_parts(parts, body.into()))
+}
+
+fn answer(result: poem::Result<Response>) -> Response {
+    result.unwrap_or_else(problem_from_poem_error)
+}
+
+fn credential_hash(req: &Request) -> String {
+    let credential = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .or_else(|| req.headers().get("x-api-key"))
+        .map(HeaderValue::as_bytes)
+        .unwrap_or_default();
+    hex::encode(Sha256::digest(credential))
+}
+
+enum Claim {
+    Claimed,
+    InProgress,
+    Replay(Response),
+}
+
+async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str) -> Result<Claim, Error> {
+    let now = state.clock.now();
+    let existing = idempotency_key::Entity::find_by_id((scope.to_string(), key.to_string())).one(&state.db).await?;
+    if let Some(row) = existing {
+        let expired = row.created_at < now - RETENTION;
+        let abandoned = row.status_code.is_none() && row.created_at < now - STALE_CLAIM;
+        if !(expired || abandoned) {
+            if row.request_hash != request_hash {
+                return Err(Error::Invalid(vec![FieldError::new(
+                    "Idempotency-Key",
+                    "this key was used for a different request; use a new key",
+                )]));
+            }
+            return Ok(match row.status_code {
+                Some(status) => Claim::Replay(replay(row, status)),
+                None => Claim::InProgress,
+            });
+        }
+        idempotency_key::Entity::delete_by_id((scope.to_string(), key.to_string()))
+            .filter(idempotency_key::Column::CreatedAt.eq(row.created_at))
+            .exec(&state.db)
+            .await?;
+    }
+    let inserted = idempotency_key::ActiveModel {
+        scope: Set(scope.to_string()),
+        key: Set(key.to_string()),
+        request_hash: Set(request_hash.to_string()),
+        status_code: Set(None),
+        content_type: Set(None),
+        response_body: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&state.db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(Claim::Claimed),
+        // Another request with this key got there first.
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(Claim::InProgress),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn replay(row: idempotency_key::Model, status: i32) -> Response {
+    let mut response = Response::builder()
+        .status(u16::try_from(status).ok().and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK))
+        .header("Idempotent-Replayed", "true");
+    if let Some(content_type) = row.content_type {
+        response = response.content_type(content_type);
+    }
+    response.body(row.response_body.unwrap_or_default())
+}

@@ -1,0 +1,23 @@
+//! Canyu (参与): the public-participation platform of a district government.
+//!
+//! Each domain area has its own folder (`routes` → `service` → storage); cross-cutting
+//! pieces (errors, auth, cache, clock, idempotency, pagination, audit) live once at the top.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod cache;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod idempotency;
+pub mod limits;
+pub mod openapi;
+pub mod ops;
+pub mod pagination;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,61 @@
+//! Cursor pagination: `?limit=&cursor=` → `{items, next_cursor}`, newest first. The cursor is
+//! the opaque id of the last item seen; ids are UUIDv7, so they order by creation.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use poem_openapi::{
+    types::{ParseFromJSON, ToJSON},
+    Object,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// One page of a list.
+#[derive(Object, Debug)]
+pub struct Page<T: ParseFromJSON + ToJSON> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct PageRequest {
+    limit: u32,
+    after: Option<Uuid>,
+}
+
+impl PageRequest {
+    pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self> {
+        let after = cursor
+            .map(|c| {
+                URL_SAFE_NO_PAD
+                    .decode(c)
+                    .ok()
+                    .and_then(|bytes| Uuid::from_slice(&bytes).ok())
+                    .ok_or_else(|| Error::malformed("cursor", "not a cursor from this list; start again without one"))
+            })
+            .transpose()?;
+        Ok(Self { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), after })
+    }
+
+    /// Restricts `select` to this page (plus one row, to tell whether there is a next page).
+    pub fn apply<E: EntityTrait>(&self, select: Select<E>, id: E::Column) -> Select<E> {
+        let select = match self.after {
+            Some(after) => select.filter(id.lt(after)),
+            None => select,
+        };
+        select.order_by_desc(id).limit(u64::from(self.limit) + 1)
+    }
+
+    /// Builds the page from the rows `apply` selected.
+    pub fn page<M, T: ParseFromJSON + ToJSON>(&self, mut rows: Vec<M>, id: impl Fn(&M) -> Uuid, item: impl FnMut(M) -> T) -> Page<T> {
+        let more = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        let next_cursor = if more { rows.last().map(|last| URL_SAFE_NO_PAD.encode(id(last).as_bytes())) } else { None };
+        Page { items: rows.into_iter().map(item).collect(), next_cursor }
+    }
+}

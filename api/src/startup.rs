@@ -1,0 +1,79 @@
+//! Builds the application from its configuration: storage, cache, routes, listener. Tests
+//! start it on port 0 and read the port back.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use poem::{
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    Endpoint, EndpointExt, Route, Server,
+};
+
+use crate::{
+    cache::Cache, clock::Clock, config::Config, db, error, limits, openapi, ops, state::AppState, telemetry,
+    telemetry::Metrics, web,
+};
+
+/// Connects to the database (running pending migrations) and the cache.
+pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
+    let db = db::connect(&config.database_url).await?;
+    Migrator::up(&db, None).await.context("cannot migrate the database")?;
+    let cache = match &config.redis_url {
+        Some(url) => Cache::redis(url, &config.redis_prefix).await.with_context(|| format!("cannot reach Redis at {url}"))?,
+        None => Cache::memory(),
+    };
+    Ok(AppState { db, cache, clock, config: Arc::new(config), metrics: Arc::new(Metrics::default()) })
+}
+
+/// Every route of the service.
+pub fn routes(state: AppState) -> impl Endpoint {
+    let api = openapi::service();
+    let swagger_ui = api.swagger_ui();
+    let spec = api.spec_endpoint_yaml();
+    let metrics = state.metrics.clone();
+    Route::new()
+        .nest(
+            openapi::BASE_PATH,
+            Route::new().at("/openapi.yaml", spec).nest("/", api.around(error::problem_json)),
+        )
+        .nest("/docs", swagger_ui)
+        .at("/healthz", ops::healthz)
+        .at("/readyz", ops::readyz)
+        .at("/metrics", ops::metrics)
+        .nest("/", web::endpoint())
+        .around(limits::limit_body)
+        .around(move |next, req| {
+            let metrics = metrics.clone();
+            async move { telemetry::observe(next, req, &metrics).await }
+        })
+        .data(state)
+}
+
+/// A service bound to its address, ready to run.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn bind(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
+        let acceptor = TcpListener::bind(addr).into_acceptor().await.with_context(|| format!("cannot listen on {addr}"))?;
+        Ok(Self { acceptor, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().copied())
+            .expect("a TCP listener has a socket address")
+    }
+
+    /// Serves until ctrl-c (or `shutdown` resolves), then drains requests for up to 10 s.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(routes(self.state), shutdown, Some(Duration::from_secs(10)))
+            .await
+    }
+}

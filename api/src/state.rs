@@ -1,0 +1,15 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{cache::Cache, clock::Clock, config::Config, telemetry::Metrics};
+
+/// What every request handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub clock: Clock,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+}

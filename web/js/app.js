@@ -1,0 +1,195 @@
+// App shell: hash router, header navigation and language switch.
+
+import { getToken, getUser, isLoggedIn, logout, fetchMe } from './api.js';
+import { t, getLang, setLang } from './i18n.js';
+import {
+  h, flash, flashOnNavigate, renderFlash, errorMessage, snapshotInputs, restoreInputs,
+} from './ui.js';
+import * as home from './pages/home.js';
+import * as register from './pages/register.js';
+import * as login from './pages/login.js';
+import * as me from './pages/me.js';
+
+// Route table: pattern -> page module. A page exports name, title (i18n key),
+// render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
+// e.g. ['/decisions/:id', decision].
+const routes = [
+  ['/', home],
+  ['/register', register],
+  ['/login', login],
+  ['/me', me],
+];
+
+const view = document.getElementById('view');
+let controller = null; // aborts the previous page's pending requests
+let firstRender = true;
+
+function currentPath() {
+  const path = location.hash.replace(/^#/, '').split('?')[0];
+  return path.replace(/\/+$/, '') || '/';
+}
+
+function match(path) {
+  const segs = path.split('/').filter(Boolean);
+  for (const [pattern, page] of routes) {
+    const parts = pattern.split('/').filter(Boolean);
+    if (parts.length !== segs.length) continue;
+    const params = {};
+    const ok = parts.every((p, i) => {
+      if (!p.startsWith(':')) return p === segs[i];
+      try {
+        params[p.slice(1)] = decodeURIComponent(segs[i]);
+        return true;
+      } catch {
+        return false; // malformed escape: treat as no match
+      }
+    });
+    if (ok) return { page, params };
+  }
+  return null;
+}
+
+// Navigate; re-renders even when the hash is already the target (no hashchange then).
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+// Navigate without leaving a history entry (so Back does not bounce into a redirect).
+function redirect(hash) {
+  controller?.abort();
+  if (location.hash === hash) route();
+  else location.replace(hash);
+}
+
+async function route({ keepState = false } = {}) {
+  controller?.abort();
+  controller = new AbortController();
+  const { signal } = controller;
+
+  let found = match(currentPath());
+  if (!found) {
+    history.replaceState(null, '', '#/'); // unknown hash: show home, and say so in the URL
+    found = match('/');
+  }
+  const { page, params } = found;
+  if (page.requiresLogin && !isLoggedIn()) {
+    flash(() => t('flash.login_required'), 'info', { keep: true });
+    redirect('#/login');
+    return;
+  }
+
+  const snap = keepState ? snapshotInputs(view) : null;
+  if (!keepState) flashOnNavigate();
+  renderNav();
+  document.title = `${t(page.title)} · ${t('app.name')} · ${t('app.tagline')}`;
+
+  const root = h('div', { class: 'page' });
+  view.replaceChildren(root);
+  try {
+    await page.render(root, { params, signal, go, redirect });
+  } catch (err) {
+    if (signal.aborted) return;
+    flash(() => errorMessage(err), 'error');
+  }
+  if (signal.aborted) return; // a newer navigation owns the view now
+  if (snap) restoreInputs(root, snap);
+  root.dataset.page = page.name;
+
+  // Move focus to the new heading so screen-reader users hear the page change;
+  // not on first load and not on a language switch (the user is on the switch button).
+  if (!firstRender && !keepState) {
+    const heading = root.querySelector('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }
+  firstRender = false;
+}
+
+// ---- header
+
+function renderNav() {
+  const path = currentPath();
+  const items = [];
+  if (isLoggedIn()) {
+    const user = getUser();
+    items.push(
+      h('li', {}, h('a', { id: 'nav-me', href: '#/me', class: 'nav-user' }, user?.display_name || t('nav.me'))),
+      h('li', {}, h('button', { type: 'button', id: 'nav-logout', class: 'nav-button', onclick: onLogout }, t('nav.logout'))),
+    );
+  } else {
+    items.push(
+      h('li', {}, h('a', { id: 'nav-login', href: '#/login' }, t('nav.login'))),
+      h('li', {}, h('a', { id: 'nav-register', href: '#/register' }, t('nav.register'))),
+    );
+  }
+  document.getElementById('nav-session').replaceChildren(...items);
+
+  for (const a of document.querySelectorAll('.site-nav a')) {
+    if (a.getAttribute('href') === `#${path}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+async function onLogout(event) {
+  event.currentTarget.disabled = true;
+  try {
+    await logout();
+  } catch {
+    // The local session is gone either way (api.logout clears it in finally).
+  }
+  flash(() => t('flash.logged_out'), 'success', { keep: true });
+  go('#/');
+}
+
+// Static text in index.html carries data-i18n keys.
+function translateStatic() {
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-aria-label]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  }
+  const sw = document.getElementById('lang-switch');
+  sw.textContent = t('lang.switch');
+  sw.lang = t('lang.switch_code'); // the label is in the other language
+}
+
+// ---- wiring
+
+document.documentElement.lang = getLang();
+translateStatic();
+
+document.getElementById('lang-switch').addEventListener('click', () => {
+  setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN');
+});
+
+window.addEventListener('canyu:lang', () => {
+  translateStatic();
+  renderFlash();
+  route({ keepState: true });
+});
+
+window.addEventListener('canyu:session', renderNav);
+
+// Another tab logged in or out.
+window.addEventListener('storage', (event) => {
+  if (event.key === null || event.key.startsWith('canyu.')) {
+    if (event.key === 'canyu.lang') return; // that tab's choice; keep ours until reload
+    renderNav();
+    if (!isLoggedIn() && match(currentPath())?.page.requiresLogin) route();
+  }
+});
+
+document.getElementById('skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main').focus();
+});
+
+window.addEventListener('hashchange', () => route());
+
+route();
+
+// Refresh the cached user (name in the header); a 401 here clears a revoked token.
+// The profile page fetches /me itself, so skip the duplicate there.
+if (getToken() && currentPath() !== '/me') fetchMe().catch(() => {});

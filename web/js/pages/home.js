@@ -1,0 +1,36 @@
+// Home: what the platform is for, and a way in.
+
+import { isLoggedIn } from '../api.js';
+import { t } from '../i18n.js';
+import { h } from '../ui.js';
+
+export const name = 'home';
+export const title = 'nav.home';
+
+const FEATURES = ['f1', 'f2', 'f3', 'f4'];
+
+export function render(root) {
+  const actions = isLoggedIn()
+    ? [h('a', { class: 'button', href: '#/me' }, t('home.cta_me'))]
+    : [
+        h('a', { class: 'button', href: '#/register' }, t('home.cta_register')),
+        h('a', { class: 'button button-secondary', href: '#/login' }, t('home.cta_login')),
+      ];
+
+  root.append(
+    h('section', { class: 'intro', 'aria-labelledby': 'home-title' },
+      h('h1', { id: 'home-title' }, t('home.title')),
+      h('p', { class: 'lead' }, t('home.lead')),
+      h('p', { class: 'actions' }, actions),
+    ),
+    h('section', { 'aria-labelledby': 'home-features' },
+      h('h2', { id: 'home-features', class: 'section-title' }, t('home.features')),
+      h('ul', { class: 'features' },
+        FEATURES.map((f) => h('li', { class: 'feature' },
+          h('h3', {}, t(`home.${f}.title`)),
+          h('p', {}, t(`home.${f}.text`)),
+        )),
+      ),
+    ),
+  );
+}
