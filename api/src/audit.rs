@@ -33,7 +33,12 @@ pub struct AuditEvent<'a> {
     pub detail: serde_json::Value,
 }
 
-pub async fn record(db: &impl ConnectionTrait, at: DateTime<Utc>, actor: Actor, event: AuditEvent<'_>) -> Result<(), DbErr> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    actor: Actor,
+    event: AuditEvent<'_>,
+) -> Result<(), DbErr> {
     let (actor_user_id, actor_api_key_id) = match actor {
         Actor::User(id) => (Some(id), None),
         Actor::ApiKey(id) => (None, Some(id)),

@@ -41,7 +41,14 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Resident, Self::Representative, Self::Staff, Self::Admin].into_iter().find(|r| r.as_str() == s)
+        [
+            Self::Resident,
+            Self::Representative,
+            Self::Staff,
+            Self::Admin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -87,7 +94,10 @@ impl Session {
         if self.has(role) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!("this needs the {} role", role.as_str())))
+            Err(Error::Forbidden(format!(
+                "this needs the {} role",
+                role.as_str()
+            )))
         }
     }
 
@@ -109,7 +119,10 @@ impl AppKey {
         if self.scopes.contains(&scope) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!("this API key lacks the {} scope", scope.as_str())))
+            Err(Error::Forbidden(format!(
+                "this API key lacks the {} scope",
+                scope.as_str()
+            )))
         }
     }
 }
@@ -121,7 +134,12 @@ pub struct BearerAuth(pub Session);
 
 /// An app backend's key, created by an admin.
 #[derive(SecurityScheme)]
-#[oai(ty = "api_key", key_name = "X-Api-Key", key_in = "header", checker = "check_api_key")]
+#[oai(
+    ty = "api_key",
+    key_name = "X-Api-Key",
+    key_in = "header",
+    checker = "check_api_key"
+)]
 pub struct ApiKeyAuth(pub AppKey);
 
 /// Operations open to people and to app backends.
@@ -142,15 +160,20 @@ impl PersonOrApp {
 }
 
 fn state(req: &Request) -> &AppState {
-    req.data::<AppState>().expect("AppState is attached to every request")
+    req.data::<AppState>()
+        .expect("AppState is attached to every request")
 }
 
 async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Session> {
-    service::session_for_token(state(req), &bearer.token).await.map_err(|err| ApiError::from(err).into())
+    service::session_for_token(state(req), &bearer.token)
+        .await
+        .map_err(|err| ApiError::from(err).into())
 }
 
 async fn check_api_key(req: &Request, key: ApiKey) -> poem::Result<AppKey> {
-    service::app_key_for(state(req), &key.key).await.map_err(|err| ApiError::from(err).into())
+    service::app_key_for(state(req), &key.key)
+        .await
+        .map_err(|err| ApiError::from(err).into())
 }
 
 /// A new random secret (256 bits), URL-safe.

@@ -11,7 +11,10 @@ use redis::{aio::ConnectionManager, AsyncCommands};
 
 #[derive(Clone)]
 pub enum Cache {
-    Redis { conn: ConnectionManager, prefix: String },
+    Redis {
+        conn: ConnectionManager,
+        prefix: String,
+    },
     Memory(Arc<Mutex<MemoryStore>>),
 }
 
@@ -39,7 +42,10 @@ impl Cache {
     pub async fn redis(url: &str, prefix: &str) -> Result<Self, CacheError> {
         let client = redis::Client::open(url)?;
         let conn = ConnectionManager::new(client).await?;
-        Ok(Self::Redis { conn, prefix: prefix.to_string() })
+        Ok(Self::Redis {
+            conn,
+            prefix: prefix.to_string(),
+        })
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -54,7 +60,11 @@ impl Cache {
             Self::Redis { conn, prefix } => Ok(conn.clone().get(format!("{prefix}{key}")).await?),
             Self::Memory(store) => {
                 let store = store.lock().expect("cache lock poisoned");
-                Ok(store.entries.get(key).filter(|(_, until)| *until > Instant::now()).map(|(v, _)| v.clone()))
+                Ok(store
+                    .entries
+                    .get(key)
+                    .filter(|(_, until)| *until > Instant::now())
+                    .map(|(v, _)| v.clone()))
             }
         }
     }
@@ -63,10 +73,16 @@ impl Cache {
         match self {
             Self::Redis { conn, prefix } => {
                 let secs = ttl.as_secs().max(1);
-                Ok(conn.clone().set_ex(format!("{prefix}{key}"), value, secs).await?)
+                Ok(conn
+                    .clone()
+                    .set_ex(format!("{prefix}{key}"), value, secs)
+                    .await?)
             }
             Self::Memory(store) => {
-                store.lock().expect("cache lock poisoned").insert(key, value.to_string(), ttl);
+                store
+                    .lock()
+                    .expect("cache lock poisoned")
+                    .insert(key, value.to_string(), ttl);
                 Ok(())
             }
         }
@@ -76,7 +92,11 @@ impl Cache {
         match self {
             Self::Redis { conn, prefix } => Ok(conn.clone().del(format!("{prefix}{key}")).await?),
             Self::Memory(store) => {
-                store.lock().expect("cache lock poisoned").entries.remove(key);
+                store
+                    .lock()
+                    .expect("cache lock poisoned")
+                    .entries
+                    .remove(key);
                 Ok(())
             }
         }
@@ -103,7 +123,9 @@ impl Cache {
                 let mut store = store.lock().expect("cache lock poisoned");
                 let now = Instant::now();
                 let (count, until) = match store.entries.get(key) {
-                    Some((count, until)) if *until > now => (count.parse::<u64>().unwrap_or(0) + 1, *until),
+                    Some((count, until)) if *until > now => {
+                        (count.parse::<u64>().unwrap_or(0) + 1, *until)
+                    }
                     _ => (1, now + ttl),
                 };
                 store.insert(key, count.to_string(), until - now);
@@ -122,7 +144,11 @@ impl Cache {
             Self::Memory(store) => {
                 let store = store.lock().expect("cache lock poisoned");
                 let now = Instant::now();
-                Ok(store.entries.get(key).filter(|(_, until)| *until > now).map(|(_, until)| (*until - now).as_secs()))
+                Ok(store
+                    .entries
+                    .get(key)
+                    .filter(|(_, until)| *until > now)
+                    .map(|(_, until)| (*until - now).as_secs()))
             }
         }
     }
@@ -130,7 +156,9 @@ impl Cache {
     /// For `/readyz`.
     pub async fn ping(&self) -> Result<(), CacheError> {
         match self {
-            Self::Redis { conn, .. } => Ok(redis::cmd("PING").query_async(&mut conn.clone()).await?),
+            Self::Redis { conn, .. } => {
+                Ok(redis::cmd("PING").query_async(&mut conn.clone()).await?)
+            }
             Self::Memory(_) => Ok(()),
         }
     }

@@ -38,19 +38,43 @@ impl Config {
 
     /// Reads configuration through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let database_url = lookup("CANYU_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError::new("CANYU_DATABASE_URL", &database_url, "use sqlite://PATH or postgres://USER@HOST/DB"));
+        let database_url =
+            lookup("CANYU_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::new(
+                "CANYU_DATABASE_URL",
+                &database_url,
+                "use sqlite://PATH or postgres://USER@HOST/DB",
+            ));
         }
         let redis_url = lookup("CANYU_REDIS_URL");
         if let Some(url) = &redis_url {
             if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-                return Err(ConfigError::new("CANYU_REDIS_URL", url, "use redis://HOST:PORT"));
+                return Err(ConfigError::new(
+                    "CANYU_REDIS_URL",
+                    url,
+                    "use redis://HOST:PORT",
+                ));
             }
         }
-        let bind = parse("CANYU_BIND", lookup("CANYU_BIND").unwrap_or_else(|| DEFAULT_BIND.into()), "use HOST:PORT, e.g. 127.0.0.1:8080")?;
-        let timezone = parse("CANYU_TIMEZONE", lookup("CANYU_TIMEZONE").unwrap_or_else(|| "Asia/Shanghai".into()), "use an IANA zone name such as Asia/Shanghai")?;
-        let session_hours: u64 = parse("CANYU_SESSION_TTL_HOURS", lookup("CANYU_SESSION_TTL_HOURS").unwrap_or_else(|| "720".into()), "use a whole number of hours")?;
+        let bind = parse(
+            "CANYU_BIND",
+            lookup("CANYU_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
+            "use HOST:PORT, e.g. 127.0.0.1:8080",
+        )?;
+        let timezone = parse(
+            "CANYU_TIMEZONE",
+            lookup("CANYU_TIMEZONE").unwrap_or_else(|| "Asia/Shanghai".into()),
+            "use an IANA zone name such as Asia/Shanghai",
+        )?;
+        let session_hours: u64 = parse(
+            "CANYU_SESSION_TTL_HOURS",
+            lookup("CANYU_SESSION_TTL_HOURS").unwrap_or_else(|| "720".into()),
+            "use a whole number of hours",
+        )?;
         Ok(Self {
             database_url,
             redis_url,
@@ -62,13 +86,24 @@ impl Config {
     }
 }
 
-fn parse<T: std::str::FromStr>(name: &'static str, value: String, reason: &str) -> Result<T, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError::new(name, &value, reason))
+fn parse<T: std::str::FromStr>(
+    name: &'static str,
+    value: String,
+    reason: &str,
+) -> Result<T, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ConfigError::new(name, &value, reason))
 }
 
 impl ConfigError {
     fn new(name: &'static str, value: &str, reason: &str) -> Self {
-        Self { name, value: value.into(), reason: reason.into() }
+        Self {
+            name,
+            value: value.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -77,7 +112,11 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
     }
 
     #[test]
@@ -92,7 +131,10 @@ mod tests {
     #[test]
     fn a_bad_value_names_the_variable() {
         let err = config(&[("CANYU_TIMEZONE", "Mars/Olympus")]).unwrap_err();
-        assert!(err.to_string().starts_with("CANYU_TIMEZONE is not valid"), "{err}");
+        assert!(
+            err.to_string().starts_with("CANYU_TIMEZONE is not valid"),
+            "{err}"
+        );
         let err = config(&[("CANYU_BIND", "nowhere")]).unwrap_err();
         assert!(err.to_string().contains("CANYU_BIND"), "{err}");
         let err = config(&[("CANYU_DATABASE_URL", "mysql://x")]).unwrap_err();

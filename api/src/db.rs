@@ -10,20 +10,27 @@ use sea_orm::{
 
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url);
-    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         create_sqlite_folder(url)?;
         // One connection serialises the writes, so concurrent requests queue instead of failing
         // with "database is locked"; WAL keeps readers of other processes out of the way.
-        options.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-        });
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+            });
     } else {
         options.max_connections(20);
     }
-    Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact(url)))
+    Database::connect(options)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(url)))
 }
 
 fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
@@ -32,8 +39,12 @@ fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).with_context(|| format!("cannot create the folder {}", folder.display()))?;
+    if let Some(folder) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the folder {}", folder.display()))?;
     }
     Ok(())
 }
@@ -44,7 +55,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -56,7 +72,13 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://canyu:secret@db/canyu"), "postgres://canyu:***@db/canyu");
-        assert_eq!(super::redact("postgres://postgres@localhost/x"), "postgres://postgres@localhost/x");
+        assert_eq!(
+            super::redact("postgres://canyu:secret@db/canyu"),
+            "postgres://canyu:***@db/canyu"
+        );
+        assert_eq!(
+            super::redact("postgres://postgres@localhost/x"),
+            "postgres://postgres@localhost/x"
+        );
     }
 }

@@ -42,12 +42,54 @@ pub struct DemoLogin {
 }
 
 pub const LOGINS: &[DemoLogin] = &[
-    DemoLogin { role: "admin", login: "admin@yangpu.demo", password: "demo-admin-2021", display_name: "平台管理员", department: None, grant: Some(Role::Admin) },
-    DemoLogin { role: "staff · 区发展改革委", login: "fgw@yangpu.demo", password: "demo-staff-2021", display_name: "王晓明", department: Some("fgw"), grant: Some(Role::Staff) },
-    DemoLogin { role: "staff · 区民政局", login: "mzj@yangpu.demo", password: "demo-staff-2021", display_name: "陈静", department: Some("mzj"), grant: Some(Role::Staff) },
-    DemoLogin { role: "representative", login: "13900000001", password: "demo-rep-2021", display_name: "刘建国", department: None, grant: Some(Role::Representative) },
-    DemoLogin { role: "resident", login: "13800000001", password: "demo-resident-2021", display_name: "张三", department: None, grant: None },
-    DemoLogin { role: "resident", login: "13800000002", password: "demo-resident-2021", display_name: "李四", department: None, grant: None },
+    DemoLogin {
+        role: "admin",
+        login: "admin@yangpu.demo",
+        password: "demo-admin-2021",
+        display_name: "平台管理员",
+        department: None,
+        grant: Some(Role::Admin),
+    },
+    DemoLogin {
+        role: "staff · 区发展改革委",
+        login: "fgw@yangpu.demo",
+        password: "demo-staff-2021",
+        display_name: "王晓明",
+        department: Some("fgw"),
+        grant: Some(Role::Staff),
+    },
+    DemoLogin {
+        role: "staff · 区民政局",
+        login: "mzj@yangpu.demo",
+        password: "demo-staff-2021",
+        display_name: "陈静",
+        department: Some("mzj"),
+        grant: Some(Role::Staff),
+    },
+    DemoLogin {
+        role: "representative",
+        login: "13900000001",
+        password: "demo-rep-2021",
+        display_name: "刘建国",
+        department: None,
+        grant: Some(Role::Representative),
+    },
+    DemoLogin {
+        role: "resident",
+        login: "13800000001",
+        password: "demo-resident-2021",
+        display_name: "张三",
+        department: None,
+        grant: None,
+    },
+    DemoLogin {
+        role: "resident",
+        login: "13800000002",
+        password: "demo-resident-2021",
+        display_name: "李四",
+        department: None,
+        grant: None,
+    },
 ];
 
 pub enum Outcome {
@@ -56,10 +98,15 @@ pub enum Outcome {
 }
 
 pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
-    if app_meta::Entity::find_by_id(MARKER).one(&state.db).await?.is_some() {
+    if app_meta::Entity::find_by_id(MARKER)
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
         return Ok(Outcome::AlreadyLoaded);
     }
-    let empty = user::Entity::find().count(&state.db).await? == 0 && department::Entity::find().count(&state.db).await? == 0;
+    let empty = user::Entity::find().count(&state.db).await? == 0
+        && department::Entity::find().count(&state.db).await? == 0;
     if !empty {
         bail!(
             "the database already holds data that is not the demo district, so --demo will not load into it; \
@@ -69,7 +116,9 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
     for (code, name) in DEPARTMENTS {
         service::create_department(state, Actor::System, code, name).await?;
     }
-    let departments = service::list_departments(state, PageRequest::new(Some(100), None)?).await?.items;
+    let departments = service::list_departments(state, PageRequest::new(Some(100), None)?)
+        .await?
+        .items;
     for person in LOGINS {
         let form = Registration {
             login: person.login.into(),
@@ -78,10 +127,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
         };
         let user = service::register(state, form).await?;
         if let Some(role) = person.grant {
-            let department_id = person.department.and_then(|code| departments.iter().find(|d| d.code == code)).map(|d| d.id);
+            let department_id = person
+                .department
+                .and_then(|code| departments.iter().find(|d| d.code == code))
+                .map(|d| d.id);
             service::grant_role(state, Actor::System, user.id, role, department_id).await?;
         }
     }
-    app_meta::ActiveModel { key: Set(MARKER.into()), value: Set(state.clock.now().to_rfc3339()) }.insert(&state.db).await?;
+    app_meta::ActiveModel {
+        key: Set(MARKER.into()),
+        value: Set(state.clock.now().to_rfc3339()),
+    }
+    .insert(&state.db)
+    .await?;
     Ok(Outcome::Loaded)
 }

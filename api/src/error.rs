@@ -20,7 +20,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -48,13 +51,21 @@ impl Example for Problem {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
             "Some fields are not valid.",
-            vec![FieldError::new("login", "use a mainland mobile number or an e-mail address")],
+            vec![FieldError::new(
+                "login",
+                "use a mainland mobile number or an e-mail address",
+            )],
         )
     }
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: &str,
+        detail: impl Into<String>,
+        errors: Vec<FieldError>,
+    ) -> Self {
         Self {
             problem_type: format!("urn:canyu:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
@@ -71,7 +82,10 @@ impl Problem {
 pub enum Error {
     /// The request is malformed (400), e.g. an unreadable cursor.
     #[error("{detail}")]
-    Malformed { detail: String, errors: Vec<FieldError> },
+    Malformed {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     /// No valid credentials (401).
     #[error("{detail}")]
     Unauthorized { code: &'static str, detail: String },
@@ -89,7 +103,11 @@ pub enum Error {
     Invalid(Vec<FieldError>),
     /// Slow down (429).
     #[error("{detail}")]
-    TooManyRequests { code: &'static str, detail: String, retry_after_secs: u64 },
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Database(#[from] DbErr),
     #[error(transparent)]
@@ -100,7 +118,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::Conflict { code, detail: detail.into() }
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -109,7 +130,10 @@ impl Error {
 
     pub fn malformed(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        Self::Malformed { detail: message.clone(), errors: vec![FieldError::new(field, message)] }
+        Self::Malformed {
+            detail: message.clone(),
+            errors: vec![FieldError::new(field, message)],
+        }
     }
 }
 
@@ -152,7 +176,8 @@ pub enum ApiError {
 impl ApiError {
     /// The one place a status and a code become a wire error.
     fn from_problem(problem: Problem, retry_after_secs: u64) -> Self {
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = Json(problem);
         match status {
             StatusCode::BAD_REQUEST => Self::BadRequest(body),
@@ -170,20 +195,41 @@ impl ApiError {
 }
 
 fn internal_problem() -> Problem {
-    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred; it has been logged.", vec![])
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "An unexpected error occurred; it has been logged.",
+        vec![],
+    )
 }
 
 impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
         let detail = err.to_string();
         let (status, code, errors, retry_after) = match err {
-            Error::Malformed { errors, .. } => (StatusCode::BAD_REQUEST, "invalid_request", errors, 0),
+            Error::Malformed { errors, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_request", errors, 0)
+            }
             Error::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, vec![], 0),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", vec![], 0),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", vec![], 0),
             Error::Conflict { code, .. } => (StatusCode::CONFLICT, code, vec![], 0),
-            Error::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", errors, 0),
-            Error::TooManyRequests { code, retry_after_secs, .. } => (StatusCode::TOO_MANY_REQUESTS, code, vec![], retry_after_secs),
+            Error::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                errors,
+                0,
+            ),
+            Error::TooManyRequests {
+                code,
+                retry_after_secs,
+                ..
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                code,
+                vec![],
+                retry_after_secs,
+            ),
             Error::Database(err) => {
                 tracing::error!(error = %err, "database error");
                 return Self::Internal(Json(internal_problem()));
@@ -214,9 +260,18 @@ pub fn problem_from_poem_error(err: poem::Error) -> Response {
     }
     let status = err.status();
     let (code, errors) = if let Some(param) = err.downcast_ref::<ParseParamError>() {
-        ("invalid_request", vec![FieldError::new(param.name, param.reason.clone())])
+        (
+            "invalid_request",
+            vec![FieldError::new(param.name, param.reason.clone())],
+        )
     } else if let Some(payload) = err.downcast_ref::<ParseRequestPayloadError>() {
-        ("invalid_request", vec![FieldError::new(field_of(&payload.reason).unwrap_or("body"), payload.reason.clone())])
+        (
+            "invalid_request",
+            vec![FieldError::new(
+                field_of(&payload.reason).unwrap_or("body"),
+                payload.reason.clone(),
+            )],
+        )
     } else if err.is::<AuthorizationError>() {
         ("unauthorized", vec![])
     } else if err.is::<ContentTypeError>() {
@@ -225,7 +280,10 @@ pub fn problem_from_poem_error(err: poem::Error) -> Response {
         (code_for_status(status), vec![])
     };
     let detail = match status {
-        StatusCode::UNAUTHORIZED => "Log in first: send `Authorization: Bearer <token>` (or `X-Api-Key` where allowed).".to_string(),
+        StatusCode::UNAUTHORIZED => {
+            "Log in first: send `Authorization: Bearer <token>` (or `X-Api-Key` where allowed)."
+                .to_string()
+        }
         s if s.is_client_error() => err.to_string(),
         _ => {
             tracing::error!(error = %err, "unhandled error");
@@ -278,7 +336,8 @@ mod tests {
 
     #[test]
     fn field_name_is_read_from_a_validator_message() {
-        let reason = r#"failed to parse "Register": field `password` verification failed. minLength(8)"#;
+        let reason =
+            r#"failed to parse "Register": field `password` verification failed. minLength(8)"#;
         assert_eq!(field_of(reason), Some("password"));
         assert_eq!(field_of("Type \"String\" expects an input value."), None);
     }

@@ -30,7 +30,11 @@ const WAIT_FOR_FIRST: Duration = Duration::from_secs(10);
 
 /// Makes an operation honour `Idempotency-Key` (used as an operation `transform`).
 pub fn idempotent(ep: impl Endpoint + 'static) -> impl Endpoint {
-    ep.around(|ep, req| async move { handle(&ep, req).await.or_else(|err| Ok(ApiError::from(err).into_response())) })
+    ep.around(|ep, req| async move {
+        handle(&ep, req)
+            .await
+            .or_else(|err| Ok(ApiError::from(err).into_response()))
+    })
 }
 
 async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error> {
@@ -41,10 +45,19 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
         .to_str()
         .ok()
         .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| Error::malformed("Idempotency-Key", "use 1 to 255 printable ASCII characters"))?
+        .ok_or_else(|| {
+            Error::malformed("Idempotency-Key", "use 1 to 255 printable ASCII characters")
+        })?
         .to_string();
-    let state = req.data::<AppState>().expect("AppState is attached to every request").clone();
-    let body = req.take_body().into_bytes().await.map_err(|err| Error::malformed("body", err.to_string()))?;
+    let state = req
+        .data::<AppState>()
+        .expect("AppState is attached to every request")
+        .clone();
+    let body = req
+        .take_body()
+        .into_bytes()
+        .await
+        .map_err(|err| Error::malformed("body", err.to_string()))?;
     let scope = credential_hash(&req);
     let request_hash = {
         let mut hasher = Sha256::new();
@@ -62,9 +75,14 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
         match claim(&state, &scope, &key, &request_hash).await? {
             Claim::Claimed => break,
             Claim::Replay(response) => return Ok(response),
-            Claim::InProgress if started.elapsed() < WAIT_FOR_FIRST => tokio::time::sleep(Duration::from_millis(50)).await,
+            Claim::InProgress if started.elapsed() < WAIT_FOR_FIRST => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
             Claim::InProgress => {
-                return Err(Error::conflict("idempotency_key_in_progress", "a request with this Idempotency-Key is still being answered; retry later"))
+                return Err(Error::conflict(
+                    "idempotency_key_in_progress",
+                    "a request with this Idempotency-Key is still being answered; retry later",
+                ))
             }
         }
     }
@@ -74,17 +92,30 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
     let body = body.into_bytes().await.unwrap_or_default();
     if parts.status.is_server_error() {
         // Let a retry try again rather than replaying a failure.
-        idempotency_key::Entity::delete_by_id((scope, key)).exec(&state.db).await?;
+        idempotency_key::Entity::delete_by_id((scope, key))
+            .exec(&state.db)
+            .await?;
     } else {
         idempotency_key::Entity::update_many()
             .filter(idempotency_key::Column::Scope.eq(&scope))
             .filter(idempotency_key::Column::Key.eq(&key))
-            .col_expr(idempotency_key::Column::StatusCode, i32::from(parts.status.as_u16()).into())
+            .col_expr(
+                idempotency_key::Column::StatusCode,
+                i32::from(parts.status.as_u16()).into(),
+            )
             .col_expr(
                 idempotency_key::Column::ContentType,
-                parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string).into(),
+                parts
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+                    .into(),
             )
-            .col_expr(idempotency_key::Column::ResponseBody, String::from_utf8_lossy(&body).into_owned().into())
+            .col_expr(
+                idempotency_key::Column::ResponseBody,
+                String::from_utf8_lossy(&body).into_owned().into(),
+            )
             .exec(&state.db)
             .await?;
     }
@@ -111,9 +142,16 @@ enum Claim {
     Replay(Response),
 }
 
-async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str) -> Result<Claim, Error> {
+async fn claim(
+    state: &AppState,
+    scope: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Claim, Error> {
     let now = state.clock.now();
-    let existing = idempotency_key::Entity::find_by_id((scope.to_string(), key.to_string())).one(&state.db).await?;
+    let existing = idempotency_key::Entity::find_by_id((scope.to_string(), key.to_string()))
+        .one(&state.db)
+        .await?;
     if let Some(row) = existing {
         let expired = row.created_at < now - RETENTION;
         let abandoned = row.status_code.is_none() && row.created_at < now - STALE_CLAIM;
@@ -148,14 +186,26 @@ async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str) -> 
     match inserted {
         Ok(_) => Ok(Claim::Claimed),
         // Another request with this key got there first.
-        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(Claim::InProgress),
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(Claim::InProgress)
+        }
         Err(err) => Err(err.into()),
     }
 }
 
 fn replay(row: idempotency_key::Model, status: i32) -> Response {
     let mut response = Response::builder()
-        .status(u16::try_from(status).ok().and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK))
+        .status(
+            u16::try_from(status)
+                .ok()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::OK),
+        )
         .header("Idempotent-Replayed", "true");
     if let Some(content_type) = row.content_type {
         response = response.content_type(content_type);

@@ -12,7 +12,11 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Reads the body once, refusing it when it is over the limit, whether or not the client
 /// announced its length.
 pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
-    let declared = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
         return Ok(too_large());
     }
@@ -25,6 +29,11 @@ pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> poem::Result<
 }
 
 fn too_large() -> Response {
-    let problem = Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body is larger than 1 MiB", vec![]);
+    let problem = Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "the body is larger than 1 MiB",
+        vec![],
+    );
     ApiError::PayloadTooLarge(Json(problem)).into_response()
 }

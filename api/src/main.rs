@@ -15,7 +15,11 @@ use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
 #[derive(Parser)]
-#[command(name = "canyu", version, about = "Canyu (参与): public participation in a district government's major decisions")]
+#[command(
+    name = "canyu",
+    version,
+    about = "Canyu (参与): public participation in a district government's major decisions"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -61,7 +65,7 @@ enum AdminCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    telemetry::init_tracing();
+    telemetry::init_tracing("info");
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -80,21 +84,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let config = Config::from_env()?;
             let db = db::connect(&config.database_url).await?;
-            Migrator::up(&db, None).await.context("cannot migrate the database")?;
+            Migrator::up(&db, None)
+                .await
+                .context("cannot migrate the database")?;
             println!("migrations applied to {}", db::redact(&config.database_url));
             Ok(())
         }
-        Command::Admin(AdminCommand::Create { login, display_name, .. }) => {
+        Command::Admin(AdminCommand::Create {
+            login,
+            display_name,
+            ..
+        }) => {
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             if password.chars().count() < 8 {
                 bail!("the password must have at least 8 characters");
             }
             let state = startup::connect(Config::from_env()?, Clock::System).await?;
-            let user = service::create_admin(&state, Registration { login, password, display_name })
-                .await
-                .map_err(|err| anyhow::anyhow!("{err}"))?;
+            let user = service::create_admin(
+                &state,
+                Registration {
+                    login,
+                    password,
+                    display_name,
+                },
+            )
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
             println!("admin account created: {} ({})", user.display_name, user.id);
             Ok(())
         }
@@ -116,11 +135,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         println!("Demo logins:");
         for person in demo::LOGINS {
-            println!("  {:<22} {:<20} password {}", person.role, person.login, person.password);
+            println!(
+                "  {:<22} {:<20} password {}",
+                person.role, person.login, person.password
+            );
         }
     }
     let app = Application::bind(state, bind).await?;
-    tracing::info!(backend = app_backend(&app), "Canyu is serving at http://{}/ (API docs at /docs)", app.local_addr());
+    tracing::info!(
+        backend = app_backend(&app),
+        "Canyu is serving at http://{}/ (API docs at /docs)",
+        app.local_addr()
+    );
     app.run_until(async {
         let _ = tokio::signal::ctrl_c().await;
     })

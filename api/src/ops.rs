@@ -16,7 +16,11 @@ pub async fn healthz() -> impl IntoResponse {
 pub async fn readyz(state: Data<&AppState>) -> Response {
     let database = state.db.ping().await.map_err(|err| err.to_string());
     let cache = state.cache.ping().await.map_err(|err| err.to_string());
-    let status = if database.is_ok() && cache.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if database.is_ok() && cache.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let check = |result: &Result<(), String>| match result {
         Ok(()) => json!({"status": "ok"}),
         Err(err) => json!({"status": "down", "error": err}),
@@ -32,5 +36,7 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
 /// Prometheus text format.
 #[handler]
 pub async fn metrics(state: Data<&AppState>) -> Response {
-    Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render())
+    Response::builder()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
 }

@@ -36,10 +36,18 @@ impl PageRequest {
                     .decode(c)
                     .ok()
                     .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-                    .ok_or_else(|| Error::malformed("cursor", "not a cursor from this list; start again without one"))
+                    .ok_or_else(|| {
+                        Error::malformed(
+                            "cursor",
+                            "not a cursor from this list; start again without one",
+                        )
+                    })
             })
             .transpose()?;
-        Ok(Self { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), after })
+        Ok(Self {
+            limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+            after,
+        })
     }
 
     /// Restricts `select` to this page (plus one row, to tell whether there is a next page).
@@ -52,10 +60,23 @@ impl PageRequest {
     }
 
     /// Builds the page from the rows `apply` selected.
-    pub fn page<M, T: ParseFromJSON + ToJSON>(&self, mut rows: Vec<M>, id: impl Fn(&M) -> Uuid, item: impl FnMut(M) -> T) -> Page<T> {
+    pub fn page<M, T: ParseFromJSON + ToJSON>(
+        &self,
+        mut rows: Vec<M>,
+        id: impl Fn(&M) -> Uuid,
+        item: impl FnMut(M) -> T,
+    ) -> Page<T> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
-        let next_cursor = if more { rows.last().map(|last| URL_SAFE_NO_PAD.encode(id(last).as_bytes())) } else { None };
-        Page { items: rows.into_iter().map(item).collect(), next_cursor }
+        let next_cursor = if more {
+            rows.last()
+                .map(|last| URL_SAFE_NO_PAD.encode(id(last).as_bytes()))
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(item).collect(),
+            next_cursor,
+        }
     }
 }

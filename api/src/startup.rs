@@ -11,19 +11,29 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, db, error, limits, openapi, ops, state::AppState, telemetry,
-    telemetry::Metrics, web,
+    cache::Cache, clock::Clock, config::Config, db, error, limits, openapi, ops, state::AppState,
+    telemetry, telemetry::Metrics, web,
 };
 
 /// Connects to the database (running pending migrations) and the cache.
 pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
-    Migrator::up(&db, None).await.context("cannot migrate the database")?;
+    Migrator::up(&db, None)
+        .await
+        .context("cannot migrate the database")?;
     let cache = match &config.redis_url {
-        Some(url) => Cache::redis(url, &config.redis_prefix).await.with_context(|| format!("cannot reach Redis at {url}"))?,
+        Some(url) => Cache::redis(url, &config.redis_prefix)
+            .await
+            .with_context(|| format!("cannot reach Redis at {url}"))?,
         None => Cache::memory(),
     };
-    Ok(AppState { db, cache, clock, config: Arc::new(config), metrics: Arc::new(Metrics::default()) })
+    Ok(AppState {
+        db,
+        cache,
+        clock,
+        config: Arc::new(config),
+        metrics: Arc::new(Metrics::default()),
+    })
 }
 
 /// Every route of the service.
@@ -35,7 +45,9 @@ pub fn routes(state: AppState) -> impl Endpoint {
     Route::new()
         .nest(
             openapi::BASE_PATH,
-            Route::new().at("/openapi.yaml", spec).nest("/", api.around(error::problem_json)),
+            Route::new()
+                .at("/openapi.yaml", spec)
+                .nest("/", api.around(error::problem_json)),
         )
         .nest("/docs", swagger_ui)
         .at("/healthz", ops::healthz)
@@ -58,7 +70,10 @@ pub struct Application {
 
 impl Application {
     pub async fn bind(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
-        let acceptor = TcpListener::bind(addr).into_acceptor().await.with_context(|| format!("cannot listen on {addr}"))?;
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
         Ok(Self { acceptor, state })
     }
 
@@ -71,7 +86,10 @@ impl Application {
     }
 
     /// Serves until ctrl-c (or `shutdown` resolves), then drains requests for up to 10 s.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(Duration::from_secs(10)))
             .await

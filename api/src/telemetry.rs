@@ -15,9 +15,10 @@ use uuid::Uuid;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// Logs to stderr; `RUST_LOG` overrides the default level.
-pub fn init_tracing() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+/// Logs to stderr at `default_level` (e.g. `info`); `RUST_LOG` overrides it.
+pub fn init_tracing(default_level: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},sqlx=warn,sea_orm=warn")));
     // A second call (several apps in one test process) keeps the first subscriber.
     let _ = fmt().with_env_filter(filter).with_target(false).try_init();
 }
@@ -39,9 +40,19 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("canyu");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
-        let duration = Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]);
-        registry.register("http_request_duration_seconds", "Time to answer an HTTP request", duration.clone());
-        Self { registry, requests, duration }
+        let duration = Histogram::new([
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+        ]);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            duration.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            duration,
+        }
     }
 }
 
@@ -53,19 +64,32 @@ impl Metrics {
     }
 
     fn observe(&self, method: &str, status: u16, seconds: f64) {
-        self.requests.get_or_create(&RequestLabels { method: method.to_string(), status }).inc();
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_string(),
+                status,
+            })
+            .inc();
         self.duration.observe(seconds);
     }
 }
 
 /// Gives each request an id (the caller's `X-Request-Id` if sensible), echoes it in the
 /// answer, logs the request in a span that carries it, and counts it.
-pub async fn observe<E: Endpoint>(next: E, req: Request, metrics: &Metrics) -> poem::Result<Response> {
+pub async fn observe<E: Endpoint>(
+    next: E,
+    req: Request,
+    metrics: &Metrics,
+) -> poem::Result<Response> {
     let request_id = req
         .headers()
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
         .map(str::to_string)
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     let method = req.method().to_string();

@@ -19,7 +19,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_departments_code", Departments::Table, Departments::Code).await?;
+        unique_index(
+            manager,
+            "ux_departments_code",
+            Departments::Table,
+            Departments::Code,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -44,7 +50,11 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(RoleGrants::DepartmentId))
                     .col(uuid_null(RoleGrants::GrantedBy))
                     .col(timestamp_with_time_zone(RoleGrants::GrantedAt))
-                    .primary_key(Index::create().col(RoleGrants::UserId).col(RoleGrants::Role))
+                    .primary_key(
+                        Index::create()
+                            .col(RoleGrants::UserId)
+                            .col(RoleGrants::Role),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_role_grants_user")
@@ -81,7 +91,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_sessions_token_hash", Sessions::Table, Sessions::TokenHash).await?;
+        unique_index(
+            manager,
+            "ux_sessions_token_hash",
+            Sessions::Table,
+            Sessions::TokenHash,
+        )
+        .await?;
         manager
             .create_index(
                 Index::create()
@@ -107,7 +123,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_api_keys_key_hash", ApiKeys::Table, ApiKeys::KeyHash).await?;
+        unique_index(
+            manager,
+            "ux_api_keys_key_hash",
+            ApiKeys::Table,
+            ApiKeys::KeyHash,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -167,20 +189,34 @@ impl MigrationTrait for Migration {
             Users::Table.into_iden(),
             Departments::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }
 }
 
 /// Unique indexes are named so that a violation can be told apart and answered with a 409.
-async fn unique_index<T, C>(manager: &SchemaManager<'_>, name: &str, table: T, col: C) -> Result<(), DbErr>
+async fn unique_index<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    col: C,
+) -> Result<(), DbErr>
 where
     T: IntoTableRef + 'static,
     C: IntoIndexColumn + 'static,
 {
     manager
-        .create_index(Index::create().name(name).table(table).col(col).unique().to_owned())
+        .create_index(
+            Index::create()
+                .name(name)
+                .table(table)
+                .col(col)
+                .unique()
+                .to_owned(),
+        )
         .await
 }
 

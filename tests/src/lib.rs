@@ -1,0 +1,390 @@
+//! The test harness: starts Canyu in-process on a random port against a fresh database
+//! (SQLite, or PostgreSQL + Redis when `CANYU_TEST_DATABASE_URL` / `CANYU_TEST_REDIS_URL`
+//! are set) and talks to it over HTTP like any client. A test does not know which backend
+//! it runs on.
+
+pub mod browser;
+
+use std::{future::Future, net::SocketAddr, path::PathBuf};
+
+use canyu::{
+    accounts::service::{self, Registration},
+    cache::Cache,
+    clock::Clock,
+    config::Config,
+    startup::{self, Application},
+    state::AppState,
+};
+use chrono::{TimeZone, Utc};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub use serde_json;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `test` against a fresh app on `backend`, then removes the app's database and cache
+/// keys whether the test passed or not.
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(storage) = Storage::create(backend).await else {
+        return;
+    };
+    // The server runs until the test has ended, whatever the test keeps of `TestApp`.
+    let (app, stop_server) = TestApp::spawn(&storage).await;
+    let outcome = tokio::spawn(test(app)).await;
+    let _ = stop_server.send(());
+    storage.drop().await;
+    if let Err(err) = outcome {
+        std::panic::resume_unwind(err.into_panic());
+    }
+}
+
+/// Declares each named `async fn(TestApp)` as two tests, `NAME::sqlite` and `NAME::postgres`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::run($crate::Backend::Sqlite, super::$name).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::run($crate::Backend::Postgres, super::$name).await
+            }
+        }
+    )+};
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// A database and cache namespace of one test's own.
+struct Storage {
+    backend: Backend,
+    database_url: String,
+    redis_url: Option<String>,
+    redis_prefix: String,
+    sqlite_file: Option<PathBuf>,
+    pg_admin_url: Option<String>,
+    pg_database: String,
+}
+
+impl Storage {
+    async fn create(backend: Backend) -> Option<Self> {
+        let id = Uuid::new_v4().simple().to_string();
+        let redis_prefix = format!("canyu-test:{id}:");
+        match backend {
+            Backend::Sqlite => {
+                let file = std::env::temp_dir().join(format!("canyu-test-{id}.db"));
+                Some(Self {
+                    backend,
+                    database_url: format!("sqlite://{}?mode=rwc", file.display()),
+                    redis_url: None,
+                    redis_prefix,
+                    sqlite_file: Some(file),
+                    pg_admin_url: None,
+                    pg_database: String::new(),
+                })
+            }
+            Backend::Postgres => {
+                let (Some(admin_url), redis_url) =
+                    (env("CANYU_TEST_DATABASE_URL"), env("CANYU_TEST_REDIS_URL"))
+                else {
+                    assert!(!in_ci(), "CI=true: CANYU_TEST_DATABASE_URL must name a PostgreSQL server for the tests");
+                    eprintln!("skipped: set CANYU_TEST_DATABASE_URL (and CANYU_TEST_REDIS_URL) to run on PostgreSQL + Redis");
+                    return None;
+                };
+                assert!(
+                    redis_url.is_some() || !in_ci(),
+                    "CI=true: CANYU_TEST_REDIS_URL must name a Redis server for the tests"
+                );
+                let database = format!("canyu_test_{id}");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("cannot reach the PostgreSQL test server");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {database}"))
+                    .await
+                    .expect("cannot create a test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                Some(Self {
+                    backend,
+                    database_url: format!("{base}/{database}"),
+                    redis_url,
+                    redis_prefix,
+                    sqlite_file: None,
+                    pg_admin_url: Some(admin_url),
+                    pg_database: database,
+                })
+            }
+        }
+    }
+
+    async fn drop(self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+        if let Some(admin_url) = &self.pg_admin_url {
+            if let Ok(admin) = Database::connect(admin_url).await {
+                let _ = admin
+                    .execute_unprepared(&format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        self.pg_database
+                    ))
+                    .await;
+                admin.close().await.ok();
+            }
+        }
+        if let Some(url) = &self.redis_url {
+            if let Ok(client) = redis::Client::open(url.as_str()) {
+                if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
+                    let keys: Vec<String> = redis::cmd("KEYS")
+                        .arg(format!("{}*", self.redis_prefix))
+                        .query_async(&mut conn)
+                        .await
+                        .unwrap_or_default();
+                    if !keys.is_empty() {
+                        let _: Result<(), _> =
+                            redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
+                    }
+                }
+            }
+        }
+    }
+
+    fn config(&self) -> Config {
+        let mut config = Config::from_lookup(|_| None).expect("defaults are valid");
+        config.database_url = self.database_url.clone();
+        config.redis_url = self.redis_url.clone();
+        config.redis_prefix = self.redis_prefix.clone();
+        config.bind = "127.0.0.1:0".parse().unwrap();
+        config
+    }
+}
+
+/// A running app and a client for it.
+pub struct TestApp {
+    pub backend: Backend,
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    /// The app's clock: move it with `clock.advance` instead of sleeping.
+    pub clock: Clock,
+    /// For setting up what only the command line can do (the first admin).
+    pub state: AppState,
+}
+
+/// A person with an account and a session.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: String,
+    pub login: String,
+    pub password: String,
+    pub token: String,
+}
+
+pub const PASSWORD: &str = "a good password";
+
+impl TestApp {
+    async fn spawn(storage: &Storage) -> (Self, oneshot::Sender<()>) {
+        canyu::telemetry::init_tracing("warn");
+        let clock = Clock::manual(Utc.with_ymd_and_hms(2021, 9, 1, 1, 0, 0).unwrap());
+        let state = startup::connect(storage.config(), clock.clone())
+            .await
+            .expect("the app starts");
+        assert_eq!(
+            matches!(state.cache, Cache::Redis { .. }),
+            storage.redis_url.is_some(),
+            "the cache backend follows the configuration"
+        );
+        let app = Application::bind(state.clone(), storage.config().bind)
+            .await
+            .expect("the app binds a port");
+        let addr = app.local_addr();
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        (
+            Self {
+                backend: storage.backend,
+                addr,
+                client: reqwest::Client::new(),
+                clock,
+                state,
+            },
+            shutdown,
+        )
+    }
+
+    /// `path` under `/api/v1`, or from the root when it starts with `//`.
+    pub fn url(&self, path: &str) -> String {
+        match path.strip_prefix("//") {
+            Some(root) => format!("http://{}/{root}", self.addr),
+            None => format!("http://{}/api/v1{path}", self.addr),
+        }
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.request(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str, body: Value) -> RequestBuilder {
+        self.request(Method::POST, path).json(&body)
+    }
+
+    /// A login no other test person has.
+    pub fn unique_phone() -> String {
+        let n = Uuid::new_v4().as_u128() % 100_000_000;
+        format!("139{n:08}")
+    }
+
+    pub async fn register(&self, login: &str, password: &str, display_name: &str) -> Response {
+        self.post(
+            "/auth/register",
+            json!({"login": login, "password": password, "display_name": display_name}),
+        )
+        .send()
+        .await
+        .unwrap()
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Response {
+        self.post("/auth/login", json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A freshly registered, logged-in resident.
+    pub async fn resident(&self, display_name: &str) -> Person {
+        let login = Self::unique_phone();
+        let registered = expect_status(
+            self.register(&login, PASSWORD, display_name).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        self.logged_in(registered["id"].as_str().unwrap(), &login)
+            .await
+    }
+
+    /// An admin, created the way `canyu admin create` does it.
+    pub async fn admin(&self) -> Person {
+        let login = format!("admin-{}@canyu.test", Uuid::new_v4().simple());
+        let form = Registration {
+            login: login.clone(),
+            password: PASSWORD.into(),
+            display_name: "管理员".into(),
+        };
+        let user = service::create_admin(&self.state, form)
+            .await
+            .expect("admin created");
+        self.logged_in(&user.id.to_string(), &login).await
+    }
+
+    /// A staff member of a new department; returns the person and the department id.
+    pub async fn staff(&self, admin: &Person, department_code: &str) -> (Person, String) {
+        let department = expect_status(
+            self.post(
+                "/departments",
+                json!({"code": department_code, "name": format!("{department_code} 部门")}),
+            )
+            .bearer_auth(&admin.token)
+            .send()
+            .await
+            .unwrap(),
+            StatusCode::CREATED,
+        )
+        .await;
+        let department_id = department["id"].as_str().unwrap().to_string();
+        let person = self.resident("工作人员").await;
+        expect_status(
+            self.request(Method::PUT, &format!("/users/{}/roles/staff", person.id))
+                .bearer_auth(&admin.token)
+                .json(&json!({"department_id": department_id}))
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::OK,
+        )
+        .await;
+        (person, department_id)
+    }
+
+    async fn logged_in(&self, id: &str, login: &str) -> Person {
+        let session = expect_status(self.login(login, PASSWORD).await, StatusCode::OK).await;
+        Person {
+            id: id.to_string(),
+            login: login.to_string(),
+            password: PASSWORD.into(),
+            token: session["token"].as_str().unwrap().to_string(),
+        }
+    }
+}
+
+/// Asserts the status and returns the JSON body (or `null` for an empty one).
+pub async fn expect_status(response: Response, status: StatusCode) -> Value {
+    let actual = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(actual, status, "unexpected status; body: {body}");
+    if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body}"))
+    }
+}
+
+/// Asserts an `application/problem+json` answer with `status` and `code`; returns it.
+pub async fn expect_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let problem = expect_status(response, status).await;
+    assert_eq!(
+        content_type, "application/problem+json",
+        "problem: {problem}"
+    );
+    assert_eq!(problem["code"], code, "problem: {problem}");
+    assert_eq!(problem["status"], status.as_u16(), "problem: {problem}");
+    assert_eq!(problem["type"], format!("urn:canyu:problem:{code}"));
+    problem
+}
+
+/// The fields named in a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect()
+}

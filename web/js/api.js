@@ -2,7 +2,6 @@
 
 const BASE = '/api/v1';
 const TOKEN_KEY = 'canyu.token';
-const EXPIRES_KEY = 'canyu.token_expires_at';
 const USER_KEY = 'canyu.user';
 
 // Thrown for every failed call. status 0 / code "network" means no answer at all.
@@ -76,15 +75,10 @@ function changed() {
   window.dispatchEvent(new Event('canyu:session'));
 }
 
+// The server decides whether a token is still valid (a device clock may be wrong): an
+// expired one answers 401, which clears the session.
 export function getToken() {
-  const token = read(TOKEN_KEY);
-  if (!token) return null;
-  const expires = Date.parse(read(EXPIRES_KEY) || '');
-  if (!Number.isNaN(expires) && expires <= Date.now()) {
-    clearSession(); // expired locally: don't send it, don't show a logged-in header
-    return null;
-  }
-  return token;
+  return read(TOKEN_KEY) || null;
 }
 
 export function isLoggedIn() {
@@ -99,10 +93,8 @@ export function getUser() {
   }
 }
 
-export function setSession({ token, expires_at, user }) {
+export function setSession({ token, user }) {
   localStorage.setItem(TOKEN_KEY, token);
-  if (expires_at) localStorage.setItem(EXPIRES_KEY, expires_at);
-  else localStorage.removeItem(EXPIRES_KEY);
   localStorage.setItem(USER_KEY, JSON.stringify(user ?? null));
   changed();
 }
@@ -114,7 +106,7 @@ export function setUser(user) {
 
 export function clearSession() {
   try {
-    [TOKEN_KEY, EXPIRES_KEY, USER_KEY].forEach((k) => localStorage.removeItem(k));
+    [TOKEN_KEY, USER_KEY].forEach((k) => localStorage.removeItem(k));
   } catch {
     /* nothing stored then */
   }

@@ -30,7 +30,11 @@ pub struct RegisterRequest {
 
 impl Example for RegisterRequest {
     fn example() -> Self {
-        Self { login: "13812345678".into(), password: "correct horse battery".into(), display_name: "张三".into() }
+        Self {
+            login: "13812345678".into(),
+            password: "correct horse battery".into(),
+            display_name: "张三".into(),
+        }
     }
 }
 
@@ -45,7 +49,10 @@ pub struct LoginRequest {
 
 impl Example for LoginRequest {
     fn example() -> Self {
-        Self { login: "13812345678".into(), password: "correct horse battery".into() }
+        Self {
+            login: "13812345678".into(),
+            password: "correct horse battery".into(),
+        }
     }
 }
 
@@ -60,13 +67,21 @@ pub struct Department {
 
 impl Example for Department {
     fn example() -> Self {
-        Self { id: example_id(1), code: "fgw".into(), name: "区发展改革委".into() }
+        Self {
+            id: example_id(1),
+            code: "fgw".into(),
+            name: "区发展改革委".into(),
+        }
     }
 }
 
 impl From<entity::department::Model> for Department {
     fn from(d: entity::department::Model) -> Self {
-        Self { id: d.id, code: d.code, name: d.name }
+        Self {
+            id: d.id,
+            code: d.code,
+            name: d.name,
+        }
     }
 }
 
@@ -135,7 +150,11 @@ pub struct LoginResponse {
 
 impl Example for LoginResponse {
     fn example() -> Self {
-        Self { token: "q3x0cD2uQ1m3oQ9m6m3b8gk0Wc4nY2sT7uV5wX1yZ0a".into(), expires_at: example_time(), user: User::example() }
+        Self {
+            token: "q3x0cD2uQ1m3oQ9m6m3b8gk0Wc4nY2sT7uV5wX1yZ0a".into(),
+            expires_at: example_time(),
+            user: User::example(),
+        }
     }
 }
 
@@ -151,7 +170,10 @@ pub struct NewDepartment {
 
 impl Example for NewDepartment {
     fn example() -> Self {
-        Self { code: "mzj".into(), name: "区民政局".into() }
+        Self {
+            code: "mzj".into(),
+            name: "区民政局".into(),
+        }
     }
 }
 
@@ -164,7 +186,9 @@ pub struct RoleGrantRequest {
 
 impl Example for RoleGrantRequest {
     fn example() -> Self {
-        Self { department_id: Some(example_id(1)) }
+        Self {
+            department_id: Some(example_id(1)),
+        }
     }
 }
 
@@ -180,7 +204,10 @@ pub struct NewApiKey {
 
 impl Example for NewApiKey {
     fn example() -> Self {
-        Self { name: "杨浦区 app backend".into(), scopes: vec![Scope::AuditRead] }
+        Self {
+            name: "杨浦区 app backend".into(),
+            scopes: vec![Scope::AuditRead],
+        }
     }
 }
 
@@ -221,7 +248,10 @@ pub struct ApiKeyCreated {
 
 impl Example for ApiKeyCreated {
     fn example() -> Self {
-        Self { key: "cyk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5".into(), info: ApiKeyInfo::example() }
+        Self {
+            key: "cyk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5".into(),
+            info: ApiKeyInfo::example(),
+        }
     }
 }
 

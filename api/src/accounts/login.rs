@@ -55,12 +55,24 @@ mod tests {
     fn phones_and_emails_are_normalised() {
         assert_eq!(normalize(" 138-1234-5678 ").as_deref(), Some("13812345678"));
         assert_eq!(normalize("+86 13812345678").as_deref(), Some("13812345678"));
-        assert_eq!(normalize("Zhang.San@Example.COM").as_deref(), Some("zhang.san@example.com"));
+        assert_eq!(
+            normalize("Zhang.San@Example.COM").as_deref(),
+            Some("zhang.san@example.com")
+        );
     }
 
     #[test]
     fn other_logins_are_refused() {
-        for bad in ["", "12812345678", "1381234567", "abc", "a@b", "@example.com", "a b@example.com", "a@@b.com"] {
+        for bad in [
+            "",
+            "12812345678",
+            "1381234567",
+            "abc",
+            "a@b",
+            "@example.com",
+            "a b@example.com",
+            "a@@b.com",
+        ] {
             assert_eq!(normalize(bad), None, "{bad}");
         }
     }

@@ -25,8 +25,11 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
         let stored = stored.as_deref().unwrap_or_else(|| dummy_hash());
-        let parsed = PasswordHash::new(stored).map_err(|err| anyhow::anyhow!("stored password hash is unreadable: {err}"))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let parsed = PasswordHash::new(stored)
+            .map_err(|err| anyhow::anyhow!("stored password hash is unreadable: {err}"))?;
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(matches && stored != dummy_hash())
     })
     .await
@@ -37,6 +40,9 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(b"no such account", &salt).expect("hashing a constant cannot fail").to_string()
+        Argon2::default()
+            .hash_password(b"no such account", &salt)
+            .expect("hashing a constant cannot fail")
+            .to_string()
     })
 }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginRequest, LoginResponse, NewApiKey, NewDepartment,
-        RegisterRequest, RoleGrantRequest, User, UserSummary,
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginRequest, LoginResponse, NewApiKey,
+        NewDepartment, RegisterRequest, RoleGrantRequest, User, UserSummary,
     },
     service::{self, Registration},
 };
@@ -39,12 +39,26 @@ impl AccountsApi {
         method = "post",
         tag = "ApiTags::Auth",
         transform = "idempotent",
-        request_header(name = "Idempotency-Key", ty = "String", description = "Retry-safe key (1–255 printable ASCII characters): a retry with the same key and body returns the first answer.")
+        request_header(
+            name = "Idempotency-Key",
+            ty = "String",
+            description = "Retry-safe key (1–255 printable ASCII characters): a retry with the same key and body returns the first answer."
+        )
     )]
-    async fn register(&self, state: Data<&AppState>, body: Json<RegisterRequest>) -> Result<Created<User>> {
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        body: Json<RegisterRequest>,
+    ) -> Result<Created<User>> {
         let Json(form) = body;
-        let form = Registration { login: form.login, password: form.password, display_name: form.display_name };
-        Ok(Created::Created(Json(service::register(&state, form).await?)))
+        let form = Registration {
+            login: form.login,
+            password: form.password,
+            display_name: form.display_name,
+        };
+        Ok(Created::Created(Json(
+            service::register(&state, form).await?,
+        )))
     }
 
     /// Log in
@@ -52,9 +66,15 @@ impl AccountsApi {
     /// Exchanges a login and password for a bearer token. After 5 failed attempts for one
     /// account within 15 minutes, further attempts answer `429` until the window ends.
     #[oai(path = "/auth/login", method = "post", tag = "ApiTags::Auth")]
-    async fn login(&self, state: Data<&AppState>, body: Json<LoginRequest>) -> Result<Json<LoginResponse>> {
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        body: Json<LoginRequest>,
+    ) -> Result<Json<LoginResponse>> {
         let Json(form) = body;
-        Ok(Json(service::login(&state, &form.login, form.password).await?))
+        Ok(Json(
+            service::login(&state, &form.login, form.password).await?,
+        ))
     }
 
     /// Log out
@@ -92,9 +112,15 @@ impl AccountsApi {
     ///
     /// Admin only.
     #[oai(path = "/departments", method = "post", tag = "ApiTags::Admin")]
-    async fn create_department(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewDepartment>) -> Result<Created<Department>> {
+    async fn create_department(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<NewDepartment>,
+    ) -> Result<Created<Department>> {
         auth.0.require(Role::Admin)?;
-        let department = service::create_department(&state, auth.0.actor(), &body.code, &body.name).await?;
+        let department =
+            service::create_department(&state, auth.0.actor(), &body.code, &body.name).await?;
         Ok(Created::Created(Json(department)))
     }
 
@@ -112,14 +138,20 @@ impl AccountsApi {
     ) -> Result<Json<Page<UserSummary>>> {
         auth.0.require(Role::Admin)?;
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
-        Ok(Json(service::list_users(&state, login.0.as_deref(), page).await?))
+        Ok(Json(
+            service::list_users(&state, login.0.as_deref(), page).await?,
+        ))
     }
 
     /// Grant a role
     ///
     /// Admin only. `staff` needs the department the person works for; granting again
     /// replaces the department.
-    #[oai(path = "/users/:id/roles/:role", method = "put", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/users/:id/roles/:role",
+        method = "put",
+        tag = "ApiTags::Admin"
+    )]
     async fn grant_role(
         &self,
         state: Data<&AppState>,
@@ -129,7 +161,8 @@ impl AccountsApi {
         body: Json<RoleGrantRequest>,
     ) -> Result<Json<User>> {
         auth.0.require(Role::Admin)?;
-        let user = service::grant_role(&state, auth.0.actor(), id.0, role.0, body.0.department_id).await?;
+        let user =
+            service::grant_role(&state, auth.0.actor(), id.0, role.0, body.0.department_id).await?;
         Ok(Json(user))
     }
 
@@ -137,8 +170,18 @@ impl AccountsApi {
     ///
     /// Admin only. Revoking a role the person does not hold does nothing; the last admin
     /// cannot lose the admin role (`409 last_admin`).
-    #[oai(path = "/users/:id/roles/:role", method = "delete", tag = "ApiTags::Admin")]
-    async fn revoke_role(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, role: Path<Role>) -> Result<NoContent> {
+    #[oai(
+        path = "/users/:id/roles/:role",
+        method = "delete",
+        tag = "ApiTags::Admin"
+    )]
+    async fn revoke_role(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        role: Path<Role>,
+    ) -> Result<NoContent> {
         auth.0.require(Role::Admin)?;
         service::revoke_role(&state, auth.0.actor(), id.0, role.0).await?;
         Ok(NoContent::NoContent)
@@ -148,9 +191,15 @@ impl AccountsApi {
     ///
     /// Admin only. The key is in this answer only; store it in the app backend's secrets.
     #[oai(path = "/api-keys", method = "post", tag = "ApiTags::Admin")]
-    async fn create_api_key(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewApiKey>) -> Result<Created<ApiKeyCreated>> {
+    async fn create_api_key(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<NewApiKey>,
+    ) -> Result<Created<ApiKeyCreated>> {
         auth.0.require(Role::Admin)?;
-        let created = service::create_api_key(&state, auth.0.actor(), &body.name, &body.scopes).await?;
+        let created =
+            service::create_api_key(&state, auth.0.actor(), &body.name, &body.scopes).await?;
         Ok(Created::Created(Json(created)))
     }
 
@@ -174,7 +223,12 @@ impl AccountsApi {
     ///
     /// Admin only. The key stops working at once; revoking it again does nothing.
     #[oai(path = "/api-keys/:id", method = "delete", tag = "ApiTags::Admin")]
-    async fn revoke_api_key(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>) -> Result<NoContent> {
+    async fn revoke_api_key(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<NoContent> {
         auth.0.require(Role::Admin)?;
         service::revoke_api_key(&state, auth.0.actor(), id.0).await?;
         Ok(NoContent::NoContent)
@@ -197,6 +251,8 @@ impl AccountsApi {
     ) -> Result<Json<Page<AuditEntry>>> {
         auth.require(Role::Admin, Scope::AuditRead)?;
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
-        Ok(Json(service::audit_log(&state, entity_type.0.as_deref(), page).await?))
+        Ok(Json(
+            service::audit_log(&state, entity_type.0.as_deref(), page).await?,
+        ))
     }
 }

@@ -22,9 +22,14 @@ use crate::{
     state::AppState,
 };
 
-const LOGIN_TAKEN: UniqueIndex = UniqueIndex { name: "ux_users_login", sqlite_columns: "users.login" };
-const DEPARTMENT_CODE_TAKEN: UniqueIndex =
-    UniqueIndex { name: "ux_departments_code", sqlite_columns: "departments.code" };
+const LOGIN_TAKEN: UniqueIndex = UniqueIndex {
+    name: "ux_users_login",
+    sqlite_columns: "users.login",
+};
+const DEPARTMENT_CODE_TAKEN: UniqueIndex = UniqueIndex {
+    name: "ux_departments_code",
+    sqlite_columns: "departments.code",
+};
 
 /// After this many failed logins for one account within `FAILED_LOGIN_WINDOW`, logins for
 /// it are refused until the window ends.
@@ -44,15 +49,24 @@ pub async fn register(state: &AppState, form: Registration) -> Result<User> {
 }
 
 /// Checks a registration and hashes its password; nothing is written yet.
-async fn new_account(form: Registration, now: chrono::DateTime<chrono::Utc>) -> Result<user::ActiveModel> {
+async fn new_account(
+    form: Registration,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<user::ActiveModel> {
     let mut errors = Vec::new();
     let login = login::normalize(&form.login);
     if login.is_none() {
-        errors.push(FieldError::new("login", "use a mainland mobile number (11 digits) or an e-mail address"));
+        errors.push(FieldError::new(
+            "login",
+            "use a mainland mobile number (11 digits) or an e-mail address",
+        ));
     }
     let display_name = form.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().any(char::is_control) {
-        errors.push(FieldError::new("display_name", "must not be blank or hold control characters"));
+        errors.push(FieldError::new(
+            "display_name",
+            "must not be blank or hold control characters",
+        ));
     }
     let (Some(login), true) = (login, errors.is_empty()) else {
         return Err(Error::Invalid(errors));
@@ -66,10 +80,16 @@ async fn new_account(form: Registration, now: chrono::DateTime<chrono::Utc>) -> 
     })
 }
 
-async fn insert_account(db: &impl ConnectionTrait, account: user::ActiveModel) -> Result<user::Model> {
+async fn insert_account(
+    db: &impl ConnectionTrait,
+    account: user::ActiveModel,
+) -> Result<user::Model> {
     account.insert(db).await.map_err(|err| {
         if LOGIN_TAKEN.is_violated_by(&err) {
-            Error::conflict("login_taken", "an account with this login already exists; log in instead")
+            Error::conflict(
+                "login_taken",
+                "an account with this login already exists; log in instead",
+            )
         } else {
             err.into()
         }
@@ -77,19 +97,30 @@ async fn insert_account(db: &impl ConnectionTrait, account: user::ActiveModel) -
 }
 
 pub async fn login(state: &AppState, raw_login: &str, password: String) -> Result<LoginResponse> {
-    let bad_credentials = || Error::Unauthorized { code: "invalid_credentials", detail: "the login or the password is wrong".into() };
+    let bad_credentials = || Error::Unauthorized {
+        code: "invalid_credentials",
+        detail: "the login or the password is wrong".into(),
+    };
     let Some(login) = login::normalize(raw_login) else {
         return Err(bad_credentials());
     };
     let throttle_key = format!("login-failures:{}", &hash_secret(&login)[..32]);
     refuse_if_throttled(state, &throttle_key).await?;
 
-    let account = user::Entity::find().filter(user::Column::Login.eq(&login)).one(&state.db).await?;
-    let matches = passwords::verify(password, account.as_ref().map(|u| u.password_hash.clone())).await?;
+    let account = user::Entity::find()
+        .filter(user::Column::Login.eq(&login))
+        .one(&state.db)
+        .await?;
+    let matches =
+        passwords::verify(password, account.as_ref().map(|u| u.password_hash.clone())).await?;
     let account = match account {
         Some(account) if matches => account,
         _ => {
-            if let Err(err) = state.cache.increment(&throttle_key, FAILED_LOGIN_WINDOW).await {
+            if let Err(err) = state
+                .cache
+                .increment(&throttle_key, FAILED_LOGIN_WINDOW)
+                .await
+            {
                 tracing::warn!(error = %err, "cannot count a failed login");
             }
             return Err(bad_credentials());
@@ -113,7 +144,11 @@ pub async fn login(state: &AppState, raw_login: &str, password: String) -> Resul
     .insert(&state.db)
     .await?;
     let user = me(state, account.id).await?;
-    Ok(LoginResponse { token, expires_at, user })
+    Ok(LoginResponse {
+        token,
+        expires_at,
+        user,
+    })
 }
 
 async fn refuse_if_throttled(state: &AppState, key: &str) -> Result<()> {
@@ -128,31 +163,54 @@ async fn refuse_if_throttled(state: &AppState, key: &str) -> Result<()> {
     if failures < MAX_FAILED_LOGINS {
         return Ok(());
     }
-    let retry_after_secs = state.cache.ttl(key).await.ok().flatten().unwrap_or(FAILED_LOGIN_WINDOW.as_secs()).max(1);
+    let retry_after_secs = state
+        .cache
+        .ttl(key)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(FAILED_LOGIN_WINDOW.as_secs())
+        .max(1);
     Err(Error::TooManyRequests {
         code: "too_many_attempts",
-        detail: format!("too many failed logins for this account; try again in {} minutes", retry_after_secs.div_ceil(60)),
+        detail: format!(
+            "too many failed logins for this account; try again in {} minutes",
+            retry_after_secs.div_ceil(60)
+        ),
         retry_after_secs,
     })
 }
 
 pub async fn logout(state: &AppState, session: &Session) -> Result<()> {
-    session::Entity::delete_by_id(session.session_id).exec(&state.db).await?;
+    session::Entity::delete_by_id(session.session_id)
+        .exec(&state.db)
+        .await?;
     Ok(())
 }
 
 /// Resolves a bearer token to its live session.
 pub async fn session_for_token(state: &AppState, token: &str) -> Result<Session> {
-    let unauthorized = || Error::Unauthorized { code: "unauthorized", detail: "the session is unknown or has expired; log in again".into() };
+    let unauthorized = || Error::Unauthorized {
+        code: "unauthorized",
+        detail: "the session is unknown or has expired; log in again".into(),
+    };
     let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash_secret(token)))
         .filter(session::Column::ExpiresAt.gt(state.clock.now()))
         .one(&state.db)
         .await?
         .ok_or_else(unauthorized)?;
-    let grants = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(found.user_id)).all(&state.db).await?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(found.user_id))
+        .all(&state.db)
+        .await?;
     let department_id = grants.iter().find_map(|g| g.department_id);
-    Ok(Session { session_id: found.id, user_id: found.user_id, roles: roles_of(&grants), department_id })
+    Ok(Session {
+        session_id: found.id,
+        user_id: found.user_id,
+        roles: roles_of(&grants),
+        department_id,
+    })
 }
 
 /// Resolves an `X-Api-Key` to its live key.
@@ -162,35 +220,61 @@ pub async fn app_key_for(state: &AppState, key: &str) -> Result<AppKey> {
         .filter(api_key::Column::RevokedAt.is_null())
         .one(&state.db)
         .await?
-        .ok_or_else(|| Error::Unauthorized { code: "invalid_api_key", detail: "the API key is unknown or revoked".into() })?;
-    Ok(AppKey { key_id: found.id, name: found.name.clone(), scopes: scopes_of(&found.scopes) })
+        .ok_or_else(|| Error::Unauthorized {
+            code: "invalid_api_key",
+            detail: "the API key is unknown or revoked".into(),
+        })?;
+    Ok(AppKey {
+        key_id: found.id,
+        name: found.name.clone(),
+        scopes: scopes_of(&found.scopes),
+    })
 }
 
 pub async fn me(state: &AppState, user_id: Uuid) -> Result<User> {
-    let account = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or(Error::NotFound("user"))?;
-    let grants = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user_id)).all(&state.db).await?;
+    let account = user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(user_id))
+        .all(&state.db)
+        .await?;
     let departments = departments_by_id(&state.db).await?;
     Ok(user_view(account, grants, &departments))
 }
 
-pub async fn list_users(state: &AppState, login_filter: Option<&str>, page: PageRequest) -> Result<Page<UserSummary>> {
+pub async fn list_users(
+    state: &AppState,
+    login_filter: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<UserSummary>> {
     let mut select = user::Entity::find();
     if let Some(raw) = login_filter {
         // Exact match only: an admin looks a person up, never browses logins.
-        let login = login::normalize(raw).ok_or_else(|| Error::malformed("login", "not a mobile number or an e-mail address"))?;
+        let login = login::normalize(raw)
+            .ok_or_else(|| Error::malformed("login", "not a mobile number or an e-mail address"))?;
         select = select.filter(user::Column::Login.eq(login));
     }
     let users = page.apply(select, user::Column::Id).all(&state.db).await?;
     let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
     let mut grants: HashMap<Uuid, Vec<role_grant::Model>> = HashMap::new();
-    for grant in role_grant::Entity::find().filter(role_grant::Column::UserId.is_in(ids)).all(&state.db).await? {
+    for grant in role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.is_in(ids))
+        .all(&state.db)
+        .await?
+    {
         grants.entry(grant.user_id).or_default().push(grant);
     }
     let departments = departments_by_id(&state.db).await?;
-    Ok(page.page(users, |u| u.id, |u| {
-        let user_grants = grants.remove(&u.id).unwrap_or_default();
-        summary(user_view(u, user_grants, &departments))
-    }))
+    Ok(page.page(
+        users,
+        |u| u.id,
+        |u| {
+            let user_grants = grants.remove(&u.id).unwrap_or_default();
+            summary(user_view(u, user_grants, &departments))
+        },
+    ))
 }
 
 fn summary(user: User) -> UserSummary {
@@ -205,7 +289,9 @@ fn summary(user: User) -> UserSummary {
 }
 
 fn roles_of(grants: &[role_grant::Model]) -> Vec<Role> {
-    let mut roles: Vec<Role> = std::iter::once(Role::Resident).chain(grants.iter().filter_map(|g| Role::parse(&g.role))).collect();
+    let mut roles: Vec<Role> = std::iter::once(Role::Resident)
+        .chain(grants.iter().filter_map(|g| Role::parse(&g.role)))
+        .collect();
     roles.sort();
     roles.dedup();
     roles
@@ -215,8 +301,15 @@ fn scopes_of(stored: &str) -> Vec<Scope> {
     stored.split_whitespace().filter_map(Scope::parse).collect()
 }
 
-fn user_view(account: user::Model, grants: Vec<role_grant::Model>, departments: &HashMap<Uuid, Department>) -> User {
-    let department = grants.iter().find_map(|g| g.department_id).and_then(|id| departments.get(&id).cloned());
+fn user_view(
+    account: user::Model,
+    grants: Vec<role_grant::Model>,
+    departments: &HashMap<Uuid, Department>,
+) -> User {
+    let department = grants
+        .iter()
+        .find_map(|g| g.department_id)
+        .and_then(|id| departments.get(&id).cloned());
     User {
         id: account.id,
         login: account.login,
@@ -228,15 +321,28 @@ fn user_view(account: user::Model, grants: Vec<role_grant::Model>, departments: 
 }
 
 async fn departments_by_id(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
-    Ok(department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, Department::from(d))).collect())
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, Department::from(d)))
+        .collect())
 }
 
 pub async fn list_departments(state: &AppState, page: PageRequest) -> Result<Page<Department>> {
-    let rows = page.apply(department::Entity::find(), department::Column::Id).all(&state.db).await?;
+    let rows = page
+        .apply(department::Entity::find(), department::Column::Id)
+        .all(&state.db)
+        .await?;
     Ok(page.page(rows, |d| d.id, Department::from))
 }
 
-pub async fn create_department(state: &AppState, actor: Actor, code: &str, name: &str) -> Result<Department> {
+pub async fn create_department(
+    state: &AppState,
+    actor: Actor,
+    code: &str,
+    name: &str,
+) -> Result<Department> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("name", "must not be blank"));
@@ -253,7 +359,10 @@ pub async fn create_department(state: &AppState, actor: Actor, code: &str, name:
     .await
     .map_err(|err| {
         if DEPARTMENT_CODE_TAKEN.is_violated_by(&err) {
-            Error::conflict("department_code_taken", format!("a department with code {code} already exists"))
+            Error::conflict(
+                "department_code_taken",
+                format!("a department with code {code} already exists"),
+            )
         } else {
             err.into()
         }
@@ -269,20 +378,45 @@ pub async fn create_department(state: &AppState, actor: Actor, code: &str, name:
     Ok(created.into())
 }
 
-pub async fn grant_role(state: &AppState, actor: Actor, user_id: Uuid, role: Role, department_id: Option<Uuid>) -> Result<User> {
+pub async fn grant_role(
+    state: &AppState,
+    actor: Actor,
+    user_id: Uuid,
+    role: Role,
+    department_id: Option<Uuid>,
+) -> Result<User> {
     match (role, department_id) {
-        (Role::Resident, _) => return Err(Error::invalid("role", "every account is a resident; nothing to grant")),
-        (Role::Staff, None) => return Err(Error::invalid("department_id", "staff must belong to a department")),
+        (Role::Resident, _) => {
+            return Err(Error::invalid(
+                "role",
+                "every account is a resident; nothing to grant",
+            ))
+        }
+        (Role::Staff, None) => {
+            return Err(Error::invalid(
+                "department_id",
+                "staff must belong to a department",
+            ))
+        }
         (Role::Representative | Role::Admin, Some(_)) => {
-            return Err(Error::invalid("department_id", "only staff belong to a department"))
+            return Err(Error::invalid(
+                "department_id",
+                "only staff belong to a department",
+            ))
         }
         _ => {}
     }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    user::Entity::find_by_id(user_id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
+    user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
     if let Some(id) = department_id {
-        department::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::invalid("department_id", "no such department"))?;
+        department::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::invalid("department_id", "no such department"))?;
     }
     insert_grant(&txn, actor, now, user_id, role, department_id).await?;
     txn.commit().await?;
@@ -292,15 +426,29 @@ pub async fn grant_role(state: &AppState, actor: Actor, user_id: Uuid, role: Rol
 pub async fn revoke_role(state: &AppState, actor: Actor, user_id: Uuid, role: Role) -> Result<()> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    user::Entity::find_by_id(user_id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
+    user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
     if role == Role::Admin {
-        let admins = role_grant::Entity::find().filter(role_grant::Column::Role.eq(Role::Admin.as_str())).count(&txn).await?;
-        let is_admin = role_grant::Entity::find_by_id((user_id, Role::Admin.as_str().to_string())).one(&txn).await?.is_some();
+        let admins = role_grant::Entity::find()
+            .filter(role_grant::Column::Role.eq(Role::Admin.as_str()))
+            .count(&txn)
+            .await?;
+        let is_admin = role_grant::Entity::find_by_id((user_id, Role::Admin.as_str().to_string()))
+            .one(&txn)
+            .await?
+            .is_some();
         if is_admin && admins <= 1 {
-            return Err(Error::conflict("last_admin", "this is the last admin; grant the role to someone else first"));
+            return Err(Error::conflict(
+                "last_admin",
+                "this is the last admin; grant the role to someone else first",
+            ));
         }
     }
-    let deleted = role_grant::Entity::delete_by_id((user_id, role.as_str().to_string())).exec(&txn).await?;
+    let deleted = role_grant::Entity::delete_by_id((user_id, role.as_str().to_string()))
+        .exec(&txn)
+        .await?;
     if deleted.rows_affected > 0 {
         let event = AuditEvent {
             action: "role.revoke",
@@ -314,7 +462,12 @@ pub async fn revoke_role(state: &AppState, actor: Actor, user_id: Uuid, role: Ro
     Ok(())
 }
 
-pub async fn create_api_key(state: &AppState, actor: Actor, name: &str, scopes: &[Scope]) -> Result<ApiKeyCreated> {
+pub async fn create_api_key(
+    state: &AppState,
+    actor: Actor,
+    name: &str,
+    scopes: &[Scope],
+) -> Result<ApiKeyCreated> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("name", "must not be blank"));
@@ -345,7 +498,10 @@ pub async fn create_api_key(state: &AppState, actor: Actor, name: &str, scopes: 
     };
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    Ok(ApiKeyCreated { key, info: api_key_info(created) })
+    Ok(ApiKeyCreated {
+        key,
+        info: api_key_info(created),
+    })
 }
 
 fn api_key_info(key: api_key::Model) -> ApiKeyInfo {
@@ -360,31 +516,49 @@ fn api_key_info(key: api_key::Model) -> ApiKeyInfo {
 }
 
 pub async fn list_api_keys(state: &AppState, page: PageRequest) -> Result<Page<ApiKeyInfo>> {
-    let rows = page.apply(api_key::Entity::find(), api_key::Column::Id).all(&state.db).await?;
+    let rows = page
+        .apply(api_key::Entity::find(), api_key::Column::Id)
+        .all(&state.db)
+        .await?;
     Ok(page.page(rows, |k| k.id, api_key_info))
 }
 
 pub async fn revoke_api_key(state: &AppState, actor: Actor, key_id: Uuid) -> Result<()> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let key = api_key::Entity::find_by_id(key_id).one(&txn).await?.ok_or(Error::NotFound("API key"))?;
+    let key = api_key::Entity::find_by_id(key_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("API key"))?;
     if key.revoked_at.is_none() {
         let mut active: api_key::ActiveModel = key.into();
         active.revoked_at = Set(Some(now));
         active.update(&txn).await?;
-        let event = AuditEvent { action: "api_key.revoke", entity_type: "api_key", entity_id: key_id.to_string(), detail: json!({}) };
+        let event = AuditEvent {
+            action: "api_key.revoke",
+            entity_type: "api_key",
+            entity_id: key_id.to_string(),
+            detail: json!({}),
+        };
         audit::record(&txn, now, actor, event).await?;
     }
     txn.commit().await?;
     Ok(())
 }
 
-pub async fn audit_log(state: &AppState, entity_type: Option<&str>, page: PageRequest) -> Result<Page<AuditEntry>> {
+pub async fn audit_log(
+    state: &AppState,
+    entity_type: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<AuditEntry>> {
     let mut select = audit_entry::Entity::find();
     if let Some(entity_type) = entity_type {
         select = select.filter(audit_entry::Column::EntityType.eq(entity_type));
     }
-    let rows = page.apply(select, audit_entry::Column::Id).all(&state.db).await?;
+    let rows = page
+        .apply(select, audit_entry::Column::Id)
+        .all(&state.db)
+        .await?;
     Ok(page.page(rows, |e| e.id, AuditEntry::from))
 }
 
@@ -397,7 +571,9 @@ async fn insert_grant(
     role: Role,
     department_id: Option<Uuid>,
 ) -> Result<()> {
-    role_grant::Entity::delete_by_id((user_id, role.as_str().to_string())).exec(txn).await?;
+    role_grant::Entity::delete_by_id((user_id, role.as_str().to_string()))
+        .exec(txn)
+        .await?;
     role_grant::ActiveModel {
         user_id: Set(user_id),
         role: Set(role.as_str().to_string()),

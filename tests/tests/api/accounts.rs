@@ -1,0 +1,258 @@
+//! Registration, login, sessions, `GET /me`.
+
+use canyu_tests::{
+    error_fields, expect_problem, expect_status, on_every_backend, TestApp, PASSWORD,
+};
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_every_backend!(
+    registering_creates_a_resident,
+    a_login_is_normalised_and_taken_once,
+    registration_names_the_fields_at_fault,
+    login_gives_a_token_that_opens_me,
+    a_wrong_password_or_unknown_login_is_refused_alike,
+    repeated_failed_logins_are_refused_for_a_while,
+    logout_ends_the_session,
+    an_expired_session_is_refused,
+    me_needs_a_valid_token,
+);
+
+async fn registering_creates_a_resident(app: TestApp) {
+    let response = app
+        .register("zhang.san@Example.com", PASSWORD, "  张三 ")
+        .await;
+    let user = expect_status(response, StatusCode::CREATED).await;
+    assert_eq!(user["login"], "zhang.san@example.com");
+    assert_eq!(user["display_name"], "张三");
+    assert_eq!(user["roles"], json!(["resident"]));
+    assert_eq!(user["department"], json!(null));
+    assert!(user["id"].as_str().unwrap().parse::<uuid::Uuid>().is_ok());
+    assert!(user.get("password").is_none() && user.get("password_hash").is_none());
+}
+
+async fn a_login_is_normalised_and_taken_once(app: TestApp) {
+    expect_status(
+        app.register("13812345678", PASSWORD, "张三").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    for same in ["13812345678", "+86 138 1234 5678", "138-1234-5678"] {
+        expect_problem(
+            app.register(same, PASSWORD, "冒名").await,
+            StatusCode::CONFLICT,
+            "login_taken",
+        )
+        .await;
+    }
+    // The spelling used to register does not matter for logging in either.
+    expect_status(app.login("+86 13812345678", PASSWORD).await, StatusCode::OK).await;
+}
+
+async fn registration_names_the_fields_at_fault(app: TestApp) {
+    let problem = expect_problem(
+        app.register("12345", PASSWORD, "   ").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["login", "display_name"]);
+
+    let problem = expect_problem(
+        app.register("13812345678", "short", "张三").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["password"]);
+
+    let problem = expect_problem(
+        app.post(
+            "/auth/register",
+            json!({"login": "13812345678", "password": PASSWORD}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("RegisterRequest"),
+        "{problem}"
+    );
+
+    let long_name = "名".repeat(65);
+    let problem = expect_problem(
+        app.register("13812345678", PASSWORD, &long_name).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["display_name"]);
+
+    // Nothing was written by the refused attempts.
+    expect_status(
+        app.register("13812345678", PASSWORD, "张三").await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+async fn login_gives_a_token_that_opens_me(app: TestApp) {
+    let login = TestApp::unique_phone();
+    expect_status(
+        app.register(&login, PASSWORD, "李四").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let session = expect_status(app.login(&login, PASSWORD).await, StatusCode::OK).await;
+    let token = session["token"].as_str().unwrap();
+    assert!(token.len() >= 43, "a token carries at least 256 bits");
+    let expires_at =
+        chrono::DateTime::parse_from_rfc3339(session["expires_at"].as_str().unwrap()).unwrap();
+    assert_eq!(expires_at, app.clock.now() + Duration::days(30));
+    assert_eq!(session["user"]["login"], login);
+
+    let me = expect_status(
+        app.get("/me").bearer_auth(token).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["display_name"], "李四");
+    assert_eq!(me["roles"], json!(["resident"]));
+}
+
+async fn a_wrong_password_or_unknown_login_is_refused_alike(app: TestApp) {
+    let person = app.resident("王五").await;
+    let wrong = expect_problem(
+        app.login(&person.login, "not the password").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    let unknown = expect_problem(
+        app.login("13700000000", PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    assert_eq!(
+        wrong["detail"], unknown["detail"],
+        "the answer does not tell which accounts exist"
+    );
+}
+
+async fn repeated_failed_logins_are_refused_for_a_while(app: TestApp) {
+    let person = app.resident("赵六").await;
+    for _ in 0..5 {
+        expect_problem(
+            app.login(&person.login, "guess").await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    let response = app.login(&person.login, PASSWORD).await;
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=900).contains(&retry_after),
+        "Retry-After {retry_after}"
+    );
+    expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+
+    // Other accounts are not affected.
+    let other = app.resident("钱七").await;
+    expect_status(app.login(&other.login, PASSWORD).await, StatusCode::OK).await;
+}
+
+async fn logout_ends_the_session(app: TestApp) {
+    let person = app.resident("孙八").await;
+    let other_session =
+        expect_status(app.login(&person.login, PASSWORD).await, StatusCode::OK).await;
+    expect_status(
+        app.post("/auth/logout", json!({}))
+            .bearer_auth(&person.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    expect_problem(
+        app.get("/me")
+            .bearer_auth(&person.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    // Only that session ended.
+    let other_token = other_session["token"].as_str().unwrap();
+    expect_status(
+        app.get("/me")
+            .bearer_auth(other_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+}
+
+async fn an_expired_session_is_refused(app: TestApp) {
+    let person = app.resident("周九").await;
+    app.clock.advance(Duration::days(30) - Duration::seconds(1));
+    expect_status(
+        app.get("/me")
+            .bearer_auth(&person.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    app.clock.advance(Duration::seconds(1));
+    expect_problem(
+        app.get("/me")
+            .bearer_auth(&person.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+async fn me_needs_a_valid_token(app: TestApp) {
+    expect_problem(
+        app.get("/me").send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    expect_problem(
+        app.get("/me").bearer_auth("forged").send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    expect_problem(
+        app.post("/auth/logout", json!({})).send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}

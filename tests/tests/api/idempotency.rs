@@ -1,0 +1,122 @@
+//! `Idempotency-Key`: a retried write returns the first answer and writes once.
+
+use canyu_tests::{
+    error_fields, expect_problem, expect_status, on_every_backend, TestApp, PASSWORD,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_every_backend!(
+    a_retry_returns_the_first_answer_and_writes_once,
+    a_key_reused_for_another_request_is_refused,
+    parallel_retries_write_once,
+);
+
+fn registration(login: &str) -> serde_json::Value {
+    json!({"login": login, "password": PASSWORD, "display_name": "张三"})
+}
+
+async fn accounts_with_login(app: &TestApp, login: &str) -> usize {
+    let admin = app.admin().await;
+    let found = expect_status(
+        app.get(&format!("/users?login={login}"))
+            .bearer_auth(&admin.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    found["items"].as_array().unwrap().len()
+}
+
+async fn a_retry_returns_the_first_answer_and_writes_once(app: TestApp) {
+    let login = TestApp::unique_phone();
+    let send = || {
+        app.post("/auth/register", registration(&login))
+            .header("Idempotency-Key", "phone-retry-1")
+            .send()
+    };
+
+    let first = send().await.unwrap();
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first = expect_status(first, StatusCode::CREATED).await;
+    let retry = send().await.unwrap();
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(
+        retry.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
+    let retry = expect_status(retry, StatusCode::CREATED).await;
+    assert_eq!(first, retry);
+    assert_eq!(accounts_with_login(&app, &login).await, 1);
+
+    // Without the key, the same body is a new attempt and meets the existing account.
+    let again = app
+        .post("/auth/register", registration(&login))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(again, StatusCode::CONFLICT, "login_taken").await;
+}
+
+async fn a_key_reused_for_another_request_is_refused(app: TestApp) {
+    let first = app
+        .post("/auth/register", registration(&TestApp::unique_phone()))
+        .header("Idempotency-Key", "k-1")
+        .send()
+        .await
+        .unwrap();
+    expect_status(first, StatusCode::CREATED).await;
+    let other = app
+        .post("/auth/register", registration(&TestApp::unique_phone()))
+        .header("Idempotency-Key", "k-1")
+        .send()
+        .await
+        .unwrap();
+    let problem =
+        expect_problem(other, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["Idempotency-Key"]);
+
+    let too_long = "k".repeat(256);
+    let bad = app
+        .post("/auth/register", registration(&TestApp::unique_phone()))
+        .header("Idempotency-Key", too_long)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(bad, StatusCode::BAD_REQUEST, "invalid_request").await;
+}
+
+async fn parallel_retries_write_once(app: TestApp) {
+    let login = TestApp::unique_phone();
+    let sends = (0..8).map(|_| {
+        app.post("/auth/register", registration(&login))
+            .header("Idempotency-Key", "burst")
+            .send()
+    });
+    let answers = futures_join_all(sends).await;
+    let mut bodies = Vec::new();
+    for answer in answers {
+        bodies.push(expect_status(answer.unwrap(), StatusCode::CREATED).await);
+    }
+    assert!(
+        bodies.windows(2).all(|pair| pair[0] == pair[1]),
+        "every retry got the first answer"
+    );
+    assert_eq!(accounts_with_login(&app, &login).await, 1);
+}
+
+/// Runs the requests concurrently on the runtime's threads.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::new();
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
+}

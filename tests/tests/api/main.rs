@@ -1,0 +1,9 @@
+//! Black-box tests of Canyu over HTTP. One binary, so the harness links once.
+
+mod accounts;
+mod admin;
+mod browser;
+mod demo;
+mod idempotency;
+mod openapi_spec;
+mod ops;

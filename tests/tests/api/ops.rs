@@ -1,0 +1,137 @@
+//! Health, readiness, metrics, request ids, and the error format outside the handlers.
+
+use canyu_tests::{expect_problem, expect_status, on_every_backend, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_every_backend!(
+    health_and_readiness_report_their_dependencies,
+    metrics_count_requests,
+    request_ids_are_echoed_or_made,
+    errors_outside_handlers_are_problems_too,
+    docs_spec_and_portal_are_served,
+);
+
+async fn health_and_readiness_report_their_dependencies(app: TestApp) {
+    let health = expect_status(app.get("//healthz").send().await.unwrap(), StatusCode::OK).await;
+    assert_eq!(health["status"], "ok");
+    let ready = expect_status(app.get("//readyz").send().await.unwrap(), StatusCode::OK).await;
+    assert_eq!(ready["database"]["status"], "ok");
+    assert_eq!(ready["cache"]["status"], "ok");
+    let backend =
+        if app.backend == Backend::Postgres && std::env::var("CANYU_TEST_REDIS_URL").is_ok() {
+            "redis"
+        } else {
+            "memory"
+        };
+    assert_eq!(ready["cache"]["backend"], backend);
+}
+
+async fn metrics_count_requests(app: TestApp) {
+    for _ in 0..3 {
+        app.get("/me").send().await.unwrap();
+    }
+    let metrics = app
+        .get("//metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("canyu_http_requests_total{") && l.contains("status=\"401\""))
+        .unwrap_or_else(|| panic!("{metrics}"));
+    assert!(line.ends_with(" 3"), "{line}");
+    assert!(metrics.contains("canyu_http_request_duration_seconds_bucket"));
+}
+
+async fn request_ids_are_echoed_or_made(app: TestApp) {
+    let echoed = app
+        .get("//healthz")
+        .header("X-Request-Id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "abc-123");
+    let made = app
+        .get("//healthz")
+        .header("X-Request-Id", "bad id!")
+        .send()
+        .await
+        .unwrap();
+    let id = made.headers()["x-request-id"].to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+}
+
+async fn errors_outside_handlers_are_problems_too(app: TestApp) {
+    expect_problem(
+        app.get("/no-such-thing").send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    let big = "x".repeat(1024 * 1024 + 1);
+    let response = app
+        .post("/auth/login", json!({"login": big, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+
+    let form = app
+        .request(reqwest::Method::POST, "/auth/login")
+        .header("content-type", "text/plain")
+        .body("login=x")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(
+        form,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+
+    let broken = app
+        .request(reqwest::Method::POST, "/auth/login")
+        .header("content-type", "application/json")
+        .body("{\"login\":")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(broken, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    let bad_id = app
+        .request(reqwest::Method::DELETE, "/api-keys/not-a-uuid")
+        .bearer_auth("x")
+        .send()
+        .await
+        .unwrap();
+    let status = bad_id.status();
+    assert!(
+        status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED,
+        "{status}"
+    );
+}
+
+async fn docs_spec_and_portal_are_served(app: TestApp) {
+    let spec = app.get("/openapi.yaml").send().await.unwrap();
+    assert_eq!(spec.status(), StatusCode::OK);
+    assert!(spec.text().await.unwrap().contains("/auth/register"));
+    let docs = app.get("//docs/").send().await.unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+    let portal = app.get("//").send().await.unwrap();
+    assert_eq!(portal.status(), StatusCode::OK);
+    assert!(portal.text().await.unwrap().contains("<html"));
+    let module = app.get("//js/app.js").send().await.unwrap();
+    assert!(
+        module.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript"),
+        "ES modules need a JavaScript type"
+    );
+}
