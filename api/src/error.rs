@@ -5,7 +5,7 @@ use poem::{http::StatusCode, Endpoint, IntoResponse, Request, Response};
 use poem_openapi::{
     error::{AuthorizationError, ContentTypeError, ParseParamError, ParseRequestPayloadError},
     payload::Json,
-    types::Example,
+    types::{Example, ToJSON},
     ApiResponse, Object,
 };
 use sea_orm::DbErr;
@@ -137,6 +137,12 @@ impl Error {
     }
 }
 
+impl From<FieldError> for Error {
+    fn from(err: FieldError) -> Self {
+        Self::Invalid(vec![err])
+    }
+}
+
 /// Every error status an operation of this API can answer, each as `application/problem+json`.
 #[derive(ApiResponse, Debug)]
 pub enum ApiError {
@@ -265,12 +271,10 @@ pub fn problem_from_poem_error(err: poem::Error) -> Response {
             vec![FieldError::new(param.name, param.reason.clone())],
         )
     } else if let Some(payload) = err.downcast_ref::<ParseRequestPayloadError>() {
+        let field = field_of(&payload.reason).unwrap_or("body");
         (
             "invalid_request",
-            vec![FieldError::new(
-                field_of(&payload.reason).unwrap_or("body"),
-                payload.reason.clone(),
-            )],
+            vec![FieldError::new(field, field_message(&payload.reason))],
         )
     } else if err.is::<AuthorizationError>() {
         ("unauthorized", vec![])
@@ -279,18 +283,46 @@ pub fn problem_from_poem_error(err: poem::Error) -> Response {
     } else {
         (code_for_status(status), vec![])
     };
-    let detail = match status {
-        StatusCode::UNAUTHORIZED => {
-            "Log in first: send `Authorization: Bearer <token>` (or `X-Api-Key` where allowed)."
-                .to_string()
-        }
-        s if s.is_client_error() => err.to_string(),
+    let problem = match status {
+        StatusCode::UNAUTHORIZED => Problem::new(status, code, LOG_IN_FIRST, errors),
+        s if s.is_client_error() => Problem::new(status, code, err.to_string(), errors),
         _ => {
             tracing::error!(error = %err, "unhandled error");
-            return ApiError::Internal(Json(internal_problem())).into_response();
+            internal_problem()
         }
     };
-    ApiError::from_problem(Problem::new(status, code, detail, errors), 1).into_response()
+    // Some of these statuses (405, say) are no handler's answer, so the response is built
+    // here rather than through `ApiError`.
+    Response::builder()
+        .status(StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .content_type("application/problem+json")
+        .body(problem.to_json_string())
+}
+
+const LOG_IN_FIRST: &str =
+    "Log in first: send `Authorization: Bearer <token>` (or `X-Api-Key` where allowed).";
+
+/// A person-readable message for a failed schema check such as `minLength(8)`.
+fn field_message(reason: &str) -> String {
+    let Some((_, check)) = reason.split_once("verification failed. ") else {
+        return reason.to_string();
+    };
+    let number = |prefix: &str| {
+        check
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(')'))
+    };
+    if let Some(n) = number("minLength(") {
+        format!("must have at least {n} characters")
+    } else if let Some(n) = number("maxLength(") {
+        format!("must have at most {n} characters")
+    } else if let Some(n) = number("minItems(") {
+        format!("must have at least {n} items")
+    } else if let Some(n) = number("maxItems(") {
+        format!("must have at most {n} items")
+    } else {
+        format!("does not match {check}")
+    }
 }
 
 /// poem-openapi reports a failed field check as "… field `name` verification failed …".
@@ -340,5 +372,6 @@ mod tests {
             r#"failed to parse "Register": field `password` verification failed. minLength(8)"#;
         assert_eq!(field_of(reason), Some("password"));
         assert_eq!(field_of("Type \"String\" expects an input value."), None);
+        assert_eq!(field_message(reason), "must have at least 8 characters");
     }
 }

@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod idempotency;
+pub mod input;
 pub mod limits;
 pub mod openapi;
 pub mod ops;

@@ -16,6 +16,7 @@ pub const MAX_LIMIT: u32 = 100;
 
 /// One page of a list.
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Page<T: ParseFromJSON + ToJSON> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.

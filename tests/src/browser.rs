@@ -14,7 +14,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 pub struct Browser {
     pub client: Client,
-    _driver: Child,
+    driver: Child,
     _profile: TempDir,
 }
 
@@ -72,7 +72,7 @@ impl Browser {
                 Ok(client) => {
                     return Some(Self {
                         client,
-                        _driver: driver,
+                        driver,
                         _profile: profile,
                     })
                 }
@@ -153,7 +153,9 @@ impl Browser {
         .await
     }
 
-    pub async fn close(self) {
-        let _ = self.client.close().await;
+    /// Ends the session (ChromeDriver then stops Chromium) and removes the profile.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
     }
 }

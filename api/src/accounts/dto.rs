@@ -86,8 +86,9 @@ impl From<entity::department::Model> for Department {
 }
 
 /// The logged-in person's own account.
+/// Absent optional fields are omitted, never `null`.
 #[derive(Object, Debug)]
-#[oai(example)]
+#[oai(example, skip_serializing_if_is_none)]
 pub struct User {
     pub id: Uuid,
     /// The normalised login (shown only to its owner).
@@ -114,8 +115,9 @@ impl Example for User {
 }
 
 /// An account as an admin sees it in a list: the login is masked.
+/// Absent optional fields are omitted, never `null`.
 #[derive(Object, Debug)]
-#[oai(example)]
+#[oai(example, skip_serializing_if_is_none)]
 pub struct UserSummary {
     pub id: Uuid,
     /// e.g. `138****5678`.
@@ -211,8 +213,9 @@ impl Example for NewApiKey {
     }
 }
 
+/// Absent optional fields are omitted, never `null`.
 #[derive(Object, Debug)]
-#[oai(example)]
+#[oai(example, skip_serializing_if_is_none)]
 pub struct ApiKeyInfo {
     pub id: Uuid,
     pub name: String,
@@ -255,8 +258,9 @@ impl Example for ApiKeyCreated {
     }
 }
 
+/// Absent optional fields are omitted, never `null`.
 #[derive(Object, Debug)]
-#[oai(example)]
+#[oai(example, skip_serializing_if_is_none)]
 pub struct AuditEntry {
     pub id: Uuid,
     pub at: DateTime<Utc>,

@@ -18,6 +18,7 @@ use crate::{
     audit::{self, Actor, AuditEvent},
     auth::{hash_secret, new_secret, AppKey, Role, Scope, Session},
     error::{Error, FieldError, Result, UniqueIndex},
+    input,
     pagination::{Page, PageRequest},
     state::AppState,
 };
@@ -53,23 +54,20 @@ async fn new_account(
     form: Registration,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<user::ActiveModel> {
-    let mut errors = Vec::new();
-    let login = login::normalize(&form.login);
-    if login.is_none() {
-        errors.push(FieldError::new(
+    let login = login::normalize(&form.login).ok_or_else(|| {
+        FieldError::new(
             "login",
             "use a mainland mobile number (11 digits) or an e-mail address",
-        ));
-    }
-    let display_name = form.display_name.trim().to_string();
-    if display_name.is_empty() || display_name.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            "display_name",
-            "must not be blank or hold control characters",
-        ));
-    }
-    let (Some(login), true) = (login, errors.is_empty()) else {
-        return Err(Error::Invalid(errors));
+        )
+    });
+    let display_name = input::single_line("display_name", &form.display_name);
+    let (login, display_name) = match (login, display_name) {
+        (Ok(login), Ok(name)) => (login, name),
+        (login, name) => {
+            return Err(Error::Invalid(
+                login.err().into_iter().chain(name.err()).collect(),
+            ))
+        }
     };
     Ok(user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -343,16 +341,13 @@ pub async fn create_department(
     code: &str,
     name: &str,
 ) -> Result<Department> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("name", "must not be blank"));
-    }
+    let name = input::single_line("name", name)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let created = department::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(code.to_string()),
-        name: Set(name.to_string()),
+        name: Set(name),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -468,10 +463,7 @@ pub async fn create_api_key(
     name: &str,
     scopes: &[Scope],
 ) -> Result<ApiKeyCreated> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("name", "must not be blank"));
-    }
+    let name = input::single_line("name", name)?;
     let key = format!("cyk_{}", new_secret());
     let mut scope_names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
     scope_names.sort();
@@ -480,7 +472,7 @@ pub async fn create_api_key(
     let txn = state.db.begin().await?;
     let created = api_key::ActiveModel {
         id: Set(Uuid::now_v7()),
-        name: Set(name.to_string()),
+        name: Set(name),
         prefix: Set(key[..12].to_string()),
         key_hash: Set(hash_secret(&key)),
         scopes: Set(scope_names.join(" ")),
@@ -552,7 +544,7 @@ pub async fn audit_log(
     page: PageRequest,
 ) -> Result<Page<AuditEntry>> {
     let mut select = audit_entry::Entity::find();
-    if let Some(entity_type) = entity_type {
+    if let Some(entity_type) = input::query_text("entity_type", entity_type)? {
         select = select.filter(audit_entry::Column::EntityType.eq(entity_type));
     }
     let rows = page
