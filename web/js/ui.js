@@ -61,6 +61,8 @@ export function renderFlash() {
 // i18n text for known codes, else the server's detail.
 export function errorMessage(err) {
   if (err instanceof ApiError) {
+    // Field errors are shown by their inputs; the summary just points there.
+    if (err.code === 'invalid_request' && err.errors?.length) return t('error.validation_failed');
     if (has(`error.${err.code}`)) return t(`error.${err.code}`);
     if (err.detail) return err.detail;
   }
