@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes the running service against the checked-in openapi.yaml: anonymously and with a
 # token for each role. Any 5xx, undocumented status, or answer that breaks the spec fails.
-# Needs CANYU_TEST_DATABASE_URL and CANYU_TEST_REDIS_URL, and a built target/debug/canyu.
+# Needs CANYU_TEST_DATABASE_URL and CANYU_TEST_REDIS_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+cargo build --quiet --bin canyu
 bin=target/debug/canyu
 port=${SCHEMATHESIS_PORT:-18090}
 examples=${SCHEMATHESIS_EXAMPLES:-30}

@@ -69,25 +69,6 @@ impl Cache {
         }
     }
 
-    pub async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
-        match self {
-            Self::Redis { conn, prefix } => {
-                let secs = ttl.as_secs().max(1);
-                Ok(conn
-                    .clone()
-                    .set_ex(format!("{prefix}{key}"), value, secs)
-                    .await?)
-            }
-            Self::Memory(store) => {
-                store
-                    .lock()
-                    .expect("cache lock poisoned")
-                    .insert(key, value.to_string(), ttl);
-                Ok(())
-            }
-        }
-    }
-
     pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
         match self {
             Self::Redis { conn, prefix } => Ok(conn.clone().del(format!("{prefix}{key}")).await?),
@@ -173,5 +154,40 @@ impl MemoryStore {
             self.entries.retain(|_, (_, until)| *until > now);
             self.writes_since_sweep = 0;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn counters_count_until_they_expire() {
+        let cache = Cache::memory();
+        assert_eq!(
+            cache.increment("k", Duration::from_secs(60)).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            cache.increment("k", Duration::ZERO).await.unwrap(),
+            2,
+            "the first expiry stands"
+        );
+        assert_eq!(cache.get("k").await.unwrap().as_deref(), Some("2"));
+        assert!(cache.ttl("k").await.unwrap().is_some_and(|secs| secs <= 60));
+        cache.delete("k").await.unwrap();
+        assert_eq!(cache.get("k").await.unwrap(), None);
+
+        // A counter whose time is up starts again.
+        assert_eq!(cache.increment("gone", Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(cache.get("gone").await.unwrap(), None);
+        assert_eq!(cache.ttl("gone").await.unwrap(), None);
+        assert_eq!(
+            cache
+                .increment("gone", Duration::from_secs(60))
+                .await
+                .unwrap(),
+            1
+        );
     }
 }

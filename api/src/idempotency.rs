@@ -122,6 +122,18 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
     Ok(Response::from_parts(parts, body.into()))
 }
 
+/// Deletes records past their retention; returns how many.
+pub async fn forget_expired(
+    db: &impl sea_orm::ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, Error> {
+    let deleted = idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::CreatedAt.lt(now - RETENTION))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 fn answer(result: poem::Result<Response>) -> Response {
     result.unwrap_or_else(problem_from_poem_error)
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod idempotency;
 pub mod input;
 pub mod limits;
+pub mod maintenance;
 pub mod openapi;
 pub mod ops;
 pub mod pagination;

@@ -141,9 +141,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             );
         }
     }
+    let cache = state.cache.backend_name();
     let app = Application::bind(state, bind).await?;
     tracing::info!(
-        backend = app_backend(&app),
+        cache,
         "Canyu is serving at http://{}/ (API docs at /docs)",
         app.local_addr()
     );
@@ -152,8 +153,4 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
     .await
     .context("the server stopped")
-}
-
-fn app_backend(_app: &Application) -> &'static str {
-    "ready"
 }

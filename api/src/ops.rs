@@ -16,21 +16,27 @@ pub async fn healthz() -> impl IntoResponse {
 pub async fn readyz(state: Data<&AppState>) -> Response {
     let database = state.db.ping().await.map_err(|err| err.to_string());
     let cache = state.cache.ping().await.map_err(|err| err.to_string());
-    let status = if database.is_ok() && cache.is_ok() {
+    let ready = database.is_ok() && cache.is_ok();
+    let mut cache = check(cache);
+    cache["backend"] = json!(state.cache.backend_name());
+    let body = json!({
+        "status": if ready { "ok" } else { "unavailable" },
+        "database": check(database),
+        "cache": cache,
+    });
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let check = |result: &Result<(), String>| match result {
-        Ok(()) => json!({"status": "ok"}),
-        Err(err) => json!({"status": "down", "error": err}),
-    };
-    let body = json!({
-        "status": if status == StatusCode::OK { "ok" } else { "unavailable" },
-        "database": check(&database),
-        "cache": { "backend": state.cache.backend_name(), "status": check(&cache)["status"] },
-    });
     poem::web::Json(body).with_status(status).into_response()
+}
+
+fn check(result: Result<(), String>) -> serde_json::Value {
+    match result {
+        Ok(()) => json!({"status": "ok"}),
+        Err(error) => json!({"status": "down", "error": error}),
+    }
 }
 
 /// Prometheus text format.

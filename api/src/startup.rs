@@ -11,8 +11,8 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, db, error, limits, openapi, ops, state::AppState,
-    telemetry, telemetry::Metrics, web,
+    cache::Cache, clock::Clock, config::Config, db, error, limits, maintenance, openapi, ops,
+    state::AppState, telemetry, telemetry::Metrics, web,
 };
 
 /// Connects to the database (running pending migrations) and the cache.
@@ -85,13 +85,16 @@ impl Application {
             .expect("a TCP listener has a socket address")
     }
 
-    /// Serves until ctrl-c (or `shutdown` resolves), then drains requests for up to 10 s.
+    /// Serves until `shutdown` resolves, then drains requests for up to 10 s.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        Server::new_with_acceptor(self.acceptor)
+        let housekeeping = tokio::spawn(maintenance::run(self.state.clone()));
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(Duration::from_secs(10)))
-            .await
+            .await;
+        housekeeping.abort();
+        served
     }
 }

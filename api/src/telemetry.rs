@@ -17,8 +17,9 @@ pub const REQUEST_ID: &str = "x-request-id";
 
 /// Logs to stderr at `default_level` (e.g. `info`); `RUST_LOG` overrides it.
 pub fn init_tracing(default_level: &str) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},sqlx=warn,sea_orm=warn")));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(format!("{default_level},poem=warn,sqlx=warn,sea_orm=warn"))
+    });
     // A second call (several apps in one test process) keeps the first subscriber.
     let _ = fmt().with_env_filter(filter).with_target(false).try_init();
 }

@@ -186,6 +186,18 @@ pub async fn logout(state: &AppState, session: &Session) -> Result<()> {
     Ok(())
 }
 
+/// Deletes sessions that have expired; returns how many.
+pub async fn forget_expired_sessions(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 /// Resolves a bearer token to its live session.
 pub async fn session_for_token(state: &AppState, token: &str) -> Result<Session> {
     let unauthorized = || Error::Unauthorized {

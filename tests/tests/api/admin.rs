@@ -5,6 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 on_every_backend!(
+    admin_operations_refuse_anonymous_callers_and_residents,
     admins_create_departments_others_cannot,
     staff_is_granted_with_a_department,
     only_admins_grant_and_the_last_admin_stays,
@@ -35,6 +36,55 @@ async fn grant(
         .send()
         .await
         .unwrap()
+}
+
+async fn admin_operations_refuse_anonymous_callers_and_residents(app: TestApp) {
+    let resident = app.resident("张三").await;
+    let someone = uuid::Uuid::now_v7();
+    let operations = [
+        (
+            Method::POST,
+            "/departments".to_string(),
+            json!({"code": "mzj", "name": "区民政局"}),
+        ),
+        (Method::GET, "/users".to_string(), Value::Null),
+        (
+            Method::PUT,
+            format!("/users/{someone}/roles/admin"),
+            json!({}),
+        ),
+        (
+            Method::DELETE,
+            format!("/users/{someone}/roles/admin"),
+            Value::Null,
+        ),
+        (
+            Method::POST,
+            "/api-keys".to_string(),
+            json!({"name": "x", "scopes": ["audit:read"]}),
+        ),
+        (Method::GET, "/api-keys".to_string(), Value::Null),
+        (Method::DELETE, format!("/api-keys/{someone}"), Value::Null),
+        (Method::GET, "/audit-log".to_string(), Value::Null),
+    ];
+    for (method, path, body) in operations {
+        let request = || {
+            let request = app.request(method.clone(), &path);
+            if body.is_null() {
+                request
+            } else {
+                request.json(&body)
+            }
+        };
+        expect_problem(
+            request().send().await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+        let as_resident = request().bearer_auth(&resident.token).send().await.unwrap();
+        expect_problem(as_resident, StatusCode::FORBIDDEN, "forbidden").await;
+    }
 }
 
 async fn admins_create_departments_others_cannot(app: TestApp) {

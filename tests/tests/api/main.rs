@@ -5,5 +5,6 @@ mod admin;
 mod browser;
 mod demo;
 mod idempotency;
+mod maintenance;
 mod openapi_spec;
 mod ops;
