@@ -104,6 +104,19 @@ impl Session {
     pub fn actor(&self) -> Actor {
         Actor::User(self.user_id)
     }
+
+    /// Admins, and staff of `department_id`.
+    pub fn manages(&self, department_id: Uuid) -> bool {
+        self.has(Role::Admin) || (self.has(Role::Staff) && self.department_id == Some(department_id))
+    }
+
+    pub fn require_manager_of(&self, department_id: Uuid) -> Result<()> {
+        if self.manages(department_id) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only staff of the responsible department (or an admin) may do this".into()))
+        }
+    }
 }
 
 /// An app backend calling with an API key.
@@ -141,6 +154,24 @@ pub struct BearerAuth(pub Session);
     checker = "check_api_key"
 )]
 pub struct ApiKeyAuth(pub AppKey);
+
+/// Operations open to everyone that show more to a logged-in person. A missing or invalid
+/// token reads as anonymous.
+#[derive(SecurityScheme)]
+pub enum MaybePerson {
+    Person(BearerAuth),
+    #[oai(fallback)]
+    Anonymous,
+}
+
+impl MaybePerson {
+    pub fn session(&self) -> Option<&Session> {
+        match self {
+            Self::Person(BearerAuth(session)) => Some(session),
+            Self::Anonymous => None,
+        }
+    }
+}
 
 /// Operations open to people and to app backends.
 #[derive(SecurityScheme)]

@@ -24,3 +24,24 @@ pub fn query_text<'a>(field: &str, value: Option<&'a str>) -> Result<Option<&'a 
         other => Ok(other),
     }
 }
+
+/// Text of several lines (a comment, a narrative): trimmed, not blank, no control characters
+/// but line breaks and tabs.
+pub fn multi_line(field: &str, value: &str) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "must not be blank"));
+    }
+    if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new(field, "must not hold control characters"));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// `multi_line` for optional text: blank reads as absent.
+pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => multi_line(field, v).map(Some),
+        None => Ok(None),
+    }
+}

@@ -3,7 +3,7 @@
 
 use poem_openapi::{payload::Json, types::ToJSON, ApiResponse, OpenApiService, Tags};
 
-use crate::accounts::routes::AccountsApi;
+use crate::{accounts::routes::AccountsApi, decisions::routes::DecisionsApi};
 
 pub const BASE_PATH: &str = "/api/v1";
 
@@ -13,6 +13,8 @@ pub enum ApiTags {
     Auth,
     /// Departments, roles, API keys and the audit log.
     Admin,
+    /// The catalog of major decisions, their chain from draft to result, and comments.
+    Decisions,
 }
 
 /// `201` with the created record.
@@ -31,8 +33,8 @@ pub enum NoContent {
     NoContent,
 }
 
-pub fn service() -> OpenApiService<AccountsApi, ()> {
-    OpenApiService::new(AccountsApi, "Canyu API", env!("CARGO_PKG_VERSION"))
+pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi), ()> {
+    OpenApiService::new((AccountsApi, DecisionsApi), "Canyu API", env!("CARGO_PKG_VERSION"))
         .summary("Public participation in a district government's major decisions")
         .description(DESCRIPTION)
         .server(BASE_PATH)

@@ -11,7 +11,7 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, db, error, limits, maintenance, openapi, ops,
+    cache::Cache, clock::Clock, config::Config, db, error, limits, maintenance, openapi, ops, outbox,
     state::AppState, telemetry, telemetry::Metrics, web,
 };
 
@@ -91,10 +91,12 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(maintenance::run(self.state.clone()));
+        let delivery = tokio::spawn(outbox::run(self.state.clone()));
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(Duration::from_secs(10)))
             .await;
         housekeeping.abort();
+        delivery.abort();
         served
     }
 }

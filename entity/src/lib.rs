@@ -3,8 +3,15 @@
 pub mod api_key;
 pub mod app_meta;
 pub mod audit_entry;
+pub mod comment;
+pub mod decision;
+pub mod decision_event;
 pub mod department;
+pub mod draft;
+pub mod draft_section;
 pub mod idempotency_key;
+pub mod notification;
+pub mod outbox_message;
 pub mod role_grant;
 pub mod session;
 pub mod user;

@@ -3,13 +3,18 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod indexes;
 mod m20261127_000001_foundation;
+mod m20261128_000001_decisions;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_foundation::Migration)]
+        vec![
+            Box::new(m20261127_000001_foundation::Migration),
+            Box::new(m20261128_000001_decisions::Migration),
+        ]
     }
 }

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::indexes::unique_index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -19,12 +21,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(
-            manager,
-            "ux_departments_code",
-            Departments::Table,
-            Departments::Code,
-        )
+        unique_index(manager, "ux_departments_code", Departments::Table, &[Departments::Code])
         .await?;
 
         manager
@@ -39,7 +36,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_users_login", Users::Table, Users::Login).await?;
+        unique_index(manager, "ux_users_login", Users::Table, &[Users::Login]).await?;
 
         manager
             .create_table(
@@ -91,12 +88,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(
-            manager,
-            "ux_sessions_token_hash",
-            Sessions::Table,
-            Sessions::TokenHash,
-        )
+        unique_index(manager, "ux_sessions_token_hash", Sessions::Table, &[Sessions::TokenHash])
         .await?;
         manager
             .create_index(
@@ -123,12 +115,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(
-            manager,
-            "ux_api_keys_key_hash",
-            ApiKeys::Table,
-            ApiKeys::KeyHash,
-        )
+        unique_index(manager, "ux_api_keys_key_hash", ApiKeys::Table, &[ApiKeys::KeyHash])
         .await?;
 
         manager
@@ -197,30 +184,7 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// Unique indexes are named so that a violation can be told apart and answered with a 409.
-async fn unique_index<T, C>(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: T,
-    col: C,
-) -> Result<(), DbErr>
-where
-    T: IntoTableRef + 'static,
-    C: IntoIndexColumn + 'static,
-{
-    manager
-        .create_index(
-            Index::create()
-                .name(name)
-                .table(table)
-                .col(col)
-                .unique()
-                .to_owned(),
-        )
-        .await
-}
-
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum Departments {
     Table,
     Id,
@@ -229,7 +193,7 @@ enum Departments {
     CreatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum Users {
     Table,
     Id,
@@ -239,7 +203,7 @@ enum Users {
     CreatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum RoleGrants {
     Table,
     UserId,
@@ -249,7 +213,7 @@ enum RoleGrants {
     GrantedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum Sessions {
     Table,
     Id,
@@ -259,7 +223,7 @@ enum Sessions {
     ExpiresAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum ApiKeys {
     Table,
     Id,
@@ -272,7 +236,7 @@ enum ApiKeys {
     RevokedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum AuditLog {
     Table,
     Id,
@@ -285,7 +249,7 @@ enum AuditLog {
     Detail,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum IdempotencyKeys {
     Table,
     Scope,
@@ -297,7 +261,7 @@ enum IdempotencyKeys {
     CreatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum AppMeta {
     Table,
     Key,

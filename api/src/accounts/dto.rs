@@ -304,3 +304,36 @@ impl From<entity::audit_entry::Model> for AuditEntry {
         }
     }
 }
+
+/// A message in the caller's inbox: a comment's outcome, a waitlist offer, ….
+#[derive(Object, Debug)]
+#[oai(example, skip_serializing_if_is_none)]
+pub struct Notification {
+    pub id: Uuid,
+    /// e.g. `comment_outcome`.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// Where in the portal it leads, e.g. `#/decisions/<id>/feedback`.
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Example for Notification {
+    fn example() -> Self {
+        Self {
+            id: example_id(6),
+            kind: "comment_outcome".into(),
+            title: "《杨浦区城区管理精细化“十四五”规划》意见采纳情况已公布".into(),
+            body: "您的意见（编号 YP-2021-7K3M9Q）：部分采纳。".into(),
+            link: Some(format!("#/decisions/{}/feedback", example_id(7))),
+            created_at: example_time(),
+        }
+    }
+}
+
+impl From<entity::notification::Model> for Notification {
+    fn from(n: entity::notification::Model) -> Self {
+        Self { id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, created_at: n.created_at }
+    }
+}

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{
     dto::{
         ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginRequest, LoginResponse, NewApiKey,
-        NewDepartment, RegisterRequest, RoleGrantRequest, User, UserSummary,
+        NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User, UserSummary,
     },
     service::{self, Registration},
 };
@@ -92,6 +92,21 @@ impl AccountsApi {
     #[oai(path = "/me", method = "get", tag = "ApiTags::Auth")]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<User>> {
         Ok(Json(service::me(&state, auth.0.user_id).await?))
+    }
+
+    /// The caller's notifications
+    ///
+    /// Newest first: comment outcomes and other news about the caller's own business.
+    #[oai(path = "/me/notifications", method = "get", tag = "ApiTags::Auth")]
+    async fn notifications(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Notification>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::notifications(&state, auth.0.user_id, page).await?))
     }
 
     /// List departments

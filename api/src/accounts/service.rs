@@ -2,7 +2,7 @@
 
 use std::{collections::HashMap, time::Duration};
 
-use entity::{api_key, audit_entry, department, role_grant, session, user};
+use entity::{api_key, audit_entry, department, notification, role_grant, session, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
     TransactionTrait,
@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    dto::{ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginResponse, User, UserSummary},
+    dto::{ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginResponse, Notification, User, UserSummary},
     login, passwords,
 };
 use crate::{
@@ -606,4 +606,11 @@ pub async fn create_admin(state: &AppState, form: Registration) -> Result<User> 
     insert_grant(&txn, Actor::System, now, user.id, Role::Admin, None).await?;
     txn.commit().await?;
     me(state, user.id).await
+}
+
+/// The caller's inbox, newest first.
+pub async fn notifications(state: &AppState, user_id: Uuid, page: PageRequest) -> Result<Page<Notification>> {
+    let select = notification::Entity::find().filter(notification::Column::UserId.eq(user_id));
+    let rows = page.apply(select, notification::Column::Id).all(&state.db).await?;
+    Ok(page.page(rows, |n| n.id, Notification::from))
 }

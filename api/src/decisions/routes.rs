@@ -1,0 +1,238 @@
+//! HTTP operations of decisions and their comments.
+
+use poem::{web::Data, Body};
+use poem_openapi::{
+    param::{Path, Query},
+    payload::{Binary, Json},
+    ApiResponse, OpenApi,
+};
+use uuid::Uuid;
+
+use super::{
+    comments::{self, CommentFilter},
+    dto::{
+        Comment, CommentStatus, ConsultationRequest, Decision, DecisionPatch, DecisionSummary, DeliberationRequest,
+        Draft, FeedbackReport, FeedbackRequest, ModerationRequest, NewComment, NewDecision, NewDraft, OutcomeRequest,
+        ResultRequest, TimelineEntry, WithdrawalRequest,
+    },
+    service::{self, CatalogFilter},
+    stage::Stage,
+};
+use crate::{
+    auth::{BearerAuth, MaybePerson},
+    error::{ApiError, Error},
+    idempotency::idempotent,
+    openapi::{ApiTags, Created},
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct DecisionsApi;
+
+#[derive(ApiResponse)]
+pub enum CsvExport {
+    /// All comments of the decision, one per row.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Csv(Binary<Body>, #[oai(header = "Content-Disposition")] String),
+}
+
+#[OpenApi(tag = "ApiTags::Decisions")]
+impl DecisionsApi {
+    /// List the decision catalog
+    ///
+    /// Public. Newest first; filter by catalog year, stage, sponsoring department, or words
+    /// in the title or summary.
+    #[oai(path = "/decisions", method = "get")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        #[oai(validator(minimum(value = "2000"), maximum(value = "2100")))] year: Query<Option<i32>>,
+        stage: Query<Option<Stage>>,
+        department_id: Query<Option<Uuid>>,
+        /// Words in the title or summary.
+        #[oai(validator(max_length = 100))]
+        q: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<DecisionSummary>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let filter = CatalogFilter { year: year.0, stage: stage.0, department_id: department_id.0, text: q.0 };
+        Ok(Json(service::list(&state, filter, page).await?))
+    }
+
+    /// Put a decision in the catalog
+    ///
+    /// Staff of the sponsoring department (their own by default), or an admin.
+    #[oai(path = "/decisions", method = "post")]
+    async fn create(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewDecision>) -> Result<Created<Decision>> {
+        Ok(Created::Created(Json(service::create(&state, &auth.0, body.0).await?)))
+    }
+
+    /// A decision
+    ///
+    /// Public: everything its chain has disclosed so far.
+    #[oai(path = "/decisions/:id", method = "get")]
+    async fn get(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Decision>> {
+        Ok(Json(service::get(&state, id.0).await?))
+    }
+
+    /// Change a decision's catalog entry
+    ///
+    /// Staff of the sponsoring department, or an admin; not once decided or withdrawn.
+    #[oai(path = "/decisions/:id", method = "patch")]
+    async fn update(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<DecisionPatch>) -> Result<Json<Decision>> {
+        Ok(Json(service::update(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// A decision's timeline
+    ///
+    /// Public: every stage it entered, oldest first, with the documents published then.
+    #[oai(path = "/decisions/:id/timeline", method = "get")]
+    async fn timeline(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Vec<TimelineEntry>>> {
+        Ok(Json(service::timeline(&state, id.0).await?))
+    }
+
+    /// Publish a draft version
+    ///
+    /// The first version moves a catalogued decision to `draft_published`. Later versions
+    /// (before or during the consultation) need a changelog; earlier ones stay readable.
+    #[oai(path = "/decisions/:id/drafts", method = "post")]
+    async fn publish_draft(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<NewDraft>) -> Result<Created<Draft>> {
+        Ok(Created::Created(Json(service::publish_draft(&state, &auth.0, id.0, body.0).await?)))
+    }
+
+    /// A decision's draft versions
+    ///
+    /// Public. Newest first, each split into sections with their published comment counts.
+    #[oai(path = "/decisions/:id/drafts", method = "get")]
+    async fn drafts(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Vec<Draft>>> {
+        Ok(Json(service::drafts(&state, id.0).await?))
+    }
+
+    /// Open or extend the consultation
+    ///
+    /// At least 30 days unless `shortened_reason` is given (it is published). On an open
+    /// consultation this extends the window. The window closes by the clock.
+    #[oai(path = "/decisions/:id/consultation", method = "post")]
+    async fn consultation(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<ConsultationRequest>) -> Result<Json<Decision>> {
+        Ok(Json(service::open_consultation(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Comment on the current draft
+    ///
+    /// A logged-in resident, while the window is open (`409 consultation_not_open` otherwise);
+    /// at most 10 an hour. The comment is published after moderation; its tracking number is
+    /// in the answer. Staff of the sponsoring department record comments received offline
+    /// with `channel` and `author_name`.
+    #[oai(
+        path = "/decisions/:id/comments",
+        method = "post",
+        transform = "idempotent",
+        request_header(name = "Idempotency-Key", ty = "String", description = "Retry-safe key: a retry with the same key and body returns the first answer.")
+    )]
+    async fn comment(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<NewComment>) -> Result<Created<Comment>> {
+        Ok(Created::Created(Json(comments::submit(&state, &auth.0, id.0, body.0).await?)))
+    }
+
+    /// A decision's comments
+    ///
+    /// Public: published comments, authors' names masked. With `mine=true`, the caller's own
+    /// comments in any status; with `status`, staff of the sponsoring department see that
+    /// status (`pending` is the moderation queue).
+    #[oai(path = "/decisions/:id/comments", method = "get")]
+    async fn comments(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+        /// Only the caller's own comments (needs a token).
+        mine: Query<Option<bool>>,
+        /// Staff only.
+        status: Query<Option<CommentStatus>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Comment>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let session = auth.session();
+        let filter = match (mine.0.unwrap_or(false), status.0) {
+            (true, _) => CommentFilter::Mine(session.ok_or_else(log_in)?.user_id),
+            (false, Some(status)) => CommentFilter::Status(status),
+            (false, None) => CommentFilter::Published,
+        };
+        Ok(Json(comments::list(&state, session, id.0, filter, page).await?))
+    }
+
+    /// Export a decision's comments as CSV
+    ///
+    /// Staff of the sponsoring department: every comment with its status, section and
+    /// outcome. Streamed, so any number of comments downloads in flat memory.
+    #[oai(path = "/decisions/:id/comments/export", method = "get")]
+    async fn export(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>) -> Result<CsvExport> {
+        let rows = comments::export(&state, &auth.0, id.0).await?;
+        let disposition = format!("attachment; filename=\"comments-{}.csv\"", id.0);
+        Ok(CsvExport::Csv(Binary(Body::from_bytes_stream(rows)), disposition))
+    }
+
+    /// Moderate a comment
+    ///
+    /// Staff of the sponsoring department publish it or reject it with a reason.
+    #[oai(path = "/comments/:id/moderation", method = "post")]
+    async fn moderate(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<ModerationRequest>) -> Result<Json<Comment>> {
+        Ok(Json(comments::moderate(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Give a comment its outcome
+    ///
+    /// Staff of the sponsoring department: `adopted`, `partially_adopted`, `not_adopted`
+    /// (with a published reason) or `duplicate` (of another comment).
+    #[oai(path = "/comments/:id/outcome", method = "put")]
+    async fn outcome(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<OutcomeRequest>) -> Result<Json<Comment>> {
+        Ok(Json(comments::set_outcome(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Publish the feedback report
+    ///
+    /// After the window closed, once no comment awaits moderation or an outcome
+    /// (`409 comments_without_outcome` otherwise). Each commenter is notified.
+    #[oai(path = "/decisions/:id/feedback", method = "post")]
+    async fn publish_feedback(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<FeedbackRequest>) -> Result<Json<FeedbackReport>> {
+        Ok(Json(comments::publish_feedback(&state, &auth.0, id.0, &body.narrative).await?))
+    }
+
+    /// The feedback report (采纳情况)
+    ///
+    /// Public once published: totals per outcome and per section, and the reasons for what
+    /// was not adopted. Before that, a preview for the sponsoring department's staff.
+    #[oai(path = "/decisions/:id/feedback", method = "get")]
+    async fn feedback(&self, state: Data<&AppState>, auth: MaybePerson, id: Path<Uuid>) -> Result<Json<FeedbackReport>> {
+        Ok(Json(comments::feedback(&state, auth.session(), id.0).await?))
+    }
+
+    /// Record the executive meeting's deliberation
+    #[oai(path = "/decisions/:id/deliberation", method = "post")]
+    async fn deliberation(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<DeliberationRequest>) -> Result<Json<Decision>> {
+        Ok(Json(service::record_deliberation(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Record the decision's result
+    ///
+    /// The decision document, its number and effective date.
+    #[oai(path = "/decisions/:id/result", method = "post")]
+    async fn result(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<ResultRequest>) -> Result<Json<Decision>> {
+        Ok(Json(service::record_result(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Withdraw a decision
+    ///
+    /// With a published reason, at any stage before the result.
+    #[oai(path = "/decisions/:id/withdrawal", method = "post")]
+    async fn withdraw(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<WithdrawalRequest>) -> Result<Json<Decision>> {
+        Ok(Json(service::withdraw(&state, &auth.0, id.0, body.0).await?))
+    }
+}
+
+fn log_in() -> Error {
+    Error::Unauthorized { code: "unauthorized", detail: "log in to see your own comments".into() }
+}

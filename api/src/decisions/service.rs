@@ -1,0 +1,618 @@
+//! The rules of a decision's chain: who may move it, when, and what each step discloses.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{comment, decision, decision_event, department, draft, draft_section};
+use sea_orm::{
+    sea_query::{Expr, Func},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{
+    dto::{
+        Consultation, ConsultationRequest, Decision, DecisionPatch, DecisionResult, DecisionSummary, Deliberation,
+        DeliberationOutcome, DeliberationRequest, Document, Draft, DraftChanges, DraftSection, NewDecision, NewDraft,
+        ResultRequest, TimelineEntry, WithdrawalRequest,
+    },
+    sections,
+    stage::Stage,
+};
+use crate::{
+    accounts::dto::Department,
+    audit::{self, AuditEvent},
+    auth::{Role, Session},
+    error::{Error, FieldError, Result, UniqueIndex},
+    input,
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+/// The shortest consultation window that needs no published reason.
+pub const MIN_WINDOW: Duration = Duration::days(30);
+
+const DRAFT_VERSION_TAKEN: UniqueIndex =
+    UniqueIndex { name: "ux_drafts_decision_version", sqlite_columns: "drafts.decision_id, drafts.version" };
+
+/// Filters of the public catalog.
+#[derive(Default)]
+pub struct CatalogFilter {
+    pub year: Option<i32>,
+    pub stage: Option<Stage>,
+    pub department_id: Option<Uuid>,
+    /// Words in the title or summary.
+    pub text: Option<String>,
+}
+
+pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> Result<Decision> {
+    let sponsor_id = match (form.sponsor_department_id, session.department_id) {
+        (Some(id), _) => id,
+        (None, Some(own)) if session.has(Role::Staff) => own,
+        (None, _) => return Err(Error::invalid("sponsor_department_id", "name the sponsoring department")),
+    };
+    if !(session.has(Role::Staff) || session.has(Role::Admin)) {
+        return Err(Error::Forbidden("only staff and admins create decisions".into()));
+    }
+    session.require_manager_of(sponsor_id)?;
+    let title = input::single_line("title", &form.title)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    department::Entity::find_by_id(sponsor_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::invalid("sponsor_department_id", "no such department"))?;
+    let created = decision::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        year: Set(form.year),
+        title: Set(title),
+        sponsor_department_id: Set(sponsor_id),
+        summary: Set(form.summary.trim().to_string()),
+        background: Set(form.background.trim().to_string()),
+        legal_basis: Set(form.legal_basis.trim().to_string()),
+        timetable: Set(form.timetable.trim().to_string()),
+        stage: Set(Stage::Catalogued.as_str().to_string()),
+        created_by: Set(Some(session.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let note = format!("列入{}年度重大行政决策事项目录", created.year);
+    record_event(&txn, &created, now, Stage::Catalogued.as_str(), Stage::Catalogued, Some(note), &[], session).await?;
+    audit_write(&txn, now, session, "decision.create", created.id, json!({"title": created.title, "year": created.year})).await?;
+    txn.commit().await?;
+    get(state, created.id).await
+}
+
+pub async fn list(state: &AppState, filter: CatalogFilter, page: PageRequest) -> Result<Page<DecisionSummary>> {
+    let mut select = decision::Entity::find();
+    if let Some(year) = filter.year {
+        select = select.filter(decision::Column::Year.eq(year));
+    }
+    if let Some(id) = filter.department_id {
+        select = select.filter(decision::Column::SponsorDepartmentId.eq(id));
+    }
+    if let Some(stage) = filter.stage {
+        select = select.filter(stage_condition(stage, state.clock.now()));
+    }
+    if let Some(text) = input::query_text("q", filter.text.as_deref())?.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let contains = |col: decision::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.as_str());
+        select = select.filter(Condition::any().add(contains(decision::Column::Title)).add(contains(decision::Column::Summary)));
+    }
+    let rows = page.apply(select, decision::Column::Id).all(&state.db).await?;
+    let departments = departments(&state.db).await?;
+    let now = state.clock.now();
+    Ok(page.page(rows, |d| d.id, |d| DecisionSummary {
+        id: d.id,
+        year: d.year,
+        stage: Stage::of(&d, now),
+        sponsor: departments.get(&d.sponsor_department_id).cloned().unwrap_or_else(|| unknown_department(d.sponsor_department_id)),
+        title: d.title,
+        summary: d.summary,
+        consultation_closes_at: d.consultation_closes_at,
+    }))
+}
+
+/// Decisions in `stage` at `now`, where an open consultation closes by the clock.
+fn stage_condition(stage: Stage, now: DateTime<Utc>) -> Condition {
+    let stored = |s: Stage| decision::Column::Stage.eq(s.as_str());
+    match stage {
+        Stage::ConsultationOpen => Condition::all()
+            .add(stored(Stage::ConsultationOpen))
+            .add(decision::Column::ConsultationClosesAt.gt(now)),
+        Stage::ConsultationClosed => Condition::any().add(stored(Stage::ConsultationClosed)).add(
+            Condition::all()
+                .add(stored(Stage::ConsultationOpen))
+                .add(decision::Column::ConsultationClosesAt.lte(now)),
+        ),
+        other => Condition::all().add(stored(other)),
+    }
+}
+
+pub async fn get(state: &AppState, id: Uuid) -> Result<Decision> {
+    let decision = load(&state.db, id).await?;
+    let sponsor = department::Entity::find_by_id(decision.sponsor_department_id)
+        .one(&state.db)
+        .await?
+        .map(Department::from)
+        .unwrap_or_else(|| unknown_department(decision.sponsor_department_id));
+    let current_draft_version = latest_draft(&state.db, id).await?.map(|d| d.version);
+    Ok(view(decision, sponsor, current_draft_version, state.clock.now()))
+}
+
+pub async fn update(state: &AppState, session: &Session, id: Uuid, patch: DecisionPatch) -> Result<Decision> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let decision = load(&txn, id).await?;
+    session.require_manager_of(decision.sponsor_department_id)?;
+    let stage = Stage::of(&decision, now);
+    stage.require(&ACTIVE, "change the catalog entry")?;
+    let mut changed = decision::ActiveModel { id: Set(id), updated_at: Set(now), ..Default::default() };
+    let mut fields = Vec::new();
+    if let Some(title) = &patch.title {
+        changed.title = Set(input::single_line("title", title)?);
+        fields.push("title");
+    }
+    for (name, value, column) in [
+        ("summary", &patch.summary, &mut changed.summary),
+        ("background", &patch.background, &mut changed.background),
+        ("legal_basis", &patch.legal_basis, &mut changed.legal_basis),
+        ("timetable", &patch.timetable, &mut changed.timetable),
+    ] {
+        if let Some(value) = value {
+            *column = Set(value.trim().to_string());
+            fields.push(name);
+        }
+    }
+    changed.update(&txn).await?;
+    audit_write(&txn, now, session, "decision.update", id, json!({ "fields": fields })).await?;
+    txn.commit().await?;
+    get(state, id).await
+}
+
+/// Stages in which a decision is still being made.
+const ACTIVE: [Stage; 6] = [
+    Stage::Catalogued,
+    Stage::DraftPublished,
+    Stage::ConsultationOpen,
+    Stage::ConsultationClosed,
+    Stage::FeedbackPublished,
+    Stage::Deliberated,
+];
+
+pub async fn timeline(state: &AppState, id: Uuid) -> Result<Vec<TimelineEntry>> {
+    let decision = load(&state.db, id).await?;
+    let events = decision_event::Entity::find()
+        .filter(decision_event::Column::DecisionId.eq(id))
+        .order_by_asc(decision_event::Column::At)
+        .order_by_asc(decision_event::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut entries: Vec<TimelineEntry> = events.into_iter().map(entry).collect();
+    if let Some(closed) = closed_by_clock(&decision, state.clock.now()) {
+        entries.push(entry(closed));
+    }
+    Ok(entries)
+}
+
+/// The timeline entry of a consultation that the clock has closed but no write has recorded
+/// yet; the next step of the chain records it.
+fn closed_by_clock(decision: &decision::Model, now: DateTime<Utc>) -> Option<decision_event::Model> {
+    let stored_open = decision.stage == Stage::ConsultationOpen.as_str();
+    let closes_at = decision.consultation_closes_at?;
+    (stored_open && now >= closes_at).then(|| decision_event::Model {
+        id: Uuid::now_v7(),
+        decision_id: decision.id,
+        at: closes_at,
+        kind: Stage::ConsultationClosed.as_str().into(),
+        stage: Stage::ConsultationClosed.as_str().into(),
+        note: Some("征求意见期限届满".into()),
+        documents: json!([]),
+        actor_user_id: None,
+    })
+}
+
+fn entry(event: decision_event::Model) -> TimelineEntry {
+    TimelineEntry {
+        id: event.id,
+        at: event.at,
+        stage: Stage::parse(&event.stage).unwrap_or(Stage::Catalogued),
+        kind: event.kind,
+        note: event.note,
+        documents: serde_json::from_value(event.documents).unwrap_or_default(),
+    }
+}
+
+pub async fn publish_draft(state: &AppState, session: &Session, id: Uuid, form: NewDraft) -> Result<Draft> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let decision = load(&txn, id).await?;
+    session.require_manager_of(decision.sponsor_department_id)?;
+    let stage = Stage::of(&decision, now);
+    stage.require(&[Stage::Catalogued, Stage::DraftPublished, Stage::ConsultationOpen], "publish a draft")?;
+    let body = input::multi_line("body", &form.body)?;
+    let changelog = input::optional_text("changelog", form.changelog.as_deref())?;
+    let previous = latest_draft(&txn, id).await?;
+    if previous.is_some() && changelog.is_none() {
+        return Err(Error::invalid("changelog", "say what changed from the previous version"));
+    }
+    let version = previous.as_ref().map_or(1, |d| d.version + 1);
+    let created = draft::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        decision_id: Set(id),
+        version: Set(version),
+        body: Set(body),
+        changelog: Set(changelog.clone()),
+        published_at: Set(now),
+        created_by: Set(Some(session.user_id)),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| {
+        if DRAFT_VERSION_TAKEN.is_violated_by(&err) {
+            Error::conflict("draft_version_taken", "another version was published at the same time; reload and retry")
+        } else {
+            err.into()
+        }
+    })?;
+    for (position, section) in sections::split(&created.body).into_iter().enumerate() {
+        draft_section::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            draft_id: Set(created.id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            anchor: Set(section.anchor),
+            heading: Set(section.heading),
+            body: Set(section.body),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let (kind, next) = match stage {
+        Stage::Catalogued => (Stage::DraftPublished.as_str(), Stage::DraftPublished),
+        other => ("draft_revised", other),
+    };
+    let note = match &changelog {
+        Some(log) => format!("第{version}稿：{log}"),
+        None => format!("公布决策草案（第{version}稿）"),
+    };
+    if next != stage {
+        move_stage(&txn, &decision, next, <decision::ActiveModel as Default>::default(), now).await?;
+    }
+    record_event(&txn, &decision, now, kind, next, Some(note), &form.documents, session).await?;
+    audit_write(&txn, now, session, "draft.publish", id, json!({"version": version})).await?;
+    txn.commit().await?;
+    let drafts = drafts(state, id).await?;
+    Ok(drafts.into_iter().find(|d| d.version == version).expect("the draft just published"))
+}
+
+/// Every version, newest first, with its sections and their published comment counts.
+pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
+    load(&state.db, id).await?;
+    let versions = draft::Entity::find()
+        .filter(draft::Column::DecisionId.eq(id))
+        .order_by_asc(draft::Column::Version)
+        .all(&state.db)
+        .await?;
+    let ids: Vec<Uuid> = versions.iter().map(|d| d.id).collect();
+    let mut sections_of: HashMap<Uuid, Vec<draft_section::Model>> = HashMap::new();
+    for section in draft_section::Entity::find()
+        .filter(draft_section::Column::DraftId.is_in(ids))
+        .order_by_asc(draft_section::Column::Position)
+        .all(&state.db)
+        .await?
+    {
+        sections_of.entry(section.draft_id).or_default().push(section);
+    }
+    let counts: Vec<(Uuid, Option<String>, i64)> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::DraftId)
+        .column(comment::Column::SectionAnchor)
+        .column_as(comment::Column::Id.count(), "count")
+        .filter(comment::Column::DecisionId.eq(id))
+        .filter(comment::Column::Status.eq("published"))
+        .group_by(comment::Column::DraftId)
+        .group_by(comment::Column::SectionAnchor)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let count = |draft_id: Uuid, anchor: &str| {
+        counts
+            .iter()
+            .find(|(d, a, _)| *d == draft_id && a.as_deref() == Some(anchor))
+            .map_or(0, |(_, _, n)| u64::try_from(*n).unwrap_or(0))
+    };
+    let mut previous: Option<Vec<sections::Section>> = None;
+    let mut out = Vec::new();
+    for version in versions {
+        let stored = sections_of.remove(&version.id).unwrap_or_default();
+        let current: Vec<sections::Section> = stored
+            .iter()
+            .map(|s| sections::Section { anchor: s.anchor.clone(), heading: s.heading.clone(), body: s.body.clone() })
+            .collect();
+        let changes = previous.as_ref().map(|before| {
+            let changes = sections::changes(before, &current);
+            DraftChanges { added: changes.added, removed: changes.removed, changed: changes.changed }
+        });
+        out.push(Draft {
+            id: version.id,
+            version: version.version,
+            published_at: version.published_at,
+            sections: stored
+                .into_iter()
+                .map(|s| DraftSection { comment_count: count(version.id, &s.anchor), anchor: s.anchor, heading: s.heading, body: s.body })
+                .collect(),
+            body: version.body,
+            changelog: version.changelog,
+            changes,
+        });
+        previous = Some(current);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Opens the consultation window, or extends an open one.
+pub async fn open_consultation(state: &AppState, session: &Session, id: Uuid, form: ConsultationRequest) -> Result<Decision> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let decision = load(&txn, id).await?;
+    session.require_manager_of(decision.sponsor_department_id)?;
+    let stage = Stage::of(&decision, now);
+    stage.require(&[Stage::DraftPublished, Stage::ConsultationOpen], "open or extend the consultation")?;
+    let extending = stage == Stage::ConsultationOpen;
+    let opens_at = match (extending, decision.consultation_opens_at) {
+        (true, Some(opened)) => opened,
+        _ => form.opens_at.unwrap_or(now),
+    };
+    let mut errors = Vec::new();
+    if !extending && opens_at < now - Duration::minutes(1) {
+        errors.push(FieldError::new("opens_at", "cannot be in the past"));
+    }
+    let current_close = decision.consultation_closes_at.filter(|_| extending);
+    if form.closes_at <= current_close.unwrap_or(opens_at) {
+        let message = if extending { "an extension must end later than the current window" } else { "must be after opens_at" };
+        errors.push(FieldError::new("closes_at", message));
+    }
+    let shortened_reason = match input::optional_text("shortened_reason", form.shortened_reason.as_deref()) {
+        Ok(reason) => reason.or_else(|| decision.shortened_reason.clone().filter(|_| extending)),
+        Err(err) => {
+            errors.push(err);
+            None
+        }
+    };
+    let short = form.closes_at - opens_at < MIN_WINDOW;
+    if short && shortened_reason.is_none() {
+        errors.push(FieldError::new(
+            "shortened_reason",
+            "a window shorter than 30 days needs a published reason (State Council decree 713)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let changes = decision::ActiveModel {
+        consultation_opens_at: Set(Some(opens_at)),
+        consultation_closes_at: Set(Some(form.closes_at)),
+        shortened_reason: Set(shortened_reason.clone().filter(|_| short)),
+        ..<decision::ActiveModel as Default>::default()
+    };
+    move_stage(&txn, &decision, Stage::ConsultationOpen, changes, now).await?;
+    let (kind, note) = if extending {
+        ("consultation_extended", format!("征求意见截止时间延长至 {}", form.closes_at.to_rfc3339()))
+    } else {
+        let mut note = format!("公开征求意见：{} 至 {}", opens_at.to_rfc3339(), form.closes_at.to_rfc3339());
+        if let Some(reason) = shortened_reason.as_ref().filter(|_| short) {
+            note.push_str(&format!("（征求意见期限少于30日，理由：{reason}）"));
+        }
+        (Stage::ConsultationOpen.as_str(), note)
+    };
+    record_event(&txn, &decision, now, kind, Stage::ConsultationOpen, Some(note), &[], session).await?;
+    let detail = json!({"opens_at": opens_at, "closes_at": form.closes_at, "extended": extending});
+    audit_write(&txn, now, session, "consultation.open", id, detail).await?;
+    txn.commit().await?;
+    get(state, id).await
+}
+
+pub async fn record_deliberation(state: &AppState, session: &Session, id: Uuid, form: DeliberationRequest) -> Result<Decision> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let decision = load(&txn, id).await?;
+    session.require_manager_of(decision.sponsor_department_id)?;
+    Stage::of(&decision, now).require(&[Stage::FeedbackPublished], "record the deliberation")?;
+    let meeting_number = input::single_line("meeting_number", &form.meeting_number)?;
+    let notes = input::optional_text("notes", form.notes.as_deref())?;
+    let changes = decision::ActiveModel {
+        meeting_number: Set(Some(meeting_number.clone())),
+        meeting_date: Set(Some(form.meeting_date)),
+        deliberation_outcome: Set(Some(outcome_name(form.outcome).into())),
+        deliberation_notes: Set(notes),
+        ..<decision::ActiveModel as Default>::default()
+    };
+    move_stage(&txn, &decision, Stage::Deliberated, changes, now).await?;
+    let note = format!("{meeting_number}（{}）审议", form.meeting_date);
+    record_event(&txn, &decision, now, Stage::Deliberated.as_str(), Stage::Deliberated, Some(note), &form.documents, session).await?;
+    audit_write(&txn, now, session, "decision.deliberate", id, json!({"meeting_number": meeting_number})).await?;
+    txn.commit().await?;
+    get(state, id).await
+}
+
+pub async fn record_result(state: &AppState, session: &Session, id: Uuid, form: ResultRequest) -> Result<Decision> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let decision = load(&txn, id).await?;
+    session.require_manager_of(decision.sponsor_department_id)?;
+    Stage::of(&decision, now).require(&[Stage::Deliberated], "record the decision's result")?;
+    let number = input::single_line("document_number", &form.document_number)?;
+    let title = input::single_line("document_title", &form.document_title)?;
+    let changes = decision::ActiveModel {
+        document_number: Set(Some(number.clone())),
+        document_title: Set(Some(title.clone())),
+        effective_date: Set(Some(form.effective_date)),
+        result_summary: Set(input::optional_text("summary", form.summary.as_deref())?),
+        ..<decision::ActiveModel as Default>::default()
+    };
+    move_stage(&txn, &decision, Stage::Decided, changes, now).await?;
+    let note = format!("印发《{title}》（{number}），自{}起施行", form.effective_date);
+    record_event(&txn, &decision, now, Stage::Decided.as_str(), Stage::Decided, Some(note), &form.documents, session).await?;
+    audit_write(&txn, now, session, "decision.result", id, json!({"document_number": number})).await?;
+    txn.commit().await?;
+    get(state, id).await
+}
+
+pub async fn withdraw(state: &AppState, session: &Session, id: Uuid, form: WithdrawalRequest) -> Result<Decision> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let decision = load(&txn, id).await?;
+    session.require_manager_of(decision.sponsor_department_id)?;
+    Stage::of(&decision, now).require(&ACTIVE, "withdraw the decision")?;
+    let reason = input::multi_line("reason", &form.reason)?;
+    let changes = decision::ActiveModel { withdrawn_reason: Set(Some(reason.clone())), ..Default::default() };
+    move_stage(&txn, &decision, Stage::Withdrawn, changes, now).await?;
+    record_event(&txn, &decision, now, Stage::Withdrawn.as_str(), Stage::Withdrawn, Some(reason), &[], session).await?;
+    audit_write(&txn, now, session, "decision.withdraw", id, json!({})).await?;
+    txn.commit().await?;
+    get(state, id).await
+}
+
+/// Writes the next stage, but only if no one else moved the decision since it was read; a
+/// consultation the clock closed gets its closing entry on the timeline first.
+pub(super) async fn move_stage(
+    txn: &DatabaseTransaction,
+    decision: &decision::Model,
+    to: Stage,
+    mut changes: decision::ActiveModel,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(closed) = closed_by_clock(decision, now) {
+        decision_event::ActiveModel::from(closed).insert(txn).await?;
+    }
+    changes.stage = Set(to.as_str().to_string());
+    changes.updated_at = Set(now);
+    let moved = decision::Entity::update_many()
+        .set(changes)
+        .filter(decision::Column::Id.eq(decision.id))
+        .filter(decision::Column::Stage.eq(decision.stage.as_str()))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(Error::conflict("decision_changed", "the decision changed meanwhile; reload and retry"));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn record_event(
+    txn: &impl ConnectionTrait,
+    decision: &decision::Model,
+    at: DateTime<Utc>,
+    kind: &str,
+    stage: Stage,
+    note: Option<String>,
+    documents: &[Document],
+    session: &Session,
+) -> Result<()> {
+    decision_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        decision_id: Set(decision.id),
+        at: Set(at),
+        kind: Set(kind.to_string()),
+        stage: Set(stage.as_str().to_string()),
+        note: Set(note),
+        documents: Set(serde_json::to_value(documents).map_err(anyhow::Error::from)?),
+        actor_user_id: Set(Some(session.user_id)),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn audit_write(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    session: &Session,
+    action: &str,
+    decision_id: Uuid,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let event = AuditEvent { action, entity_type: "decision", entity_id: decision_id.to_string(), detail };
+    Ok(audit::record(txn, now, session.actor(), event).await?)
+}
+
+pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision::Model> {
+    decision::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("decision"))
+}
+
+pub(super) async fn latest_draft(db: &impl ConnectionTrait, decision_id: Uuid) -> Result<Option<draft::Model>> {
+    Ok(draft::Entity::find()
+        .filter(draft::Column::DecisionId.eq(decision_id))
+        .order_by_desc(draft::Column::Version)
+        .one(db)
+        .await?)
+}
+
+async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
+    Ok(department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, Department::from(d))).collect())
+}
+
+fn unknown_department(id: Uuid) -> Department {
+    Department { id, code: String::new(), name: String::new() }
+}
+
+fn outcome_name(outcome: DeliberationOutcome) -> &'static str {
+    match outcome {
+        DeliberationOutcome::Approved => "approved",
+        DeliberationOutcome::ApprovedWithAmendments => "approved_with_amendments",
+    }
+}
+
+fn view(d: decision::Model, sponsor: Department, current_draft_version: Option<i32>, now: DateTime<Utc>) -> Decision {
+    let stage = Stage::of(&d, now);
+    let consultation = match (d.consultation_opens_at, d.consultation_closes_at) {
+        (Some(opens_at), Some(closes_at)) => Some(Consultation {
+            opens_at,
+            closes_at,
+            shortened_reason: d.shortened_reason.clone(),
+            is_open: stage == Stage::ConsultationOpen && opens_at <= now && now < closes_at,
+        }),
+        _ => None,
+    };
+    let deliberation = match (d.meeting_number, d.meeting_date, d.deliberation_outcome.as_deref()) {
+        (Some(meeting_number), Some(meeting_date), Some(outcome)) => Some(Deliberation {
+            meeting_number,
+            meeting_date,
+            outcome: if outcome == "approved" { DeliberationOutcome::Approved } else { DeliberationOutcome::ApprovedWithAmendments },
+            notes: d.deliberation_notes,
+        }),
+        _ => None,
+    };
+    let result = match (d.document_number, d.document_title, d.effective_date) {
+        (Some(document_number), Some(document_title), Some(effective_date)) => {
+            Some(DecisionResult { document_number, document_title, effective_date, summary: d.result_summary })
+        }
+        _ => None,
+    };
+    Decision {
+        id: d.id,
+        year: d.year,
+        title: d.title,
+        sponsor,
+        stage,
+        summary: d.summary,
+        background: d.background,
+        legal_basis: d.legal_basis,
+        timetable: d.timetable,
+        current_draft_version,
+        consultation,
+        feedback_published_at: d.feedback_published_at,
+        deliberation,
+        result,
+        withdrawn_reason: d.withdrawn_reason,
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+    }
+}

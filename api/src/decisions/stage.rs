@@ -1,0 +1,87 @@
+//! The chain a decision moves along. No skipping, no going back; an open consultation
+//! closes by the clock, without anyone pressing a button.
+
+use chrono::{DateTime, Utc};
+use entity::decision;
+use poem_openapi::Enum;
+
+use crate::error::{Error, Result};
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum Stage {
+    /// In the year's catalog; no draft yet.
+    Catalogued,
+    DraftPublished,
+    /// Residents may comment between the window's open and close instants.
+    ConsultationOpen,
+    ConsultationClosed,
+    /// The feedback report (采纳情况) is public.
+    FeedbackPublished,
+    /// An executive meeting has deliberated it.
+    Deliberated,
+    /// The decision document is public.
+    Decided,
+    Withdrawn,
+}
+
+const ALL: [Stage; 8] = [
+    Stage::Catalogued,
+    Stage::DraftPublished,
+    Stage::ConsultationOpen,
+    Stage::ConsultationClosed,
+    Stage::FeedbackPublished,
+    Stage::Deliberated,
+    Stage::Decided,
+    Stage::Withdrawn,
+];
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Catalogued => "catalogued",
+            Self::DraftPublished => "draft_published",
+            Self::ConsultationOpen => "consultation_open",
+            Self::ConsultationClosed => "consultation_closed",
+            Self::FeedbackPublished => "feedback_published",
+            Self::Deliberated => "deliberated",
+            Self::Decided => "decided",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        ALL.into_iter().find(|stage| stage.as_str() == s)
+    }
+
+    /// The stage of `decision` at `now`.
+    pub fn of(decision: &decision::Model, now: DateTime<Utc>) -> Self {
+        let stored = Self::parse(&decision.stage).unwrap_or(Self::Catalogued);
+        match (stored, decision.consultation_closes_at) {
+            (Self::ConsultationOpen, Some(closes_at)) if now >= closes_at => Self::ConsultationClosed,
+            _ => stored,
+        }
+    }
+
+    /// Refuses an action unless the decision is in one of `allowed`, with a 409 whose code
+    /// names the stage it is in (`stage_is_catalogued`, …).
+    pub fn require(self, allowed: &[Stage], action: &str) -> Result<()> {
+        if allowed.contains(&self) {
+            return Ok(());
+        }
+        Err(Error::conflict(self.conflict_code(), format!("cannot {action}: the decision is {}", self.as_str())))
+    }
+
+    fn conflict_code(self) -> &'static str {
+        match self {
+            Self::Catalogued => "stage_is_catalogued",
+            Self::DraftPublished => "stage_is_draft_published",
+            Self::ConsultationOpen => "stage_is_consultation_open",
+            Self::ConsultationClosed => "stage_is_consultation_closed",
+            Self::FeedbackPublished => "stage_is_feedback_published",
+            Self::Deliberated => "stage_is_deliberated",
+            Self::Decided => "stage_is_decided",
+            Self::Withdrawn => "stage_is_withdrawn",
+        }
+    }
+}

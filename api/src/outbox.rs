@@ -1,0 +1,95 @@
+//! Everything that happens to a person is written to the outbox in the same transaction as
+//! the change, then delivered by a background worker: a crash between the two loses nothing.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use entity::{notification, outbox_message};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{error::Result, state::AppState};
+
+/// How often the worker looks for messages.
+const POLL: Duration = Duration::from_secs(1);
+const BATCH: u64 = 100;
+
+/// A message for one person's inbox.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Notice {
+    /// e.g. `comment_outcome`.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// Where in the portal it leads.
+    pub link: Option<String>,
+}
+
+pub async fn enqueue(db: &impl ConnectionTrait, now: DateTime<Utc>, user_id: Uuid, notice: &Notice) -> Result<()> {
+    outbox_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(notice.kind.clone()),
+        user_id: Set(Some(user_id)),
+        payload: Set(serde_json::to_value(notice).map_err(anyhow::Error::from)?),
+        created_at: Set(now),
+        delivered_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Delivers what is waiting; returns how many messages were delivered.
+pub async fn deliver_pending(state: &AppState) -> Result<u64> {
+    let waiting = outbox_message::Entity::find()
+        .filter(outbox_message::Column::DeliveredAt.is_null())
+        .order_by_asc(outbox_message::Column::Id)
+        .limit(BATCH)
+        .all(&state.db)
+        .await?;
+    let mut delivered = 0;
+    for message in waiting {
+        let now = state.clock.now();
+        let txn = state.db.begin().await?;
+        // Claiming the message first makes each delivery happen once, however many workers run.
+        let claimed = outbox_message::Entity::update_many()
+            .col_expr(outbox_message::Column::DeliveredAt, now.into())
+            .filter(outbox_message::Column::Id.eq(message.id))
+            .filter(outbox_message::Column::DeliveredAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 1 {
+            if let (Some(user_id), Ok(notice)) = (message.user_id, serde_json::from_value::<Notice>(message.payload)) {
+                notification::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    user_id: Set(user_id),
+                    kind: Set(notice.kind),
+                    title: Set(notice.title),
+                    body: Set(notice.body),
+                    link: Set(notice.link),
+                    created_at: Set(message.created_at),
+                }
+                .insert(&txn)
+                .await?;
+            }
+            delivered += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(delivered)
+}
+
+/// Delivers messages for as long as the server runs.
+pub async fn run(state: AppState) {
+    let mut ticks = tokio::time::interval(POLL);
+    loop {
+        ticks.tick().await;
+        if let Err(err) = deliver_pending(&state).await {
+            tracing::warn!(error = %err, "outbox delivery failed; will retry");
+        }
+    }
+}
