@@ -107,14 +107,17 @@ impl Session {
 
     /// Admins, and staff of `department_id`.
     pub fn manages(&self, department_id: Uuid) -> bool {
-        self.has(Role::Admin) || (self.has(Role::Staff) && self.department_id == Some(department_id))
+        self.has(Role::Admin)
+            || (self.has(Role::Staff) && self.department_id == Some(department_id))
     }
 
     pub fn require_manager_of(&self, department_id: Uuid) -> Result<()> {
         if self.manages(department_id) {
             Ok(())
         } else {
-            Err(Error::Forbidden("only staff of the responsible department (or an admin) may do this".into()))
+            Err(Error::Forbidden(
+                "only staff of the responsible department (or an admin) may do this".into(),
+            ))
         }
     }
 }

@@ -32,7 +32,10 @@ pub fn multi_line(field: &str, value: &str) -> Result<String, FieldError> {
     if trimmed.is_empty() {
         return Err(FieldError::new(field, "must not be blank"));
     }
-    if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(FieldError::new(field, "must not hold control characters"));
     }
     Ok(trimmed.to_string())

@@ -34,10 +34,14 @@ pub enum NoContent {
 }
 
 pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi), ()> {
-    OpenApiService::new((AccountsApi, DecisionsApi), "Canyu API", env!("CARGO_PKG_VERSION"))
-        .summary("Public participation in a district government's major decisions")
-        .description(DESCRIPTION)
-        .server(BASE_PATH)
+    OpenApiService::new(
+        (AccountsApi, DecisionsApi),
+        "Canyu API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .summary("Public participation in a district government's major decisions")
+    .description(DESCRIPTION)
+    .server(BASE_PATH)
 }
 
 /// The spec as checked in at `openapi.yaml`.

@@ -6,8 +6,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use entity::{notification, outbox_message};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -29,7 +29,12 @@ pub struct Notice {
     pub link: Option<String>,
 }
 
-pub async fn enqueue(db: &impl ConnectionTrait, now: DateTime<Utc>, user_id: Uuid, notice: &Notice) -> Result<()> {
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    user_id: Uuid,
+    notice: &Notice,
+) -> Result<()> {
     outbox_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(notice.kind.clone()),
@@ -63,7 +68,10 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
             .exec(&txn)
             .await?;
         if claimed.rows_affected == 1 {
-            if let (Some(user_id), Ok(notice)) = (message.user_id, serde_json::from_value::<Notice>(message.payload)) {
+            if let (Some(user_id), Ok(notice)) = (
+                message.user_id,
+                serde_json::from_value::<Notice>(message.payload),
+            ) {
                 notification::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     user_id: Set(user_id),

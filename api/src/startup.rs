@@ -11,8 +11,8 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, db, error, limits, maintenance, openapi, ops, outbox,
-    state::AppState, telemetry, telemetry::Metrics, web,
+    cache::Cache, clock::Clock, config::Config, db, error, limits, maintenance, openapi, ops,
+    outbox, state::AppState, telemetry, telemetry::Metrics, web,
 };
 
 /// Connects to the database (running pending migrations) and the cache.

@@ -2,20 +2,40 @@
 
 use sea_orm_migration::prelude::*;
 
-pub async fn index<T, C>(manager: &SchemaManager<'_>, name: &str, table: T, cols: &[C]) -> Result<(), DbErr>
+pub async fn index<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    cols: &[C],
+) -> Result<(), DbErr>
 where
     T: IntoTableRef + 'static,
     C: IntoIndexColumn + Clone + 'static,
 {
-    create(manager, Index::create().name(name).table(table).to_owned(), cols).await
+    create(
+        manager,
+        Index::create().name(name).table(table).to_owned(),
+        cols,
+    )
+    .await
 }
 
-pub async fn unique_index<T, C>(manager: &SchemaManager<'_>, name: &str, table: T, cols: &[C]) -> Result<(), DbErr>
+pub async fn unique_index<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    cols: &[C],
+) -> Result<(), DbErr>
 where
     T: IntoTableRef + 'static,
     C: IntoIndexColumn + Clone + 'static,
 {
-    create(manager, Index::create().name(name).table(table).unique().to_owned(), cols).await
+    create(
+        manager,
+        Index::create().name(name).table(table).unique().to_owned(),
+        cols,
+    )
+    .await
 }
 
 async fn create<C: IntoIndexColumn + Clone + 'static>(

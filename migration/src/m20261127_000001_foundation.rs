@@ -21,7 +21,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_departments_code", Departments::Table, &[Departments::Code])
+        unique_index(
+            manager,
+            "ux_departments_code",
+            Departments::Table,
+            &[Departments::Code],
+        )
         .await?;
 
         manager
@@ -88,7 +93,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_sessions_token_hash", Sessions::Table, &[Sessions::TokenHash])
+        unique_index(
+            manager,
+            "ux_sessions_token_hash",
+            Sessions::Table,
+            &[Sessions::TokenHash],
+        )
         .await?;
         manager
             .create_index(
@@ -115,7 +125,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_api_keys_key_hash", ApiKeys::Table, &[ApiKeys::KeyHash])
+        unique_index(
+            manager,
+            "ux_api_keys_key_hash",
+            ApiKeys::Table,
+            &[ApiKeys::KeyHash],
+        )
         .await?;
 
         manager

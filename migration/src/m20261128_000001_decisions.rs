@@ -25,11 +25,17 @@ impl MigrationTrait for Migration {
                     .col(text(Decisions::LegalBasis))
                     .col(text(Decisions::Timetable))
                     .col(string(Decisions::Stage))
-                    .col(timestamp_with_time_zone_null(Decisions::ConsultationOpensAt))
-                    .col(timestamp_with_time_zone_null(Decisions::ConsultationClosesAt))
+                    .col(timestamp_with_time_zone_null(
+                        Decisions::ConsultationOpensAt,
+                    ))
+                    .col(timestamp_with_time_zone_null(
+                        Decisions::ConsultationClosesAt,
+                    ))
                     .col(text_null(Decisions::ShortenedReason))
                     .col(text_null(Decisions::FeedbackNarrative))
-                    .col(timestamp_with_time_zone_null(Decisions::FeedbackPublishedAt))
+                    .col(timestamp_with_time_zone_null(
+                        Decisions::FeedbackPublishedAt,
+                    ))
                     .col(string_null(Decisions::MeetingNumber))
                     .col(date_null(Decisions::MeetingDate))
                     .col(string_null(Decisions::DeliberationOutcome))
@@ -51,7 +57,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_decisions_year", Decisions::Table, &[Decisions::Year]).await?;
+        index(
+            manager,
+            "ix_decisions_year",
+            Decisions::Table,
+            &[Decisions::Year],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -75,7 +87,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_decision_events_decision", DecisionEvents::Table, &[DecisionEvents::DecisionId]).await?;
+        index(
+            manager,
+            "ix_decision_events_decision",
+            DecisionEvents::Table,
+            &[DecisionEvents::DecisionId],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -98,7 +116,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_drafts_decision_version", Drafts::Table, &[Drafts::DecisionId, Drafts::Version]).await?;
+        unique_index(
+            manager,
+            "ux_drafts_decision_version",
+            Drafts::Table,
+            &[Drafts::DecisionId, Drafts::Version],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -120,7 +144,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_draft_sections_anchor", DraftSections::Table, &[DraftSections::DraftId, DraftSections::Anchor]).await?;
+        unique_index(
+            manager,
+            "ux_draft_sections_anchor",
+            DraftSections::Table,
+            &[DraftSections::DraftId, DraftSections::Anchor],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -160,9 +190,27 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        unique_index(manager, "ux_comments_tracking_number", Comments::Table, &[Comments::TrackingNumber]).await?;
-        index(manager, "ix_comments_decision_status", Comments::Table, &[Comments::DecisionId, Comments::Status]).await?;
-        index(manager, "ix_comments_author", Comments::Table, &[Comments::AuthorUserId]).await?;
+        unique_index(
+            manager,
+            "ux_comments_tracking_number",
+            Comments::Table,
+            &[Comments::TrackingNumber],
+        )
+        .await?;
+        index(
+            manager,
+            "ix_comments_decision_status",
+            Comments::Table,
+            &[Comments::DecisionId, Comments::Status],
+        )
+        .await?;
+        index(
+            manager,
+            "ix_comments_author",
+            Comments::Table,
+            &[Comments::AuthorUserId],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -177,7 +225,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_outbox_delivered_at", Outbox::Table, &[Outbox::DeliveredAt]).await?;
+        index(
+            manager,
+            "ix_outbox_delivered_at",
+            Outbox::Table,
+            &[Outbox::DeliveredAt],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -200,7 +254,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_notifications_user", Notifications::Table, &[Notifications::UserId]).await
+        index(
+            manager,
+            "ix_notifications_user",
+            Notifications::Table,
+            &[Notifications::UserId],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -213,7 +273,9 @@ impl MigrationTrait for Migration {
             DecisionEvents::Table.into_iden(),
             Decisions::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -181,6 +181,8 @@ impl Storage {
         config.redis_url = self.redis_url.clone();
         config.redis_prefix = self.redis_prefix.clone();
         config.bind = "127.0.0.1:0".parse().unwrap();
+        // Tests move the clock by weeks; sessions outlive that unless a test says otherwise.
+        config.session_ttl = SESSION_TTL.to_std().unwrap();
         config
     }
 }
@@ -206,6 +208,9 @@ pub struct Person {
 }
 
 pub const PASSWORD: &str = "a good password";
+
+/// How long a login lasts in tests.
+pub const SESSION_TTL: chrono::Duration = chrono::Duration::days(400);
 
 impl TestApp {
     async fn spawn(storage: &Storage) -> (Self, oneshot::Sender<()>) {
@@ -387,4 +392,82 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         .iter()
         .map(|e| e["field"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// A draft with a preamble, two headings and two articles: anchors `s0` to `s4`.
+pub const DRAFT: &str = "杨浦区城区管理精细化“十四五”规划（征求意见稿）\n\n# 总则\n为提升城区精细化管理水平，制定本规划。\n\n第一条 本规划适用于杨浦区全域。\n第二条 到2025年，基本建成精细化管理体系。\n# 附则\n本规划自印发之日起施行。";
+
+/// Building decisions up to a stage, as the sponsoring department's staff would.
+impl TestApp {
+    /// Sends `body` (unless `null`) with `token` (if any).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Response {
+        let mut request = self.request(method, path);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// A catalogued decision of `staff`'s department; returns its id.
+    pub async fn catalogued_decision(&self, staff: &Person, title: &str) -> String {
+        let body = json!({
+            "year": 2021, "title": title, "summary": "规划摘要", "background": "制订背景",
+            "legal_basis": "《重大行政决策程序暂行条例》", "timetable": "2021年9月征求意见",
+        });
+        let created = expect_status(
+            self.send(Method::POST, "/decisions", Some(&staff.token), body)
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        created["id"].as_str().unwrap().to_string()
+    }
+
+    /// A decision with `DRAFT` published and a 30-day consultation open from now.
+    pub async fn decision_in_consultation(&self, staff: &Person, title: &str) -> String {
+        let id = self.catalogued_decision(staff, title).await;
+        let draft = self
+            .send(
+                Method::POST,
+                &format!("/decisions/{id}/drafts"),
+                Some(&staff.token),
+                json!({"body": DRAFT}),
+            )
+            .await;
+        expect_status(draft, StatusCode::CREATED).await;
+        let closes_at = (self.clock.now() + chrono::Duration::days(30)).to_rfc3339();
+        let window = json!({"closes_at": closes_at});
+        expect_status(
+            self.send(
+                Method::POST,
+                &format!("/decisions/{id}/consultation"),
+                Some(&staff.token),
+                window,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        id
+    }
+
+    /// Submits a comment as `person`; returns the answer's body.
+    pub async fn comment(&self, person: &Person, decision_id: &str, body: Value) -> Response {
+        self.send(
+            Method::POST,
+            &format!("/decisions/{decision_id}/comments"),
+            Some(&person.token),
+            body,
+        )
+        .await
+    }
 }

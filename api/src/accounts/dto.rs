@@ -334,6 +334,13 @@ impl Example for Notification {
 
 impl From<entity::notification::Model> for Notification {
     fn from(n: entity::notification::Model) -> Self {
-        Self { id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, created_at: n.created_at }
+        Self {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            link: n.link,
+            created_at: n.created_at,
+        }
     }
 }

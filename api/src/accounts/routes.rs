@@ -106,7 +106,9 @@ impl AccountsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Notification>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
-        Ok(Json(service::notifications(&state, auth.0.user_id, page).await?))
+        Ok(Json(
+            service::notifications(&state, auth.0.user_id, page).await?,
+        ))
     }
 
     /// List departments

@@ -11,7 +11,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    dto::{ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginResponse, Notification, User, UserSummary},
+    dto::{
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginResponse, Notification, User,
+        UserSummary,
+    },
     login, passwords,
 };
 use crate::{
@@ -609,8 +612,15 @@ pub async fn create_admin(state: &AppState, form: Registration) -> Result<User> 
 }
 
 /// The caller's inbox, newest first.
-pub async fn notifications(state: &AppState, user_id: Uuid, page: PageRequest) -> Result<Page<Notification>> {
+pub async fn notifications(
+    state: &AppState,
+    user_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Notification>> {
     let select = notification::Entity::find().filter(notification::Column::UserId.eq(user_id));
-    let rows = page.apply(select, notification::Column::Id).all(&state.db).await?;
+    let rows = page
+        .apply(select, notification::Column::Id)
+        .all(&state.db)
+        .await?;
     Ok(page.page(rows, |n| n.id, Notification::from))
 }

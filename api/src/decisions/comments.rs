@@ -6,16 +6,16 @@ use std::{collections::BTreeMap, time::Duration};
 use entity::{comment, decision, draft, draft_section};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
     dto::{
-        Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest, NewComment,
-        NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, SectionFeedback,
+        Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest,
+        NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, SectionFeedback,
     },
     service::{audit_write, latest_draft, load, move_stage, record_event},
     stage::Stage,
@@ -35,10 +35,17 @@ use crate::{
 const MAX_COMMENTS: u64 = 10;
 const COMMENT_WINDOW: Duration = Duration::from_secs(60 * 60);
 
-const TRACKING_NUMBER_TAKEN: UniqueIndex =
-    UniqueIndex { name: "ux_comments_tracking_number", sqlite_columns: "comments.tracking_number" };
+const TRACKING_NUMBER_TAKEN: UniqueIndex = UniqueIndex {
+    name: "ux_comments_tracking_number",
+    sqlite_columns: "comments.tracking_number",
+};
 
-pub async fn submit(state: &AppState, session: &Session, decision_id: Uuid, form: NewComment) -> Result<Comment> {
+pub async fn submit(
+    state: &AppState,
+    session: &Session,
+    decision_id: Uuid,
+    form: NewComment,
+) -> Result<Comment> {
     let now = state.clock.now();
     let decision = load(&state.db, decision_id).await?;
     let stage = Stage::of(&decision, now);
@@ -47,24 +54,50 @@ pub async fn submit(state: &AppState, session: &Session, decision_id: Uuid, form
     let (author_name, author_user_id, status) = match offline {
         Some(_) => {
             session.require_manager_of(decision.sponsor_department_id)?;
-            stage.require(&[Stage::ConsultationOpen, Stage::ConsultationClosed], "record a comment received offline")?;
-            let name = form.author_name.as_deref().ok_or_else(|| Error::invalid("author_name", "name the author"))?;
+            stage.require(
+                &[Stage::ConsultationOpen, Stage::ConsultationClosed],
+                "record a comment received offline",
+            )?;
+            let name = form
+                .author_name
+                .as_deref()
+                .ok_or_else(|| Error::invalid("author_name", "name the author"))?;
             // Staff transcribed it, so it is published at once.
-            (input::single_line("author_name", name)?, None, CommentStatus::Published)
+            (
+                input::single_line("author_name", name)?,
+                None,
+                CommentStatus::Published,
+            )
         }
         None => {
             let window_open = stage == Stage::ConsultationOpen
-                && decision.consultation_opens_at.is_some_and(|opens| opens <= now)
-                && decision.consultation_closes_at.is_some_and(|closes| now < closes);
+                && decision
+                    .consultation_opens_at
+                    .is_some_and(|opens| opens <= now)
+                && decision
+                    .consultation_closes_at
+                    .is_some_and(|closes| now < closes);
             if !window_open {
-                return Err(Error::conflict("consultation_not_open", "comments are accepted only while the consultation window is open"));
+                return Err(Error::conflict(
+                    "consultation_not_open",
+                    "comments are accepted only while the consultation window is open",
+                ));
             }
             throttle(state, session.user_id).await?;
-            let me = entity::user::Entity::find_by_id(session.user_id).one(&state.db).await?.ok_or(Error::NotFound("user"))?;
-            (me.display_name, Some(session.user_id), CommentStatus::Pending)
+            let me = entity::user::Entity::find_by_id(session.user_id)
+                .one(&state.db)
+                .await?
+                .ok_or(Error::NotFound("user"))?;
+            (
+                me.display_name,
+                Some(session.user_id),
+                CommentStatus::Pending,
+            )
         }
     };
-    let draft = latest_draft(&state.db, decision_id).await?.ok_or(Error::NotFound("draft"))?;
+    let draft = latest_draft(&state.db, decision_id)
+        .await?
+        .ok_or(Error::NotFound("draft"))?;
     if let Some(anchor) = &form.section_anchor {
         let known = draft_section::Entity::find()
             .filter(draft_section::Column::DraftId.eq(draft.id))
@@ -73,7 +106,10 @@ pub async fn submit(state: &AppState, session: &Session, decision_id: Uuid, form
             .await?
             .is_some();
         if !known {
-            return Err(Error::invalid("section_anchor", "no such section in the current draft"));
+            return Err(Error::invalid(
+                "section_anchor",
+                "no such section in the current draft",
+            ));
         }
     }
     let channel = offline.unwrap_or(Channel::Online);
@@ -87,10 +123,10 @@ pub async fn submit(state: &AppState, session: &Session, decision_id: Uuid, form
             author_user_id: Set(author_user_id),
             author_name: Set(author_name.clone()),
             name_consent: Set(form.name_consent && offline.is_none()),
-            channel: Set(name(channel).into()),
+            channel: Set(name(channel)),
             body: Set(body.clone()),
             tracking_number: Set(tracking_number(decision.year)),
-            status: Set(name(status).into()),
+            status: Set(name(status)),
             created_at: Set(now),
             moderated_at: Set(offline.map(|_| now)),
             ..Default::default()
@@ -104,7 +140,15 @@ pub async fn submit(state: &AppState, session: &Session, decision_id: Uuid, form
     };
     if offline.is_some() {
         let txn = state.db.begin().await?;
-        audit_write(&txn, now, session, "comment.record_offline", decision_id, json!({"comment_id": created.id, "channel": created.channel})).await?;
+        audit_write(
+            &txn,
+            now,
+            session,
+            "comment.record_offline",
+            decision_id,
+            json!({"comment_id": created.id, "channel": created.channel}),
+        )
+        .await?;
         txn.commit().await?;
     }
     Ok(view(created, draft.version, Audience::Owner))
@@ -116,7 +160,14 @@ async fn throttle(state: &AppState, user_id: Uuid) -> Result<()> {
         Ok(count) if count > MAX_COMMENTS => Err(Error::TooManyRequests {
             code: "too_many_comments",
             detail: format!("at most {MAX_COMMENTS} comments an hour; please wait"),
-            retry_after_secs: state.cache.ttl(&key).await.ok().flatten().unwrap_or(COMMENT_WINDOW.as_secs()).max(1),
+            retry_after_secs: state
+                .cache
+                .ttl(&key)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or(COMMENT_WINDOW.as_secs())
+                .max(1),
         }),
         Ok(_) => Ok(()),
         Err(err) => {
@@ -130,7 +181,9 @@ async fn throttle(state: &AppState, user_id: Uuid) -> Result<()> {
 fn tracking_number(year: i32) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::rng();
-    let code: String = (0..6).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    let code: String = (0..6)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("YP-{year}-{code}")
 }
 
@@ -171,21 +224,34 @@ pub async fn list(
             Audience::Owner
         }
         CommentFilter::Status(status) => {
-            let session = session.ok_or(Error::Unauthorized { code: "unauthorized", detail: "log in as staff".into() })?;
+            let session = session.ok_or(Error::Unauthorized {
+                code: "unauthorized",
+                detail: "log in as staff".into(),
+            })?;
             session.require_manager_of(decision.sponsor_department_id)?;
             select = select.filter(comment::Column::Status.eq(name(status)));
             Audience::Owner
         }
     };
-    let rows = page.apply(select, comment::Column::Id).all(&state.db).await?;
+    let rows = page
+        .apply(select, comment::Column::Id)
+        .all(&state.db)
+        .await?;
     let versions = draft_versions(&state.db, decision_id).await?;
-    Ok(page.page(rows, |c| c.id, |c| {
-        let version = versions.get(&c.draft_id).copied().unwrap_or(1);
-        view(c, version, audience)
-    }))
+    Ok(page.page(
+        rows,
+        |c| c.id,
+        |c| {
+            let version = versions.get(&c.draft_id).copied().unwrap_or(1);
+            view(c, version, audience)
+        },
+    ))
 }
 
-async fn draft_versions(db: &impl ConnectionTrait, decision_id: Uuid) -> Result<BTreeMap<Uuid, i32>> {
+async fn draft_versions(
+    db: &impl ConnectionTrait,
+    decision_id: Uuid,
+) -> Result<BTreeMap<Uuid, i32>> {
     Ok(draft::Entity::find()
         .filter(draft::Column::DecisionId.eq(decision_id))
         .all(db)
@@ -196,26 +262,43 @@ async fn draft_versions(db: &impl ConnectionTrait, decision_id: Uuid) -> Result<
 }
 
 /// Loads a comment and its decision for staff of the sponsoring department.
-async fn managed_comment(db: &impl ConnectionTrait, session: &Session, id: Uuid) -> Result<(comment::Model, decision::Model)> {
-    let found = comment::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("comment"))?;
+async fn managed_comment(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    id: Uuid,
+) -> Result<(comment::Model, decision::Model)> {
+    let found = comment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("comment"))?;
     let decision = load(db, found.decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     Ok((found, decision))
 }
 
-pub async fn moderate(state: &AppState, session: &Session, id: Uuid, form: ModerationRequest) -> Result<Comment> {
+pub async fn moderate(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: ModerationRequest,
+) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (found, decision) = managed_comment(&txn, session, id).await?;
-    Stage::of(&decision, now).require(&[Stage::ConsultationOpen, Stage::ConsultationClosed], "moderate comments")?;
+    Stage::of(&decision, now).require(
+        &[Stage::ConsultationOpen, Stage::ConsultationClosed],
+        "moderate comments",
+    )?;
     let (status, reason) = match (form.action, form.reason) {
         (ModerationAction::Publish, _) => (CommentStatus::Published, None),
         (ModerationAction::Reject, Some(reason)) => (CommentStatus::Rejected, Some(reason)),
-        (ModerationAction::Reject, None) => return Err(Error::invalid("reason", "say why the comment is rejected")),
+        (ModerationAction::Reject, None) => {
+            return Err(Error::invalid("reason", "say why the comment is rejected"))
+        }
     };
     let mut active: comment::ActiveModel = found.into();
-    active.status = Set(name(status).into());
-    active.rejection_reason = Set(reason.map(|r| name(r).into()));
+    active.status = Set(name(status));
+    active.rejection_reason = Set(reason.map(name));
     active.moderated_at = Set(Some(now));
     if status == CommentStatus::Rejected {
         // A rejected comment is not part of the feedback report.
@@ -227,61 +310,113 @@ pub async fn moderate(state: &AppState, session: &Session, id: Uuid, form: Moder
     let detail = json!({"comment_id": id, "status": name(status), "reason": reason.map(name)});
     audit_write(&txn, now, session, "comment.moderate", decision.id, detail).await?;
     txn.commit().await?;
-    let version = draft_versions(&state.db, decision.id).await?.get(&updated.draft_id).copied().unwrap_or(1);
+    let version = draft_versions(&state.db, decision.id)
+        .await?
+        .get(&updated.draft_id)
+        .copied()
+        .unwrap_or(1);
     Ok(view(updated, version, Audience::Owner))
 }
 
-pub async fn set_outcome(state: &AppState, session: &Session, id: Uuid, form: OutcomeRequest) -> Result<Comment> {
+pub async fn set_outcome(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: OutcomeRequest,
+) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (found, decision) = managed_comment(&txn, session, id).await?;
-    Stage::of(&decision, now).require(&[Stage::ConsultationOpen, Stage::ConsultationClosed], "give comments an outcome")?;
+    Stage::of(&decision, now).require(
+        &[Stage::ConsultationOpen, Stage::ConsultationClosed],
+        "give comments an outcome",
+    )?;
     if found.status != name(CommentStatus::Published) {
-        return Err(Error::conflict("comment_not_published", "only published comments get an outcome; moderate it first"));
+        return Err(Error::conflict(
+            "comment_not_published",
+            "only published comments get an outcome; moderate it first",
+        ));
     }
     let reason = input::optional_text("reason", form.reason.as_deref())?;
     let duplicate_of = match (form.outcome, form.duplicate_of) {
         (Outcome::NotAdopted, _) if reason.is_none() => {
-            return Err(Error::invalid("reason", "say why the comment is not adopted; the reason is published"))
+            return Err(Error::invalid(
+                "reason",
+                "say why the comment is not adopted; the reason is published",
+            ))
         }
-        (Outcome::Duplicate, None) => return Err(Error::invalid("duplicate_of", "name the comment this one repeats")),
+        (Outcome::Duplicate, None) => {
+            return Err(Error::invalid(
+                "duplicate_of",
+                "name the comment this one repeats",
+            ))
+        }
         (Outcome::Duplicate, Some(original)) => {
             let same_decision = comment::Entity::find_by_id(original)
                 .one(&txn)
                 .await?
                 .is_some_and(|o| o.decision_id == decision.id && o.id != id);
             if !same_decision {
-                return Err(Error::invalid("duplicate_of", "not another comment on this decision"));
+                return Err(Error::invalid(
+                    "duplicate_of",
+                    "not another comment on this decision",
+                ));
             }
             Some(original)
         }
         _ => None,
     };
     let mut active: comment::ActiveModel = found.into();
-    active.outcome = Set(Some(name(form.outcome).into()));
+    active.outcome = Set(Some(name(form.outcome)));
     active.outcome_reason = Set(reason);
     active.duplicate_of = Set(duplicate_of);
     active.outcome_at = Set(Some(now));
     let updated = active.update(&txn).await?;
-    audit_write(&txn, now, session, "comment.outcome", decision.id, json!({"comment_id": id, "outcome": name(form.outcome)})).await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "comment.outcome",
+        decision.id,
+        json!({"comment_id": id, "outcome": name(form.outcome)}),
+    )
+    .await?;
     txn.commit().await?;
-    let version = draft_versions(&state.db, decision.id).await?.get(&updated.draft_id).copied().unwrap_or(1);
+    let version = draft_versions(&state.db, decision.id)
+        .await?
+        .get(&updated.draft_id)
+        .copied()
+        .unwrap_or(1);
     Ok(view(updated, version, Audience::Owner))
 }
 
 /// Publishes the feedback report once every comment is moderated and every published one has
 /// an outcome; each commenter hears of their comment's outcome.
-pub async fn publish_feedback(state: &AppState, session: &Session, decision_id: Uuid, narrative: &str) -> Result<FeedbackReport> {
+pub async fn publish_feedback(
+    state: &AppState,
+    session: &Session,
+    decision_id: Uuid,
+    narrative: &str,
+) -> Result<FeedbackReport> {
     let now = state.clock.now();
     let narrative = input::multi_line("narrative", narrative)?;
     let txn = state.db.begin().await?;
     let decision = load(&txn, decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    Stage::of(&decision, now).require(&[Stage::ConsultationClosed], "publish the feedback report")?;
-    let comments = comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id)).all(&txn).await?;
-    let pending = comments.iter().filter(|c| c.status == name(CommentStatus::Pending)).count();
-    let without_outcome =
-        comments.iter().filter(|c| c.status == name(CommentStatus::Published) && c.outcome.is_none()).count();
+    Stage::of(&decision, now)
+        .require(&[Stage::ConsultationClosed], "publish the feedback report")?;
+    let comments = comment::Entity::find()
+        .filter(comment::Column::DecisionId.eq(decision_id))
+        .all(&txn)
+        .await?;
+    let pending = comments
+        .iter()
+        .filter(|c| c.status == name(CommentStatus::Pending))
+        .count();
+    let without_outcome = comments
+        .iter()
+        .filter(|c| c.status == name(CommentStatus::Published) && c.outcome.is_none())
+        .count();
     if pending > 0 || without_outcome > 0 {
         return Err(Error::conflict(
             "comments_without_outcome",
@@ -294,27 +429,58 @@ pub async fn publish_feedback(state: &AppState, session: &Session, decision_id: 
         ..Default::default()
     };
     move_stage(&txn, &decision, Stage::FeedbackPublished, changes, now).await?;
-    let published = comments.iter().filter(|c| c.status == name(CommentStatus::Published));
-    record_event(&txn, &decision, now, Stage::FeedbackPublished.as_str(), Stage::FeedbackPublished, Some(format!("公布意见采纳情况（共{}条）", published.clone().count())), &[], session).await?;
+    let published = comments
+        .iter()
+        .filter(|c| c.status == name(CommentStatus::Published));
+    record_event(
+        &txn,
+        &decision,
+        now,
+        Stage::FeedbackPublished.as_str(),
+        Stage::FeedbackPublished,
+        Some(format!(
+            "公布意见采纳情况（共{}条）",
+            published.clone().count()
+        )),
+        &[],
+        session,
+    )
+    .await?;
     for c in published {
         if let (Some(author), Some(outcome)) = (c.author_user_id, c.outcome.as_deref()) {
             let notice = Notice {
                 kind: "comment_outcome".into(),
                 title: format!("《{}》意见采纳情况已公布", decision.title),
-                body: format!("您的意见（编号 {}）：{}。", c.tracking_number, outcome_label(outcome)),
+                body: format!(
+                    "您的意见（编号 {}）：{}。",
+                    c.tracking_number,
+                    outcome_label(outcome)
+                ),
                 link: Some(format!("#/decisions/{}/feedback", decision.id)),
             };
             outbox::enqueue(&txn, now, author, &notice).await?;
         }
     }
-    audit_write(&txn, now, session, "feedback.publish", decision_id, json!({})).await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "feedback.publish",
+        decision_id,
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
     feedback(state, None, decision_id).await
 }
 
 /// The feedback report: public once published; before that, a preview for the sponsoring
 /// department's staff.
-pub async fn feedback(state: &AppState, session: Option<&Session>, decision_id: Uuid) -> Result<FeedbackReport> {
+pub async fn feedback(
+    state: &AppState,
+    session: Option<&Session>,
+    decision_id: Uuid,
+) -> Result<FeedbackReport> {
     let decision = load(&state.db, decision_id).await?;
     let preview_allowed = session.is_some_and(|s| s.manages(decision.sponsor_department_id));
     if decision.feedback_published_at.is_none() && !preview_allowed {
@@ -326,7 +492,10 @@ pub async fn feedback(state: &AppState, session: Option<&Session>, decision_id: 
         .order_by_asc(comment::Column::Id)
         .all(&state.db)
         .await?;
-    let drafts = draft::Entity::find().filter(draft::Column::DecisionId.eq(decision_id)).all(&state.db).await?;
+    let drafts = draft::Entity::find()
+        .filter(draft::Column::DecisionId.eq(decision_id))
+        .all(&state.db)
+        .await?;
     let sections = draft_section::Entity::find()
         .filter(draft_section::Column::DraftId.is_in(drafts.iter().map(|d| d.id)))
         .all(&state.db)
@@ -335,9 +504,15 @@ pub async fn feedback(state: &AppState, session: Option<&Session>, decision_id: 
     let mut by_section: BTreeMap<(i32, String), OutcomeCounts> = BTreeMap::new();
     let mut not_adopted = Vec::new();
     for c in &comments {
-        let version = drafts.iter().find(|d| d.id == c.draft_id).map_or(1, |d| d.version);
+        let version = drafts
+            .iter()
+            .find(|d| d.id == c.draft_id)
+            .map_or(1, |d| d.version);
         let anchor = c.section_anchor.clone().unwrap_or_default();
-        for counts in [&mut totals, by_section.entry((version, anchor)).or_default()] {
+        for counts in [
+            &mut totals,
+            by_section.entry((version, anchor)).or_default(),
+        ] {
             count(counts, c.outcome.as_deref());
         }
         if c.outcome.as_deref() == Some(name(Outcome::NotAdopted).as_str()) {
@@ -354,10 +529,19 @@ pub async fn feedback(state: &AppState, session: Option<&Session>, decision_id: 
             let heading = drafts
                 .iter()
                 .find(|d| d.version == draft_version)
-                .and_then(|d| sections.iter().find(|s| s.draft_id == d.id && s.anchor == section_anchor))
+                .and_then(|d| {
+                    sections
+                        .iter()
+                        .find(|s| s.draft_id == d.id && s.anchor == section_anchor)
+                })
                 .map(|s| s.heading.clone())
                 .unwrap_or_default();
-            SectionFeedback { draft_version, section_anchor, heading, counts }
+            SectionFeedback {
+                draft_version,
+                section_anchor,
+                heading,
+                counts,
+            }
         })
         .collect();
     Ok(FeedbackReport {
@@ -388,7 +572,11 @@ fn view(c: comment::Model, draft_version: i32, audience: Audience) -> Comment {
         decision_id: c.decision_id,
         draft_version,
         section_anchor: c.section_anchor,
-        author: if c.name_consent { c.author_name } else { privacy::mask_name(&c.author_name) },
+        author: if c.name_consent {
+            c.author_name
+        } else {
+            privacy::mask_name(&c.author_name)
+        },
         channel: parse(&c.channel).unwrap_or(Channel::Online),
         body: c.body,
         created_at: c.created_at,
@@ -397,7 +585,11 @@ fn view(c: comment::Model, draft_version: i32, audience: Audience) -> Comment {
         duplicate_of: c.duplicate_of,
         tracking_number: owner.then_some(c.tracking_number),
         status: owner.then(|| parse(&c.status).unwrap_or(CommentStatus::Pending)),
-        rejection_reason: c.rejection_reason.as_deref().and_then(parse).filter(|_| owner),
+        rejection_reason: c
+            .rejection_reason
+            .as_deref()
+            .and_then(parse)
+            .filter(|_| owner),
     }
 }
 
@@ -422,7 +614,10 @@ pub async fn export(
 ) -> Result<impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static> {
     let decision = load(&state.db, decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    let drafts = draft::Entity::find().filter(draft::Column::DecisionId.eq(decision_id)).all(&state.db).await?;
+    let drafts = draft::Entity::find()
+        .filter(draft::Column::DecisionId.eq(decision_id))
+        .all(&state.db)
+        .await?;
     let sections = draft_section::Entity::find()
         .filter(draft_section::Column::DraftId.is_in(drafts.iter().map(|d| d.id)))
         .all(&state.db)
@@ -437,11 +632,17 @@ pub async fn export(
         }
         let mut after: Option<Uuid> = None;
         loop {
-            let mut select = comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id));
+            let mut select =
+                comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id));
             if let Some(after) = after {
                 select = select.filter(comment::Column::Id.gt(after));
             }
-            let batch = match select.order_by_asc(comment::Column::Id).limit(EXPORT_BATCH).all(&state.db).await {
+            let batch = match select
+                .order_by_asc(comment::Column::Id)
+                .limit(EXPORT_BATCH)
+                .all(&state.db)
+                .await
+            {
                 Ok(batch) => batch,
                 Err(err) => {
                     tracing::error!(error = %err, "comment export failed");
@@ -456,7 +657,9 @@ pub async fn export(
                 let draft = drafts.iter().find(|d| d.id == c.draft_id);
                 let heading = sections
                     .iter()
-                    .find(|s| s.draft_id == c.draft_id && Some(&s.anchor) == c.section_anchor.as_ref())
+                    .find(|s| {
+                        s.draft_id == c.draft_id && Some(&s.anchor) == c.section_anchor.as_ref()
+                    })
                     .map(|s| s.heading.as_str())
                     .unwrap_or_default();
                 let version = draft.map(|d| d.version.to_string()).unwrap_or_default();
@@ -480,7 +683,9 @@ pub async fn export(
             }
         }
     });
-    Ok(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }))
+    Ok(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }))
 }
 
 const EXPORT_COLUMNS: [&str; 12] = [
@@ -503,8 +708,18 @@ fn csv_line<'a>(cells: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let cells: Vec<String> = cells
         .into_iter()
-        .map(|cell| if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_string() })
+        .map(|cell| {
+            if cell.starts_with(['=', '+', '-', '@']) {
+                format!("'{cell}")
+            } else {
+                cell.to_string()
+            }
+        })
         .collect();
-    writer.write_record(&cells).expect("writing CSV to memory cannot fail");
-    writer.into_inner().expect("writing CSV to memory cannot fail")
+    writer
+        .write_record(&cells)
+        .expect("writing CSV to memory cannot fail");
+    writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail")
 }

@@ -160,7 +160,11 @@ impl Example for Decision {
             id: example_id(2),
             year: new.year,
             title: new.title,
-            sponsor: Department { id: example_id(1), code: "jsglw".into(), name: "区建设管理委".into() },
+            sponsor: Department {
+                id: example_id(1),
+                code: "jsglw".into(),
+                name: "区建设管理委".into(),
+            },
             stage: Stage::ConsultationOpen,
             summary: new.summary,
             background: new.background,
@@ -278,7 +282,11 @@ pub struct ConsultationRequest {
 
 impl Example for ConsultationRequest {
     fn example() -> Self {
-        Self { opens_at: Some(example_time(1)), closes_at: example_time(31), shortened_reason: None }
+        Self {
+            opens_at: Some(example_time(1)),
+            closes_at: example_time(31),
+            shortened_reason: None,
+        }
     }
 }
 
@@ -328,7 +336,10 @@ impl Example for ResultRequest {
             document_title: "杨浦区城区管理精细化“十四五”规划".into(),
             effective_date: NaiveDate::from_ymd_opt(2021, 7, 1).unwrap(),
             summary: None,
-            documents: vec![Document { title: "规划全文".into(), url: "https://www.shyp.gov.cn/decisions/1.pdf".into() }],
+            documents: vec![Document {
+                title: "规划全文".into(),
+                url: "https://www.shyp.gov.cn/decisions/1.pdf".into(),
+            }],
         }
     }
 }
@@ -342,7 +353,9 @@ pub struct WithdrawalRequest {
 
 impl Example for WithdrawalRequest {
     fn example() -> Self {
-        Self { reason: "上位规划调整，本决策事项不再推进。".into() }
+        Self {
+            reason: "上位规划调整，本决策事项不再推进。".into(),
+        }
     }
 }
 
@@ -479,7 +492,10 @@ pub struct ModerationRequest {
 
 impl Example for ModerationRequest {
     fn example() -> Self {
-        Self { action: ModerationAction::Reject, reason: Some(RejectionReason::OffTopic) }
+        Self {
+            action: ModerationAction::Reject,
+            reason: Some(RejectionReason::OffTopic),
+        }
     }
 }
 
@@ -496,7 +512,11 @@ pub struct OutcomeRequest {
 
 impl Example for OutcomeRequest {
     fn example() -> Self {
-        Self { outcome: Outcome::NotAdopted, reason: Some("该事项已由其他专项规划统筹安排。".into()), duplicate_of: None }
+        Self {
+            outcome: Outcome::NotAdopted,
+            reason: Some("该事项已由其他专项规划统筹安排。".into()),
+            duplicate_of: None,
+        }
     }
 }
 
@@ -510,7 +530,9 @@ pub struct FeedbackRequest {
 
 impl Example for FeedbackRequest {
     fn example() -> Self {
-        Self { narrative: "征求意见期间共收到意见42条，经认真研究，采纳或部分采纳29条。".into() }
+        Self {
+            narrative: "征求意见期间共收到意见42条，经认真研究，采纳或部分采纳29条。".into(),
+        }
     }
 }
 

@@ -11,9 +11,9 @@ use uuid::Uuid;
 use super::{
     comments::{self, CommentFilter},
     dto::{
-        Comment, CommentStatus, ConsultationRequest, Decision, DecisionPatch, DecisionSummary, DeliberationRequest,
-        Draft, FeedbackReport, FeedbackRequest, ModerationRequest, NewComment, NewDecision, NewDraft, OutcomeRequest,
-        ResultRequest, TimelineEntry, WithdrawalRequest,
+        Comment, CommentStatus, ConsultationRequest, Decision, DecisionPatch, DecisionSummary,
+        DeliberationRequest, Draft, FeedbackReport, FeedbackRequest, ModerationRequest, NewComment,
+        NewDecision, NewDraft, OutcomeRequest, ResultRequest, TimelineEntry, WithdrawalRequest,
     },
     service::{self, CatalogFilter},
     stage::Stage,
@@ -48,7 +48,9 @@ impl DecisionsApi {
     async fn list(
         &self,
         state: Data<&AppState>,
-        #[oai(validator(minimum(value = "2000"), maximum(value = "2100")))] year: Query<Option<i32>>,
+        #[oai(validator(minimum(value = "2000"), maximum(value = "2100")))] year: Query<
+            Option<i32>,
+        >,
         stage: Query<Option<Stage>>,
         department_id: Query<Option<Uuid>>,
         /// Words in the title or summary.
@@ -58,7 +60,12 @@ impl DecisionsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<Page<DecisionSummary>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
-        let filter = CatalogFilter { year: year.0, stage: stage.0, department_id: department_id.0, text: q.0 };
+        let filter = CatalogFilter {
+            year: year.0,
+            stage: stage.0,
+            department_id: department_id.0,
+            text: q.0,
+        };
         Ok(Json(service::list(&state, filter, page).await?))
     }
 
@@ -66,8 +73,15 @@ impl DecisionsApi {
     ///
     /// Staff of the sponsoring department (their own by default), or an admin.
     #[oai(path = "/decisions", method = "post")]
-    async fn create(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewDecision>) -> Result<Created<Decision>> {
-        Ok(Created::Created(Json(service::create(&state, &auth.0, body.0).await?)))
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<NewDecision>,
+    ) -> Result<Created<Decision>> {
+        Ok(Created::Created(Json(
+            service::create(&state, &auth.0, body.0).await?,
+        )))
     }
 
     /// A decision
@@ -82,7 +96,13 @@ impl DecisionsApi {
     ///
     /// Staff of the sponsoring department, or an admin; not once decided or withdrawn.
     #[oai(path = "/decisions/:id", method = "patch")]
-    async fn update(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<DecisionPatch>) -> Result<Json<Decision>> {
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<DecisionPatch>,
+    ) -> Result<Json<Decision>> {
         Ok(Json(service::update(&state, &auth.0, id.0, body.0).await?))
     }
 
@@ -90,7 +110,11 @@ impl DecisionsApi {
     ///
     /// Public: every stage it entered, oldest first, with the documents published then.
     #[oai(path = "/decisions/:id/timeline", method = "get")]
-    async fn timeline(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Vec<TimelineEntry>>> {
+    async fn timeline(
+        &self,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> Result<Json<Vec<TimelineEntry>>> {
         Ok(Json(service::timeline(&state, id.0).await?))
     }
 
@@ -99,8 +123,16 @@ impl DecisionsApi {
     /// The first version moves a catalogued decision to `draft_published`. Later versions
     /// (before or during the consultation) need a changelog; earlier ones stay readable.
     #[oai(path = "/decisions/:id/drafts", method = "post")]
-    async fn publish_draft(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<NewDraft>) -> Result<Created<Draft>> {
-        Ok(Created::Created(Json(service::publish_draft(&state, &auth.0, id.0, body.0).await?)))
+    async fn publish_draft(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<NewDraft>,
+    ) -> Result<Created<Draft>> {
+        Ok(Created::Created(Json(
+            service::publish_draft(&state, &auth.0, id.0, body.0).await?,
+        )))
     }
 
     /// A decision's draft versions
@@ -116,8 +148,16 @@ impl DecisionsApi {
     /// At least 30 days unless `shortened_reason` is given (it is published). On an open
     /// consultation this extends the window. The window closes by the clock.
     #[oai(path = "/decisions/:id/consultation", method = "post")]
-    async fn consultation(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<ConsultationRequest>) -> Result<Json<Decision>> {
-        Ok(Json(service::open_consultation(&state, &auth.0, id.0, body.0).await?))
+    async fn consultation(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ConsultationRequest>,
+    ) -> Result<Json<Decision>> {
+        Ok(Json(
+            service::open_consultation(&state, &auth.0, id.0, body.0).await?,
+        ))
     }
 
     /// Comment on the current draft
@@ -130,10 +170,22 @@ impl DecisionsApi {
         path = "/decisions/:id/comments",
         method = "post",
         transform = "idempotent",
-        request_header(name = "Idempotency-Key", ty = "String", description = "Retry-safe key: a retry with the same key and body returns the first answer.")
+        request_header(
+            name = "Idempotency-Key",
+            ty = "String",
+            description = "Retry-safe key: a retry with the same key and body returns the first answer."
+        )
     )]
-    async fn comment(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<NewComment>) -> Result<Created<Comment>> {
-        Ok(Created::Created(Json(comments::submit(&state, &auth.0, id.0, body.0).await?)))
+    async fn comment(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<NewComment>,
+    ) -> Result<Created<Comment>> {
+        Ok(Created::Created(Json(
+            comments::submit(&state, &auth.0, id.0, body.0).await?,
+        )))
     }
 
     /// A decision's comments
@@ -161,7 +213,9 @@ impl DecisionsApi {
             (false, Some(status)) => CommentFilter::Status(status),
             (false, None) => CommentFilter::Published,
         };
-        Ok(Json(comments::list(&state, session, id.0, filter, page).await?))
+        Ok(Json(
+            comments::list(&state, session, id.0, filter, page).await?,
+        ))
     }
 
     /// Export a decision's comments as CSV
@@ -169,18 +223,34 @@ impl DecisionsApi {
     /// Staff of the sponsoring department: every comment with its status, section and
     /// outcome. Streamed, so any number of comments downloads in flat memory.
     #[oai(path = "/decisions/:id/comments/export", method = "get")]
-    async fn export(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>) -> Result<CsvExport> {
+    async fn export(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<CsvExport> {
         let rows = comments::export(&state, &auth.0, id.0).await?;
         let disposition = format!("attachment; filename=\"comments-{}.csv\"", id.0);
-        Ok(CsvExport::Csv(Binary(Body::from_bytes_stream(rows)), disposition))
+        Ok(CsvExport::Csv(
+            Binary(Body::from_bytes_stream(rows)),
+            disposition,
+        ))
     }
 
     /// Moderate a comment
     ///
     /// Staff of the sponsoring department publish it or reject it with a reason.
     #[oai(path = "/comments/:id/moderation", method = "post")]
-    async fn moderate(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<ModerationRequest>) -> Result<Json<Comment>> {
-        Ok(Json(comments::moderate(&state, &auth.0, id.0, body.0).await?))
+    async fn moderate(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ModerationRequest>,
+    ) -> Result<Json<Comment>> {
+        Ok(Json(
+            comments::moderate(&state, &auth.0, id.0, body.0).await?,
+        ))
     }
 
     /// Give a comment its outcome
@@ -188,8 +258,16 @@ impl DecisionsApi {
     /// Staff of the sponsoring department: `adopted`, `partially_adopted`, `not_adopted`
     /// (with a published reason) or `duplicate` (of another comment).
     #[oai(path = "/comments/:id/outcome", method = "put")]
-    async fn outcome(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<OutcomeRequest>) -> Result<Json<Comment>> {
-        Ok(Json(comments::set_outcome(&state, &auth.0, id.0, body.0).await?))
+    async fn outcome(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<OutcomeRequest>,
+    ) -> Result<Json<Comment>> {
+        Ok(Json(
+            comments::set_outcome(&state, &auth.0, id.0, body.0).await?,
+        ))
     }
 
     /// Publish the feedback report
@@ -197,8 +275,16 @@ impl DecisionsApi {
     /// After the window closed, once no comment awaits moderation or an outcome
     /// (`409 comments_without_outcome` otherwise). Each commenter is notified.
     #[oai(path = "/decisions/:id/feedback", method = "post")]
-    async fn publish_feedback(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<FeedbackRequest>) -> Result<Json<FeedbackReport>> {
-        Ok(Json(comments::publish_feedback(&state, &auth.0, id.0, &body.narrative).await?))
+    async fn publish_feedback(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<FeedbackRequest>,
+    ) -> Result<Json<FeedbackReport>> {
+        Ok(Json(
+            comments::publish_feedback(&state, &auth.0, id.0, &body.narrative).await?,
+        ))
     }
 
     /// The feedback report (采纳情况)
@@ -206,33 +292,67 @@ impl DecisionsApi {
     /// Public once published: totals per outcome and per section, and the reasons for what
     /// was not adopted. Before that, a preview for the sponsoring department's staff.
     #[oai(path = "/decisions/:id/feedback", method = "get")]
-    async fn feedback(&self, state: Data<&AppState>, auth: MaybePerson, id: Path<Uuid>) -> Result<Json<FeedbackReport>> {
-        Ok(Json(comments::feedback(&state, auth.session(), id.0).await?))
+    async fn feedback(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+    ) -> Result<Json<FeedbackReport>> {
+        Ok(Json(
+            comments::feedback(&state, auth.session(), id.0).await?,
+        ))
     }
 
     /// Record the executive meeting's deliberation
     #[oai(path = "/decisions/:id/deliberation", method = "post")]
-    async fn deliberation(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<DeliberationRequest>) -> Result<Json<Decision>> {
-        Ok(Json(service::record_deliberation(&state, &auth.0, id.0, body.0).await?))
+    async fn deliberation(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<DeliberationRequest>,
+    ) -> Result<Json<Decision>> {
+        Ok(Json(
+            service::record_deliberation(&state, &auth.0, id.0, body.0).await?,
+        ))
     }
 
     /// Record the decision's result
     ///
     /// The decision document, its number and effective date.
     #[oai(path = "/decisions/:id/result", method = "post")]
-    async fn result(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<ResultRequest>) -> Result<Json<Decision>> {
-        Ok(Json(service::record_result(&state, &auth.0, id.0, body.0).await?))
+    async fn result(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ResultRequest>,
+    ) -> Result<Json<Decision>> {
+        Ok(Json(
+            service::record_result(&state, &auth.0, id.0, body.0).await?,
+        ))
     }
 
     /// Withdraw a decision
     ///
     /// With a published reason, at any stage before the result.
     #[oai(path = "/decisions/:id/withdrawal", method = "post")]
-    async fn withdraw(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<Uuid>, body: Json<WithdrawalRequest>) -> Result<Json<Decision>> {
-        Ok(Json(service::withdraw(&state, &auth.0, id.0, body.0).await?))
+    async fn withdraw(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<WithdrawalRequest>,
+    ) -> Result<Json<Decision>> {
+        Ok(Json(
+            service::withdraw(&state, &auth.0, id.0, body.0).await?,
+        ))
     }
 }
 
 fn log_in() -> Error {
-    Error::Unauthorized { code: "unauthorized", detail: "log in to see your own comments".into() }
+    Error::Unauthorized {
+        code: "unauthorized",
+        detail: "log in to see your own comments".into(),
+    }
 }

@@ -36,7 +36,14 @@ pub fn split(markdown: &str) -> Vec<Section> {
     }
     let preamble = preamble.trim();
     if !preamble.is_empty() || sections.is_empty() {
-        sections.insert(0, Section { anchor: "s0".into(), heading: String::new(), body: preamble.to_string() });
+        sections.insert(
+            0,
+            Section {
+                anchor: "s0".into(),
+                heading: String::new(),
+                body: preamble.to_string(),
+            },
+        );
     }
     for section in &mut sections {
         section.body = section.body.trim().to_string();
@@ -53,8 +60,11 @@ fn section_start(line: &str) -> Option<(&str, &str)> {
         return (!heading.is_empty()).then_some((heading, ""));
     }
     let rest = trimmed.strip_prefix('第')?;
-    let numeral_len: usize =
-        rest.chars().take_while(|c| "一二三四五六七八九十百千零〇0123456789".contains(*c)).map(char::len_utf8).sum();
+    let numeral_len: usize = rest
+        .chars()
+        .take_while(|c| "一二三四五六七八九十百千零〇0123456789".contains(*c))
+        .map(char::len_utf8)
+        .sum();
     if numeral_len == 0 || !rest[numeral_len..].starts_with('条') {
         return None;
     }
@@ -71,7 +81,12 @@ pub struct Changes {
 }
 
 pub fn changes(before: &[Section], after: &[Section]) -> Changes {
-    let find = |sections: &[Section], heading: &str| sections.iter().find(|s| s.heading == heading).map(|s| s.body.clone());
+    let find = |sections: &[Section], heading: &str| {
+        sections
+            .iter()
+            .find(|s| s.heading == heading)
+            .map(|s| s.body.clone())
+    };
     let mut changes = Changes::default();
     for section in after {
         match find(before, &section.heading) {
@@ -80,7 +95,11 @@ pub fn changes(before: &[Section], after: &[Section]) -> Changes {
             Some(_) => {}
         }
     }
-    changes.removed = before.iter().filter(|s| find(after, &s.heading).is_none()).map(|s| s.heading.clone()).collect();
+    changes.removed = before
+        .iter()
+        .filter(|s| find(after, &s.heading).is_none())
+        .map(|s| s.heading.clone())
+        .collect();
     changes
 }
 
@@ -104,18 +123,37 @@ mod tests {
 
     #[test]
     fn text_without_sections_is_one_section() {
-        assert_eq!(split("只有一段。"), [Section { anchor: "s0".into(), heading: String::new(), body: "只有一段。".into() }]);
-        assert_eq!(split("第一条款不是条文").len(), 1, "第一条 must be followed by nothing but the article");
+        assert_eq!(
+            split("只有一段。"),
+            [Section {
+                anchor: "s0".into(),
+                heading: String::new(),
+                body: "只有一段。".into()
+            }]
+        );
+        assert_eq!(
+            split("第一条款不是条文").len(),
+            1,
+            "第一条 must be followed by nothing but the article"
+        );
         assert_eq!(split("#hashtag").len(), 1, "a heading needs a space");
     }
 
     #[test]
     fn changes_are_told_by_heading() {
         let before = split(DRAFT);
-        let after = split(&DRAFT.replace("到2025年", "到2026年").replace("# 附则\n本规划自发布之日起施行。", "第三条 新增条款。"));
+        let after = split(
+            &DRAFT
+                .replace("到2025年", "到2026年")
+                .replace("# 附则\n本规划自发布之日起施行。", "第三条 新增条款。"),
+        );
         assert_eq!(
             changes(&before, &after),
-            Changes { added: vec!["第三条".into()], removed: vec!["附则".into()], changed: vec!["第二条".into()] }
+            Changes {
+                added: vec!["第三条".into()],
+                removed: vec!["附则".into()],
+                changed: vec!["第二条".into()]
+            }
         );
     }
 }

@@ -14,9 +14,10 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        Consultation, ConsultationRequest, Decision, DecisionPatch, DecisionResult, DecisionSummary, Deliberation,
-        DeliberationOutcome, DeliberationRequest, Document, Draft, DraftChanges, DraftSection, NewDecision, NewDraft,
-        ResultRequest, TimelineEntry, WithdrawalRequest,
+        Consultation, ConsultationRequest, Decision, DecisionPatch, DecisionResult,
+        DecisionSummary, Deliberation, DeliberationOutcome, DeliberationRequest, Document, Draft,
+        DraftChanges, DraftSection, NewDecision, NewDraft, ResultRequest, TimelineEntry,
+        WithdrawalRequest,
     },
     sections,
     stage::Stage,
@@ -34,8 +35,10 @@ use crate::{
 /// The shortest consultation window that needs no published reason.
 pub const MIN_WINDOW: Duration = Duration::days(30);
 
-const DRAFT_VERSION_TAKEN: UniqueIndex =
-    UniqueIndex { name: "ux_drafts_decision_version", sqlite_columns: "drafts.decision_id, drafts.version" };
+const DRAFT_VERSION_TAKEN: UniqueIndex = UniqueIndex {
+    name: "ux_drafts_decision_version",
+    sqlite_columns: "drafts.decision_id, drafts.version",
+};
 
 /// Filters of the public catalog.
 #[derive(Default)]
@@ -51,10 +54,17 @@ pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> R
     let sponsor_id = match (form.sponsor_department_id, session.department_id) {
         (Some(id), _) => id,
         (None, Some(own)) if session.has(Role::Staff) => own,
-        (None, _) => return Err(Error::invalid("sponsor_department_id", "name the sponsoring department")),
+        (None, _) => {
+            return Err(Error::invalid(
+                "sponsor_department_id",
+                "name the sponsoring department",
+            ))
+        }
     };
     if !(session.has(Role::Staff) || session.has(Role::Admin)) {
-        return Err(Error::Forbidden("only staff and admins create decisions".into()));
+        return Err(Error::Forbidden(
+            "only staff and admins create decisions".into(),
+        ));
     }
     session.require_manager_of(sponsor_id)?;
     let title = input::single_line("title", &form.title)?;
@@ -82,13 +92,35 @@ pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> R
     .insert(&txn)
     .await?;
     let note = format!("列入{}年度重大行政决策事项目录", created.year);
-    record_event(&txn, &created, now, Stage::Catalogued.as_str(), Stage::Catalogued, Some(note), &[], session).await?;
-    audit_write(&txn, now, session, "decision.create", created.id, json!({"title": created.title, "year": created.year})).await?;
+    record_event(
+        &txn,
+        &created,
+        now,
+        Stage::Catalogued.as_str(),
+        Stage::Catalogued,
+        Some(note),
+        &[],
+        session,
+    )
+    .await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "decision.create",
+        created.id,
+        json!({"title": created.title, "year": created.year}),
+    )
+    .await?;
     txn.commit().await?;
     get(state, created.id).await
 }
 
-pub async fn list(state: &AppState, filter: CatalogFilter, page: PageRequest) -> Result<Page<DecisionSummary>> {
+pub async fn list(
+    state: &AppState,
+    filter: CatalogFilter,
+    page: PageRequest,
+) -> Result<Page<DecisionSummary>> {
     let mut select = decision::Entity::find();
     if let Some(year) = filter.year {
         select = select.filter(decision::Column::Year.eq(year));
@@ -99,23 +131,47 @@ pub async fn list(state: &AppState, filter: CatalogFilter, page: PageRequest) ->
     if let Some(stage) = filter.stage {
         select = select.filter(stage_condition(stage, state.clock.now()));
     }
-    if let Some(text) = input::query_text("q", filter.text.as_deref())?.map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = format!("%{}%", text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let contains = |col: decision::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.as_str());
-        select = select.filter(Condition::any().add(contains(decision::Column::Title)).add(contains(decision::Column::Summary)));
+    if let Some(text) = input::query_text("q", filter.text.as_deref())?
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!(
+            "%{}%",
+            text.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let contains =
+            |col: decision::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.as_str());
+        select = select.filter(
+            Condition::any()
+                .add(contains(decision::Column::Title))
+                .add(contains(decision::Column::Summary)),
+        );
     }
-    let rows = page.apply(select, decision::Column::Id).all(&state.db).await?;
+    let rows = page
+        .apply(select, decision::Column::Id)
+        .all(&state.db)
+        .await?;
     let departments = departments(&state.db).await?;
     let now = state.clock.now();
-    Ok(page.page(rows, |d| d.id, |d| DecisionSummary {
-        id: d.id,
-        year: d.year,
-        stage: Stage::of(&d, now),
-        sponsor: departments.get(&d.sponsor_department_id).cloned().unwrap_or_else(|| unknown_department(d.sponsor_department_id)),
-        title: d.title,
-        summary: d.summary,
-        consultation_closes_at: d.consultation_closes_at,
-    }))
+    Ok(page.page(
+        rows,
+        |d| d.id,
+        |d| DecisionSummary {
+            id: d.id,
+            year: d.year,
+            stage: Stage::of(&d, now),
+            sponsor: departments
+                .get(&d.sponsor_department_id)
+                .cloned()
+                .unwrap_or_else(|| unknown_department(d.sponsor_department_id)),
+            title: d.title,
+            summary: d.summary,
+            consultation_closes_at: d.consultation_closes_at,
+        },
+    ))
 }
 
 /// Decisions in `stage` at `now`, where an open consultation closes by the clock.
@@ -142,17 +198,31 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<Decision> {
         .map(Department::from)
         .unwrap_or_else(|| unknown_department(decision.sponsor_department_id));
     let current_draft_version = latest_draft(&state.db, id).await?.map(|d| d.version);
-    Ok(view(decision, sponsor, current_draft_version, state.clock.now()))
+    Ok(view(
+        decision,
+        sponsor,
+        current_draft_version,
+        state.clock.now(),
+    ))
 }
 
-pub async fn update(state: &AppState, session: &Session, id: Uuid, patch: DecisionPatch) -> Result<Decision> {
+pub async fn update(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    patch: DecisionPatch,
+) -> Result<Decision> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let decision = load(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     let stage = Stage::of(&decision, now);
     stage.require(&ACTIVE, "change the catalog entry")?;
-    let mut changed = decision::ActiveModel { id: Set(id), updated_at: Set(now), ..Default::default() };
+    let mut changed = decision::ActiveModel {
+        id: Set(id),
+        updated_at: Set(now),
+        ..Default::default()
+    };
     let mut fields = Vec::new();
     if let Some(title) = &patch.title {
         changed.title = Set(input::single_line("title", title)?);
@@ -170,7 +240,15 @@ pub async fn update(state: &AppState, session: &Session, id: Uuid, patch: Decisi
         }
     }
     changed.update(&txn).await?;
-    audit_write(&txn, now, session, "decision.update", id, json!({ "fields": fields })).await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "decision.update",
+        id,
+        json!({ "fields": fields }),
+    )
+    .await?;
     txn.commit().await?;
     get(state, id).await
 }
@@ -202,7 +280,10 @@ pub async fn timeline(state: &AppState, id: Uuid) -> Result<Vec<TimelineEntry>> 
 
 /// The timeline entry of a consultation that the clock has closed but no write has recorded
 /// yet; the next step of the chain records it.
-fn closed_by_clock(decision: &decision::Model, now: DateTime<Utc>) -> Option<decision_event::Model> {
+fn closed_by_clock(
+    decision: &decision::Model,
+    now: DateTime<Utc>,
+) -> Option<decision_event::Model> {
     let stored_open = decision.stage == Stage::ConsultationOpen.as_str();
     let closes_at = decision.consultation_closes_at?;
     (stored_open && now >= closes_at).then(|| decision_event::Model {
@@ -228,18 +309,33 @@ fn entry(event: decision_event::Model) -> TimelineEntry {
     }
 }
 
-pub async fn publish_draft(state: &AppState, session: &Session, id: Uuid, form: NewDraft) -> Result<Draft> {
+pub async fn publish_draft(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: NewDraft,
+) -> Result<Draft> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let decision = load(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     let stage = Stage::of(&decision, now);
-    stage.require(&[Stage::Catalogued, Stage::DraftPublished, Stage::ConsultationOpen], "publish a draft")?;
+    stage.require(
+        &[
+            Stage::Catalogued,
+            Stage::DraftPublished,
+            Stage::ConsultationOpen,
+        ],
+        "publish a draft",
+    )?;
     let body = input::multi_line("body", &form.body)?;
     let changelog = input::optional_text("changelog", form.changelog.as_deref())?;
     let previous = latest_draft(&txn, id).await?;
     if previous.is_some() && changelog.is_none() {
-        return Err(Error::invalid("changelog", "say what changed from the previous version"));
+        return Err(Error::invalid(
+            "changelog",
+            "say what changed from the previous version",
+        ));
     }
     let version = previous.as_ref().map_or(1, |d| d.version + 1);
     let created = draft::ActiveModel {
@@ -255,7 +351,10 @@ pub async fn publish_draft(state: &AppState, session: &Session, id: Uuid, form: 
     .await
     .map_err(|err| {
         if DRAFT_VERSION_TAKEN.is_violated_by(&err) {
-            Error::conflict("draft_version_taken", "another version was published at the same time; reload and retry")
+            Error::conflict(
+                "draft_version_taken",
+                "another version was published at the same time; reload and retry",
+            )
         } else {
             err.into()
         }
@@ -281,13 +380,41 @@ pub async fn publish_draft(state: &AppState, session: &Session, id: Uuid, form: 
         None => format!("公布决策草案（第{version}稿）"),
     };
     if next != stage {
-        move_stage(&txn, &decision, next, <decision::ActiveModel as Default>::default(), now).await?;
+        move_stage(
+            &txn,
+            &decision,
+            next,
+            <decision::ActiveModel as Default>::default(),
+            now,
+        )
+        .await?;
     }
-    record_event(&txn, &decision, now, kind, next, Some(note), &form.documents, session).await?;
-    audit_write(&txn, now, session, "draft.publish", id, json!({"version": version})).await?;
+    record_event(
+        &txn,
+        &decision,
+        now,
+        kind,
+        next,
+        Some(note),
+        &form.documents,
+        session,
+    )
+    .await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "draft.publish",
+        id,
+        json!({"version": version}),
+    )
+    .await?;
     txn.commit().await?;
     let drafts = drafts(state, id).await?;
-    Ok(drafts.into_iter().find(|d| d.version == version).expect("the draft just published"))
+    Ok(drafts
+        .into_iter()
+        .find(|d| d.version == version)
+        .expect("the draft just published"))
 }
 
 /// Every version, newest first, with its sections and their published comment counts.
@@ -306,7 +433,10 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
         .all(&state.db)
         .await?
     {
-        sections_of.entry(section.draft_id).or_default().push(section);
+        sections_of
+            .entry(section.draft_id)
+            .or_default()
+            .push(section);
     }
     let counts: Vec<(Uuid, Option<String>, i64)> = comment::Entity::find()
         .select_only()
@@ -332,11 +462,19 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
         let stored = sections_of.remove(&version.id).unwrap_or_default();
         let current: Vec<sections::Section> = stored
             .iter()
-            .map(|s| sections::Section { anchor: s.anchor.clone(), heading: s.heading.clone(), body: s.body.clone() })
+            .map(|s| sections::Section {
+                anchor: s.anchor.clone(),
+                heading: s.heading.clone(),
+                body: s.body.clone(),
+            })
             .collect();
         let changes = previous.as_ref().map(|before| {
             let changes = sections::changes(before, &current);
-            DraftChanges { added: changes.added, removed: changes.removed, changed: changes.changed }
+            DraftChanges {
+                added: changes.added,
+                removed: changes.removed,
+                changed: changes.changed,
+            }
         });
         out.push(Draft {
             id: version.id,
@@ -344,7 +482,12 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
             published_at: version.published_at,
             sections: stored
                 .into_iter()
-                .map(|s| DraftSection { comment_count: count(version.id, &s.anchor), anchor: s.anchor, heading: s.heading, body: s.body })
+                .map(|s| DraftSection {
+                    comment_count: count(version.id, &s.anchor),
+                    anchor: s.anchor,
+                    heading: s.heading,
+                    body: s.body,
+                })
                 .collect(),
             body: version.body,
             changelog: version.changelog,
@@ -357,13 +500,21 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
 }
 
 /// Opens the consultation window, or extends an open one.
-pub async fn open_consultation(state: &AppState, session: &Session, id: Uuid, form: ConsultationRequest) -> Result<Decision> {
+pub async fn open_consultation(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: ConsultationRequest,
+) -> Result<Decision> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let decision = load(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     let stage = Stage::of(&decision, now);
-    stage.require(&[Stage::DraftPublished, Stage::ConsultationOpen], "open or extend the consultation")?;
+    stage.require(
+        &[Stage::DraftPublished, Stage::ConsultationOpen],
+        "open or extend the consultation",
+    )?;
     let extending = stage == Stage::ConsultationOpen;
     let opens_at = match (extending, decision.consultation_opens_at) {
         (true, Some(opened)) => opened,
@@ -375,16 +526,23 @@ pub async fn open_consultation(state: &AppState, session: &Session, id: Uuid, fo
     }
     let current_close = decision.consultation_closes_at.filter(|_| extending);
     if form.closes_at <= current_close.unwrap_or(opens_at) {
-        let message = if extending { "an extension must end later than the current window" } else { "must be after opens_at" };
+        let message = if extending {
+            "an extension must end later than the current window"
+        } else {
+            "must be after opens_at"
+        };
         errors.push(FieldError::new("closes_at", message));
     }
-    let shortened_reason = match input::optional_text("shortened_reason", form.shortened_reason.as_deref()) {
-        Ok(reason) => reason.or_else(|| decision.shortened_reason.clone().filter(|_| extending)),
-        Err(err) => {
-            errors.push(err);
-            None
-        }
-    };
+    let shortened_reason =
+        match input::optional_text("shortened_reason", form.shortened_reason.as_deref()) {
+            Ok(reason) => {
+                reason.or_else(|| decision.shortened_reason.clone().filter(|_| extending))
+            }
+            Err(err) => {
+                errors.push(err);
+                None
+            }
+        };
     let short = form.closes_at - opens_at < MIN_WINDOW;
     if short && shortened_reason.is_none() {
         errors.push(FieldError::new(
@@ -403,22 +561,44 @@ pub async fn open_consultation(state: &AppState, session: &Session, id: Uuid, fo
     };
     move_stage(&txn, &decision, Stage::ConsultationOpen, changes, now).await?;
     let (kind, note) = if extending {
-        ("consultation_extended", format!("征求意见截止时间延长至 {}", form.closes_at.to_rfc3339()))
+        (
+            "consultation_extended",
+            format!("征求意见截止时间延长至 {}", form.closes_at.to_rfc3339()),
+        )
     } else {
-        let mut note = format!("公开征求意见：{} 至 {}", opens_at.to_rfc3339(), form.closes_at.to_rfc3339());
+        let mut note = format!(
+            "公开征求意见：{} 至 {}",
+            opens_at.to_rfc3339(),
+            form.closes_at.to_rfc3339()
+        );
         if let Some(reason) = shortened_reason.as_ref().filter(|_| short) {
             note.push_str(&format!("（征求意见期限少于30日，理由：{reason}）"));
         }
         (Stage::ConsultationOpen.as_str(), note)
     };
-    record_event(&txn, &decision, now, kind, Stage::ConsultationOpen, Some(note), &[], session).await?;
+    record_event(
+        &txn,
+        &decision,
+        now,
+        kind,
+        Stage::ConsultationOpen,
+        Some(note),
+        &[],
+        session,
+    )
+    .await?;
     let detail = json!({"opens_at": opens_at, "closes_at": form.closes_at, "extended": extending});
     audit_write(&txn, now, session, "consultation.open", id, detail).await?;
     txn.commit().await?;
     get(state, id).await
 }
 
-pub async fn record_deliberation(state: &AppState, session: &Session, id: Uuid, form: DeliberationRequest) -> Result<Decision> {
+pub async fn record_deliberation(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: DeliberationRequest,
+) -> Result<Decision> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let decision = load(&txn, id).await?;
@@ -435,13 +615,36 @@ pub async fn record_deliberation(state: &AppState, session: &Session, id: Uuid, 
     };
     move_stage(&txn, &decision, Stage::Deliberated, changes, now).await?;
     let note = format!("{meeting_number}（{}）审议", form.meeting_date);
-    record_event(&txn, &decision, now, Stage::Deliberated.as_str(), Stage::Deliberated, Some(note), &form.documents, session).await?;
-    audit_write(&txn, now, session, "decision.deliberate", id, json!({"meeting_number": meeting_number})).await?;
+    record_event(
+        &txn,
+        &decision,
+        now,
+        Stage::Deliberated.as_str(),
+        Stage::Deliberated,
+        Some(note),
+        &form.documents,
+        session,
+    )
+    .await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "decision.deliberate",
+        id,
+        json!({"meeting_number": meeting_number}),
+    )
+    .await?;
     txn.commit().await?;
     get(state, id).await
 }
 
-pub async fn record_result(state: &AppState, session: &Session, id: Uuid, form: ResultRequest) -> Result<Decision> {
+pub async fn record_result(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: ResultRequest,
+) -> Result<Decision> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let decision = load(&txn, id).await?;
@@ -457,23 +660,62 @@ pub async fn record_result(state: &AppState, session: &Session, id: Uuid, form: 
         ..<decision::ActiveModel as Default>::default()
     };
     move_stage(&txn, &decision, Stage::Decided, changes, now).await?;
-    let note = format!("印发《{title}》（{number}），自{}起施行", form.effective_date);
-    record_event(&txn, &decision, now, Stage::Decided.as_str(), Stage::Decided, Some(note), &form.documents, session).await?;
-    audit_write(&txn, now, session, "decision.result", id, json!({"document_number": number})).await?;
+    let note = format!(
+        "印发《{title}》（{number}），自{}起施行",
+        form.effective_date
+    );
+    record_event(
+        &txn,
+        &decision,
+        now,
+        Stage::Decided.as_str(),
+        Stage::Decided,
+        Some(note),
+        &form.documents,
+        session,
+    )
+    .await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "decision.result",
+        id,
+        json!({"document_number": number}),
+    )
+    .await?;
     txn.commit().await?;
     get(state, id).await
 }
 
-pub async fn withdraw(state: &AppState, session: &Session, id: Uuid, form: WithdrawalRequest) -> Result<Decision> {
+pub async fn withdraw(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: WithdrawalRequest,
+) -> Result<Decision> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let decision = load(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     Stage::of(&decision, now).require(&ACTIVE, "withdraw the decision")?;
     let reason = input::multi_line("reason", &form.reason)?;
-    let changes = decision::ActiveModel { withdrawn_reason: Set(Some(reason.clone())), ..Default::default() };
+    let changes = decision::ActiveModel {
+        withdrawn_reason: Set(Some(reason.clone())),
+        ..Default::default()
+    };
     move_stage(&txn, &decision, Stage::Withdrawn, changes, now).await?;
-    record_event(&txn, &decision, now, Stage::Withdrawn.as_str(), Stage::Withdrawn, Some(reason), &[], session).await?;
+    record_event(
+        &txn,
+        &decision,
+        now,
+        Stage::Withdrawn.as_str(),
+        Stage::Withdrawn,
+        Some(reason),
+        &[],
+        session,
+    )
+    .await?;
     audit_write(&txn, now, session, "decision.withdraw", id, json!({})).await?;
     txn.commit().await?;
     get(state, id).await
@@ -489,7 +731,9 @@ pub(super) async fn move_stage(
     now: DateTime<Utc>,
 ) -> Result<()> {
     if let Some(closed) = closed_by_clock(decision, now) {
-        decision_event::ActiveModel::from(closed).insert(txn).await?;
+        decision_event::ActiveModel::from(closed)
+            .insert(txn)
+            .await?;
     }
     changes.stage = Set(to.as_str().to_string());
     changes.updated_at = Set(now);
@@ -500,12 +744,14 @@ pub(super) async fn move_stage(
         .exec(txn)
         .await?;
     if moved.rows_affected == 0 {
-        return Err(Error::conflict("decision_changed", "the decision changed meanwhile; reload and retry"));
+        return Err(Error::conflict(
+            "decision_changed",
+            "the decision changed meanwhile; reload and retry",
+        ));
     }
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn record_event(
     txn: &impl ConnectionTrait,
     decision: &decision::Model,
@@ -539,15 +785,26 @@ pub(super) async fn audit_write(
     decision_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<()> {
-    let event = AuditEvent { action, entity_type: "decision", entity_id: decision_id.to_string(), detail };
+    let event = AuditEvent {
+        action,
+        entity_type: "decision",
+        entity_id: decision_id.to_string(),
+        detail,
+    };
     Ok(audit::record(txn, now, session.actor(), event).await?)
 }
 
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision::Model> {
-    decision::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("decision"))
+    decision::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("decision"))
 }
 
-pub(super) async fn latest_draft(db: &impl ConnectionTrait, decision_id: Uuid) -> Result<Option<draft::Model>> {
+pub(super) async fn latest_draft(
+    db: &impl ConnectionTrait,
+    decision_id: Uuid,
+) -> Result<Option<draft::Model>> {
     Ok(draft::Entity::find()
         .filter(draft::Column::DecisionId.eq(decision_id))
         .order_by_desc(draft::Column::Version)
@@ -556,11 +813,20 @@ pub(super) async fn latest_draft(db: &impl ConnectionTrait, decision_id: Uuid) -
 }
 
 async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
-    Ok(department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, Department::from(d))).collect())
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, Department::from(d)))
+        .collect())
 }
 
 fn unknown_department(id: Uuid) -> Department {
-    Department { id, code: String::new(), name: String::new() }
+    Department {
+        id,
+        code: String::new(),
+        name: String::new(),
+    }
 }
 
 fn outcome_name(outcome: DeliberationOutcome) -> &'static str {
@@ -570,7 +836,12 @@ fn outcome_name(outcome: DeliberationOutcome) -> &'static str {
     }
 }
 
-fn view(d: decision::Model, sponsor: Department, current_draft_version: Option<i32>, now: DateTime<Utc>) -> Decision {
+fn view(
+    d: decision::Model,
+    sponsor: Department,
+    current_draft_version: Option<i32>,
+    now: DateTime<Utc>,
+) -> Decision {
     let stage = Stage::of(&d, now);
     let consultation = match (d.consultation_opens_at, d.consultation_closes_at) {
         (Some(opens_at), Some(closes_at)) => Some(Consultation {
@@ -581,18 +852,31 @@ fn view(d: decision::Model, sponsor: Department, current_draft_version: Option<i
         }),
         _ => None,
     };
-    let deliberation = match (d.meeting_number, d.meeting_date, d.deliberation_outcome.as_deref()) {
+    let deliberation = match (
+        d.meeting_number,
+        d.meeting_date,
+        d.deliberation_outcome.as_deref(),
+    ) {
         (Some(meeting_number), Some(meeting_date), Some(outcome)) => Some(Deliberation {
             meeting_number,
             meeting_date,
-            outcome: if outcome == "approved" { DeliberationOutcome::Approved } else { DeliberationOutcome::ApprovedWithAmendments },
+            outcome: if outcome == "approved" {
+                DeliberationOutcome::Approved
+            } else {
+                DeliberationOutcome::ApprovedWithAmendments
+            },
             notes: d.deliberation_notes,
         }),
         _ => None,
     };
     let result = match (d.document_number, d.document_title, d.effective_date) {
         (Some(document_number), Some(document_title), Some(effective_date)) => {
-            Some(DecisionResult { document_number, document_title, effective_date, summary: d.result_summary })
+            Some(DecisionResult {
+                document_number,
+                document_title,
+                effective_date,
+                summary: d.result_summary,
+            })
         }
         _ => None,
     };

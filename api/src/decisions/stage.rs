@@ -58,7 +58,9 @@ impl Stage {
     pub fn of(decision: &decision::Model, now: DateTime<Utc>) -> Self {
         let stored = Self::parse(&decision.stage).unwrap_or(Self::Catalogued);
         match (stored, decision.consultation_closes_at) {
-            (Self::ConsultationOpen, Some(closes_at)) if now >= closes_at => Self::ConsultationClosed,
+            (Self::ConsultationOpen, Some(closes_at)) if now >= closes_at => {
+                Self::ConsultationClosed
+            }
             _ => stored,
         }
     }
@@ -69,7 +71,10 @@ impl Stage {
         if allowed.contains(&self) {
             return Ok(());
         }
-        Err(Error::conflict(self.conflict_code(), format!("cannot {action}: the decision is {}", self.as_str())))
+        Err(Error::conflict(
+            self.conflict_code(),
+            format!("cannot {action}: the decision is {}", self.as_str()),
+        ))
     }
 
     fn conflict_code(self) -> &'static str {

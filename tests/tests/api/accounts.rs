@@ -1,7 +1,7 @@
 //! Registration, login, sessions, `GET /me`.
 
 use canyu_tests::{
-    error_fields, expect_problem, expect_status, on_every_backend, TestApp, PASSWORD,
+    error_fields, expect_problem, expect_status, on_every_backend, TestApp, PASSWORD, SESSION_TTL,
 };
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -116,7 +116,7 @@ async fn login_gives_a_token_that_opens_me(app: TestApp) {
     assert!(token.len() >= 43, "a token carries at least 256 bits");
     let expires_at =
         chrono::DateTime::parse_from_rfc3339(session["expires_at"].as_str().unwrap()).unwrap();
-    assert_eq!(expires_at, app.clock.now() + Duration::days(30));
+    assert_eq!(expires_at, app.clock.now() + SESSION_TTL);
     assert_eq!(session["user"]["login"], login);
 
     let me = expect_status(
@@ -213,7 +213,7 @@ async fn logout_ends_the_session(app: TestApp) {
 
 async fn an_expired_session_is_refused(app: TestApp) {
     let person = app.resident("周九").await;
-    app.clock.advance(Duration::days(30) - Duration::seconds(1));
+    app.clock.advance(SESSION_TTL - Duration::seconds(1));
     expect_status(
         app.get("/me")
             .bearer_auth(&person.token)

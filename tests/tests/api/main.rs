@@ -3,6 +3,8 @@
 mod accounts;
 mod admin;
 mod browser;
+mod comments;
+mod decisions;
 mod demo;
 mod idempotency;
 mod maintenance;

@@ -1,7 +1,9 @@
 //! Housekeeping forgets what has expired, and nothing else.
 
 use canyu::maintenance::{self, Swept};
-use canyu_tests::{expect_problem, expect_status, on_every_backend, TestApp, PASSWORD};
+use canyu_tests::{
+    expect_problem, expect_status, on_every_backend, TestApp, PASSWORD, SESSION_TTL,
+};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -24,7 +26,7 @@ async fn housekeeping_forgets_expired_sessions_and_retry_records(app: TestApp) {
         Swept::default(),
         "nothing has expired yet"
     );
-    app.clock.advance(Duration::days(31));
+    app.clock.advance(SESSION_TTL + Duration::days(1));
     assert_eq!(
         maintenance::sweep(&app.state).await.unwrap(),
         Swept {
