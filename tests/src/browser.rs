@@ -153,6 +153,15 @@ impl Browser {
         .await
     }
 
+    /// Logs in through the portal's login page and waits for the profile.
+    pub async fn log_in(&self, base: &str, login: &str, password: &str) {
+        self.client.goto(&format!("{base}/#/login")).await.unwrap();
+        self.fill("#login-login", login).await;
+        self.fill("#login-password", password).await;
+        self.click("#login-submit").await;
+        self.find("[data-page=me]").await;
+    }
+
     /// Ends the session (ChromeDriver then stops Chromium) and removes the profile.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -563,13 +563,13 @@ pub async fn open_consultation(
     let (kind, note) = if extending {
         (
             "consultation_extended",
-            format!("征求意见截止时间延长至 {}", form.closes_at.to_rfc3339()),
+            format!("征求意见截止时间延长至{}", local(state, form.closes_at)),
         )
     } else {
         let mut note = format!(
-            "公开征求意见：{} 至 {}",
-            opens_at.to_rfc3339(),
-            form.closes_at.to_rfc3339()
+            "公开征求意见：{}至{}",
+            local(state, opens_at),
+            local(state, form.closes_at)
         );
         if let Some(reason) = shortened_reason.as_ref().filter(|_| short) {
             note.push_str(&format!("（征求意见期限少于30日，理由：{reason}）"));
@@ -827,6 +827,13 @@ fn unknown_department(id: Uuid) -> Department {
         code: String::new(),
         name: String::new(),
     }
+}
+
+/// An instant as the district reads it, e.g. `2021年7月30日 09:30`.
+fn local(state: &AppState, at: DateTime<Utc>) -> String {
+    at.with_timezone(&state.config.timezone)
+        .format("%Y年%-m月%-d日 %H:%M")
+        .to_string()
 }
 
 fn outcome_name(outcome: DeliberationOutcome) -> &'static str {

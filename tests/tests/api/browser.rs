@@ -1,7 +1,8 @@
-//! The web portal in headless Chromium: a person registers, sees their profile, logs out and
-//! in again.
+//! The web portal in headless Chromium, as a person uses it.
 
-use canyu_tests::{browser::Browser, Backend, TestApp, PASSWORD};
+use canyu_tests::{browser::Browser, expect_status, Backend, TestApp, PASSWORD};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_registers_and_sees_their_profile() {
@@ -51,6 +52,67 @@ async fn a_resident_registers_and_sees_their_profile() {
         browser.click("#lang-switch").await;
         browser.wait_for_text("#profile-roles", "Resident").await;
         browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
+    canyu_tests::run(Backend::Sqlite, |app: TestApp| async move {
+        let admin = app.admin().await;
+        let (staff, _) = app.staff(&admin, "fgw").await;
+        let id = app
+            .decision_in_consultation(&staff, "杨浦区促进数字经济发展的若干政策")
+            .await;
+        let resident = app.resident("张三").await;
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let base = format!("http://{}", app.addr);
+        browser.log_in(&base, &resident.login, PASSWORD).await;
+
+        browser
+            .client
+            .goto(&format!("{base}/#/decisions"))
+            .await
+            .unwrap();
+        browser.find("[data-page=decisions]").await;
+        browser
+            .click(&format!("a.decision-link[data-id=\"{id}\"]"))
+            .await;
+        browser.find("[data-page=decision]").await;
+        browser.wait_for_text("#timeline", "公开征求意见").await;
+        browser.click("#read-draft").await;
+        browser.find("[data-page=draft]").await;
+        browser
+            .click("[data-anchor=s2] button.comment-on-section")
+            .await;
+        browser
+            .fill("#comment-body", "建议明确政策的兑现时限。")
+            .await;
+        browser.click("#comment-submit").await;
+        let receipt = browser.wait_for_text("#comment-receipt", "YP-2021-").await;
+        browser.close().await;
+
+        let mine = app
+            .send(
+                Method::GET,
+                &format!("/decisions/{id}/comments?mine=true"),
+                Some(&resident.token),
+                Value::Null,
+            )
+            .await;
+        let mine = expect_status(mine, StatusCode::OK).await;
+        let comment = &mine["items"][0];
+        assert_eq!(
+            comment["section_anchor"], "s2",
+            "the comment points at the section chosen"
+        );
+        assert_eq!(comment["body"], "建议明确政策的兑现时限。");
+        assert!(
+            receipt.contains(comment["tracking_number"].as_str().unwrap()),
+            "{receipt}"
+        );
     })
     .await;
 }

@@ -45,6 +45,46 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
         .await;
         assert_eq!(session["user"]["display_name"], person.display_name);
     }
+    let catalog = expect_status(
+        app.get("/decisions?year=2021").send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let mut stages: Vec<&str> = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["stage"].as_str().unwrap())
+        .collect();
+    stages.sort();
+    assert_eq!(
+        stages,
+        [
+            "consultation_open",
+            "decided",
+            "decided",
+            "deliberated",
+            "draft_published"
+        ]
+    );
+    let planning = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"] == "杨浦区城区管理精细化“十四五”规划")
+        .unwrap();
+    let feedback = app
+        .get(&format!(
+            "/decisions/{}/feedback",
+            planning["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let feedback = expect_status(feedback, StatusCode::OK).await;
+    assert_eq!(feedback["totals"]["total"], 5);
+    assert_eq!(feedback["not_adopted"].as_array().unwrap().len(), 1);
+
     let admin = demo::LOGINS.iter().find(|p| p.role == "admin").unwrap();
     let session = expect_status(app.login(admin.login, admin.password).await, StatusCode::OK).await;
     assert!(session["user"]["roles"]

@@ -1,6 +1,8 @@
 //! The demo district behind `serve --demo`: Yangpu's departments, an admin, staff, a public
 //! representative and residents. It loads into an empty database only, once.
 
+mod decisions;
+
 use anyhow::bail;
 use entity::{app_meta, department, user};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
@@ -119,6 +121,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
     let departments = service::list_departments(state, PageRequest::new(Some(100), None)?)
         .await?
         .items;
+    let mut people = Vec::new();
     for person in LOGINS {
         let form = Registration {
             login: person.login.into(),
@@ -133,7 +136,9 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
                 .map(|d| d.id);
             service::grant_role(state, Actor::System, user.id, role, department_id).await?;
         }
+        people.push(service::me(state, user.id).await?);
     }
+    decisions::load(state, &departments, &people).await?;
     app_meta::ActiveModel {
         key: Set(MARKER.into()),
         value: Set(state.clock.now().to_rfc3339()),
