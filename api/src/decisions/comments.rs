@@ -17,7 +17,7 @@ use super::{
         Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest,
         NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, SectionFeedback,
     },
-    service::{audit_write, latest_draft, load, move_stage, record_event},
+    service::{audit_write, latest_draft, load, DecisionChanges, Entry, Step},
     stage::Stage,
 };
 use crate::{
@@ -398,16 +398,19 @@ pub async fn publish_feedback(
     decision_id: Uuid,
     narrative: &str,
 ) -> Result<FeedbackReport> {
-    let now = state.clock.now();
     let narrative = input::multi_line("narrative", narrative)?;
-    let txn = state.db.begin().await?;
-    let decision = load(&txn, decision_id).await?;
-    session.require_manager_of(decision.sponsor_department_id)?;
-    Stage::of(&decision, now)
-        .require(&[Stage::ConsultationClosed], "publish the feedback report")?;
+    let allowed = [Stage::ConsultationClosed];
+    let step = Step::begin(
+        state,
+        session,
+        decision_id,
+        &allowed,
+        "publish the feedback report",
+    )
+    .await?;
     let comments = comment::Entity::find()
         .filter(comment::Column::DecisionId.eq(decision_id))
-        .all(&txn)
+        .all(&step.txn)
         .await?;
     let pending = comments
         .iter()
@@ -423,54 +426,38 @@ pub async fn publish_feedback(
             format!("{pending} comments await moderation and {without_outcome} published comments have no outcome"),
         ));
     }
-    let changes = decision::ActiveModel {
-        feedback_narrative: Set(Some(narrative)),
-        feedback_published_at: Set(Some(now)),
-        ..Default::default()
-    };
-    move_stage(&txn, &decision, Stage::FeedbackPublished, changes, now).await?;
-    let published = comments
+    let published: Vec<&comment::Model> = comments
         .iter()
-        .filter(|c| c.status == name(CommentStatus::Published));
-    record_event(
-        &txn,
-        &decision,
-        now,
-        Stage::FeedbackPublished.as_str(),
-        Stage::FeedbackPublished,
-        Some(format!(
-            "公布意见采纳情况（共{}条）",
-            published.clone().count()
-        )),
-        &[],
-        session,
-    )
-    .await?;
-    for c in published {
+        .filter(|c| c.status == name(CommentStatus::Published))
+        .collect();
+    for c in &published {
         if let (Some(author), Some(outcome)) = (c.author_user_id, c.outcome.as_deref()) {
             let notice = Notice {
                 kind: "comment_outcome".into(),
-                title: format!("《{}》意见采纳情况已公布", decision.title),
+                title: format!("《{}》意见采纳情况已公布", step.decision.title),
                 body: format!(
                     "您的意见（编号 {}）：{}。",
                     c.tracking_number,
                     outcome_label(outcome)
                 ),
-                link: Some(format!("#/decisions/{}/feedback", decision.id)),
+                link: Some(format!("#/decisions/{decision_id}/feedback")),
             };
-            outbox::enqueue(&txn, now, author, &notice).await?;
+            outbox::enqueue(&step.txn, step.now, author, &notice).await?;
         }
     }
-    audit_write(
-        &txn,
-        now,
-        session,
-        "feedback.publish",
-        decision_id,
-        json!({}),
-    )
-    .await?;
-    txn.commit().await?;
+    let changes = DecisionChanges {
+        feedback_narrative: Set(Some(narrative)),
+        feedback_published_at: Set(Some(step.now)),
+        ..Default::default()
+    };
+    let entry = Entry {
+        kind: Stage::FeedbackPublished.as_str(),
+        note: format!("公布意见采纳情况（共{}条）", published.len()),
+        documents: &[],
+        audit: ("feedback.publish", json!({})),
+    };
+    step.finish(session, Stage::FeedbackPublished, changes, entry)
+        .await?;
     feedback(state, None, decision_id).await
 }
 

@@ -15,9 +15,8 @@ use uuid::Uuid;
 use super::{
     dto::{
         Consultation, ConsultationRequest, Decision, DecisionPatch, DecisionResult,
-        DecisionSummary, Deliberation, DeliberationOutcome, DeliberationRequest, Document, Draft,
-        DraftChanges, DraftSection, NewDecision, NewDraft, ResultRequest, TimelineEntry,
-        WithdrawalRequest,
+        DecisionSummary, Deliberation, DeliberationRequest, Document, Draft, DraftChanges,
+        DraftSection, NewDecision, NewDraft, ResultRequest, TimelineEntry, WithdrawalRequest,
     },
     sections,
     stage::Stage,
@@ -26,6 +25,7 @@ use crate::{
     accounts::dto::Department,
     audit::{self, AuditEvent},
     auth::{Role, Session},
+    enums::{name, parse},
     error::{Error, FieldError, Result, UniqueIndex},
     input,
     pagination::{Page, PageRequest},
@@ -94,11 +94,11 @@ pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> R
     let note = format!("列入{}年度重大行政决策事项目录", created.year);
     record_event(
         &txn,
-        &created,
+        created.id,
         now,
         Stage::Catalogued.as_str(),
         Stage::Catalogued,
-        Some(note),
+        note,
         &[],
         session,
     )
@@ -315,22 +315,15 @@ pub async fn publish_draft(
     id: Uuid,
     form: NewDraft,
 ) -> Result<Draft> {
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    let decision = load(&txn, id).await?;
-    session.require_manager_of(decision.sponsor_department_id)?;
-    let stage = Stage::of(&decision, now);
-    stage.require(
-        &[
-            Stage::Catalogued,
-            Stage::DraftPublished,
-            Stage::ConsultationOpen,
-        ],
-        "publish a draft",
-    )?;
+    let allowed = [
+        Stage::Catalogued,
+        Stage::DraftPublished,
+        Stage::ConsultationOpen,
+    ];
+    let step = Step::begin(state, session, id, &allowed, "publish a draft").await?;
     let body = input::multi_line("body", &form.body)?;
     let changelog = input::optional_text("changelog", form.changelog.as_deref())?;
-    let previous = latest_draft(&txn, id).await?;
+    let previous = latest_draft(&step.txn, id).await?;
     if previous.is_some() && changelog.is_none() {
         return Err(Error::invalid(
             "changelog",
@@ -344,17 +337,15 @@ pub async fn publish_draft(
         version: Set(version),
         body: Set(body),
         changelog: Set(changelog.clone()),
-        published_at: Set(now),
+        published_at: Set(step.now),
         created_by: Set(Some(session.user_id)),
     }
-    .insert(&txn)
+    .insert(&step.txn)
     .await
     .map_err(|err| {
         if DRAFT_VERSION_TAKEN.is_violated_by(&err) {
-            Error::conflict(
-                "draft_version_taken",
-                "another version was published at the same time; reload and retry",
-            )
+            let detail = "another version was published at the same time; reload and retry";
+            Error::conflict("draft_version_taken", detail)
         } else {
             err.into()
         }
@@ -368,10 +359,10 @@ pub async fn publish_draft(
             heading: Set(section.heading),
             body: Set(section.body),
         }
-        .insert(&txn)
+        .insert(&step.txn)
         .await?;
     }
-    let (kind, next) = match stage {
+    let (kind, to) = match step.stage {
         Stage::Catalogued => (Stage::DraftPublished.as_str(), Stage::DraftPublished),
         other => ("draft_revised", other),
     };
@@ -379,37 +370,14 @@ pub async fn publish_draft(
         Some(log) => format!("第{version}稿：{log}"),
         None => format!("公布决策草案（第{version}稿）"),
     };
-    if next != stage {
-        move_stage(
-            &txn,
-            &decision,
-            next,
-            <decision::ActiveModel as Default>::default(),
-            now,
-        )
-        .await?;
-    }
-    record_event(
-        &txn,
-        &decision,
-        now,
+    let entry = Entry {
         kind,
-        next,
-        Some(note),
-        &form.documents,
-        session,
-    )
-    .await?;
-    audit_write(
-        &txn,
-        now,
-        session,
-        "draft.publish",
-        id,
-        json!({"version": version}),
-    )
-    .await?;
-    txn.commit().await?;
+        note,
+        documents: &form.documents,
+        audit: ("draft.publish", json!({"version": version})),
+    };
+    step.finish(session, to, <DecisionChanges as Default>::default(), entry)
+        .await?;
     let drafts = drafts(state, id).await?;
     Ok(drafts
         .into_iter()
@@ -506,16 +474,17 @@ pub async fn open_consultation(
     id: Uuid,
     form: ConsultationRequest,
 ) -> Result<Decision> {
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    let decision = load(&txn, id).await?;
-    session.require_manager_of(decision.sponsor_department_id)?;
-    let stage = Stage::of(&decision, now);
-    stage.require(
-        &[Stage::DraftPublished, Stage::ConsultationOpen],
+    let allowed = [Stage::DraftPublished, Stage::ConsultationOpen];
+    let step = Step::begin(
+        state,
+        session,
+        id,
+        &allowed,
         "open or extend the consultation",
-    )?;
-    let extending = stage == Stage::ConsultationOpen;
+    )
+    .await?;
+    let (decision, now) = (&step.decision, step.now);
+    let extending = step.stage == Stage::ConsultationOpen;
     let opens_at = match (extending, decision.consultation_opens_at) {
         (true, Some(opened)) => opened,
         _ => form.opens_at.unwrap_or(now),
@@ -526,12 +495,14 @@ pub async fn open_consultation(
     }
     let current_close = decision.consultation_closes_at.filter(|_| extending);
     if form.closes_at <= current_close.unwrap_or(opens_at) {
-        let message = if extending {
-            "an extension must end later than the current window"
-        } else {
-            "must be after opens_at"
-        };
-        errors.push(FieldError::new("closes_at", message));
+        errors.push(FieldError::new(
+            "closes_at",
+            if extending {
+                "an extension must end later than the current window"
+            } else {
+                "must be after opens_at"
+            },
+        ));
     }
     let shortened_reason =
         match input::optional_text("shortened_reason", form.shortened_reason.as_deref()) {
@@ -553,13 +524,7 @@ pub async fn open_consultation(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let changes = decision::ActiveModel {
-        consultation_opens_at: Set(Some(opens_at)),
-        consultation_closes_at: Set(Some(form.closes_at)),
-        shortened_reason: Set(shortened_reason.clone().filter(|_| short)),
-        ..<decision::ActiveModel as Default>::default()
-    };
-    move_stage(&txn, &decision, Stage::ConsultationOpen, changes, now).await?;
+    let shortened_reason = shortened_reason.filter(|_| short);
     let (kind, note) = if extending {
         (
             "consultation_extended",
@@ -571,25 +536,26 @@ pub async fn open_consultation(
             local(state, opens_at),
             local(state, form.closes_at)
         );
-        if let Some(reason) = shortened_reason.as_ref().filter(|_| short) {
+        if let Some(reason) = &shortened_reason {
             note.push_str(&format!("（征求意见期限少于30日，理由：{reason}）"));
         }
         (Stage::ConsultationOpen.as_str(), note)
     };
-    record_event(
-        &txn,
-        &decision,
-        now,
-        kind,
-        Stage::ConsultationOpen,
-        Some(note),
-        &[],
-        session,
-    )
-    .await?;
+    let changes = DecisionChanges {
+        consultation_opens_at: Set(Some(opens_at)),
+        consultation_closes_at: Set(Some(form.closes_at)),
+        shortened_reason: Set(shortened_reason),
+        ..Default::default()
+    };
     let detail = json!({"opens_at": opens_at, "closes_at": form.closes_at, "extended": extending});
-    audit_write(&txn, now, session, "consultation.open", id, detail).await?;
-    txn.commit().await?;
+    let entry = Entry {
+        kind,
+        note,
+        documents: &[],
+        audit: ("consultation.open", detail),
+    };
+    step.finish(session, Stage::ConsultationOpen, changes, entry)
+        .await?;
     get(state, id).await
 }
 
@@ -599,43 +565,33 @@ pub async fn record_deliberation(
     id: Uuid,
     form: DeliberationRequest,
 ) -> Result<Decision> {
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    let decision = load(&txn, id).await?;
-    session.require_manager_of(decision.sponsor_department_id)?;
-    Stage::of(&decision, now).require(&[Stage::FeedbackPublished], "record the deliberation")?;
+    let step = Step::begin(
+        state,
+        session,
+        id,
+        &[Stage::FeedbackPublished],
+        "record the deliberation",
+    )
+    .await?;
     let meeting_number = input::single_line("meeting_number", &form.meeting_number)?;
-    let notes = input::optional_text("notes", form.notes.as_deref())?;
-    let changes = decision::ActiveModel {
+    let changes = DecisionChanges {
         meeting_number: Set(Some(meeting_number.clone())),
         meeting_date: Set(Some(form.meeting_date)),
-        deliberation_outcome: Set(Some(outcome_name(form.outcome).into())),
-        deliberation_notes: Set(notes),
-        ..<decision::ActiveModel as Default>::default()
+        deliberation_outcome: Set(Some(name(form.outcome))),
+        deliberation_notes: Set(input::optional_text("notes", form.notes.as_deref())?),
+        ..Default::default()
     };
-    move_stage(&txn, &decision, Stage::Deliberated, changes, now).await?;
-    let note = format!("{meeting_number}（{}）审议", form.meeting_date);
-    record_event(
-        &txn,
-        &decision,
-        now,
-        Stage::Deliberated.as_str(),
-        Stage::Deliberated,
-        Some(note),
-        &form.documents,
-        session,
-    )
-    .await?;
-    audit_write(
-        &txn,
-        now,
-        session,
-        "decision.deliberate",
-        id,
-        json!({"meeting_number": meeting_number}),
-    )
-    .await?;
-    txn.commit().await?;
+    let entry = Entry {
+        kind: Stage::Deliberated.as_str(),
+        note: format!("{meeting_number}（{}）审议", form.meeting_date),
+        documents: &form.documents,
+        audit: (
+            "decision.deliberate",
+            json!({"meeting_number": meeting_number}),
+        ),
+    };
+    step.finish(session, Stage::Deliberated, changes, entry)
+        .await?;
     get(state, id).await
 }
 
@@ -645,46 +601,34 @@ pub async fn record_result(
     id: Uuid,
     form: ResultRequest,
 ) -> Result<Decision> {
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    let decision = load(&txn, id).await?;
-    session.require_manager_of(decision.sponsor_department_id)?;
-    Stage::of(&decision, now).require(&[Stage::Deliberated], "record the decision's result")?;
+    let step = Step::begin(
+        state,
+        session,
+        id,
+        &[Stage::Deliberated],
+        "record the decision's result",
+    )
+    .await?;
     let number = input::single_line("document_number", &form.document_number)?;
     let title = input::single_line("document_title", &form.document_title)?;
-    let changes = decision::ActiveModel {
-        document_number: Set(Some(number.clone())),
-        document_title: Set(Some(title.clone())),
-        effective_date: Set(Some(form.effective_date)),
-        result_summary: Set(input::optional_text("summary", form.summary.as_deref())?),
-        ..<decision::ActiveModel as Default>::default()
-    };
-    move_stage(&txn, &decision, Stage::Decided, changes, now).await?;
     let note = format!(
         "印发《{title}》（{number}），自{}起施行",
         form.effective_date
     );
-    record_event(
-        &txn,
-        &decision,
-        now,
-        Stage::Decided.as_str(),
-        Stage::Decided,
-        Some(note),
-        &form.documents,
-        session,
-    )
-    .await?;
-    audit_write(
-        &txn,
-        now,
-        session,
-        "decision.result",
-        id,
-        json!({"document_number": number}),
-    )
-    .await?;
-    txn.commit().await?;
+    let changes = DecisionChanges {
+        document_number: Set(Some(number.clone())),
+        document_title: Set(Some(title)),
+        effective_date: Set(Some(form.effective_date)),
+        result_summary: Set(input::optional_text("summary", form.summary.as_deref())?),
+        ..Default::default()
+    };
+    let entry = Entry {
+        kind: Stage::Decided.as_str(),
+        note,
+        documents: &form.documents,
+        audit: ("decision.result", json!({"document_number": number})),
+    };
+    step.finish(session, Stage::Decided, changes, entry).await?;
     get(state, id).await
 }
 
@@ -694,81 +638,133 @@ pub async fn withdraw(
     id: Uuid,
     form: WithdrawalRequest,
 ) -> Result<Decision> {
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    let decision = load(&txn, id).await?;
-    session.require_manager_of(decision.sponsor_department_id)?;
-    Stage::of(&decision, now).require(&ACTIVE, "withdraw the decision")?;
+    let step = Step::begin(state, session, id, &ACTIVE, "withdraw the decision").await?;
     let reason = input::multi_line("reason", &form.reason)?;
-    let changes = decision::ActiveModel {
+    let changes = DecisionChanges {
         withdrawn_reason: Set(Some(reason.clone())),
         ..Default::default()
     };
-    move_stage(&txn, &decision, Stage::Withdrawn, changes, now).await?;
-    record_event(
-        &txn,
-        &decision,
-        now,
-        Stage::Withdrawn.as_str(),
-        Stage::Withdrawn,
-        Some(reason),
-        &[],
-        session,
-    )
-    .await?;
-    audit_write(&txn, now, session, "decision.withdraw", id, json!({})).await?;
-    txn.commit().await?;
+    let entry = Entry {
+        kind: Stage::Withdrawn.as_str(),
+        note: reason,
+        documents: &[],
+        audit: ("decision.withdraw", json!({})),
+    };
+    step.finish(session, Stage::Withdrawn, changes, entry)
+        .await?;
     get(state, id).await
 }
 
-/// Writes the next stage, but only if no one else moved the decision since it was read; a
-/// consultation the clock closed gets its closing entry on the timeline first.
-pub(super) async fn move_stage(
-    txn: &DatabaseTransaction,
-    decision: &decision::Model,
-    to: Stage,
-    mut changes: decision::ActiveModel,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if let Some(closed) = closed_by_clock(decision, now) {
-        decision_event::ActiveModel::from(closed)
-            .insert(txn)
-            .await?;
-    }
-    changes.stage = Set(to.as_str().to_string());
-    changes.updated_at = Set(now);
-    let moved = decision::Entity::update_many()
-        .set(changes)
-        .filter(decision::Column::Id.eq(decision.id))
-        .filter(decision::Column::Stage.eq(decision.stage.as_str()))
-        .exec(txn)
-        .await?;
-    if moved.rows_affected == 0 {
-        return Err(Error::conflict(
-            "decision_changed",
-            "the decision changed meanwhile; reload and retry",
-        ));
-    }
-    Ok(())
+/// Columns a step writes on the decision besides its stage.
+pub(super) type DecisionChanges = decision::ActiveModel;
+
+/// One step along a decision's chain: begun by staff allowed to take it, at a stage that
+/// allows it, and finished with its timeline entry and audit record in one transaction.
+pub(super) struct Step {
+    pub txn: DatabaseTransaction,
+    pub decision: decision::Model,
+    /// The stage now (an open consultation closes by the clock).
+    pub stage: Stage,
+    pub now: DateTime<Utc>,
 }
 
-pub(super) async fn record_event(
+/// What a step puts on the timeline and in the audit log.
+pub(super) struct Entry<'a> {
+    pub kind: &'a str,
+    pub note: String,
+    pub documents: &'a [Document],
+    pub audit: (&'a str, serde_json::Value),
+}
+
+impl Step {
+    pub async fn begin(
+        state: &AppState,
+        session: &Session,
+        id: Uuid,
+        allowed: &[Stage],
+        action: &str,
+    ) -> Result<Self> {
+        let now = state.clock.now();
+        let txn = state.db.begin().await?;
+        let decision = load(&txn, id).await?;
+        session.require_manager_of(decision.sponsor_department_id)?;
+        let stage = Stage::of(&decision, now);
+        stage.require(allowed, action)?;
+        Ok(Self {
+            txn,
+            decision,
+            stage,
+            now,
+        })
+    }
+
+    /// Moves the decision to `to` (writing `changes`), records `entry`, and commits. The move
+    /// happens only if no one else moved the decision meanwhile; a consultation the clock
+    /// closed gets its closing entry on the timeline first.
+    pub async fn finish(
+        self,
+        session: &Session,
+        to: Stage,
+        mut changes: DecisionChanges,
+        entry: Entry<'_>,
+    ) -> Result<()> {
+        let Self {
+            txn, decision, now, ..
+        } = self;
+        if let Some(closed) = closed_by_clock(&decision, now) {
+            decision_event::ActiveModel::from(closed)
+                .insert(&txn)
+                .await?;
+        }
+        changes.stage = Set(to.as_str().to_string());
+        changes.updated_at = Set(now);
+        let moved = decision::Entity::update_many()
+            .set(changes)
+            .filter(decision::Column::Id.eq(decision.id))
+            .filter(decision::Column::Stage.eq(decision.stage.as_str()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 0 {
+            return Err(Error::conflict(
+                "decision_changed",
+                "the decision changed meanwhile; reload and retry",
+            ));
+        }
+        record_event(
+            &txn,
+            decision.id,
+            now,
+            entry.kind,
+            to,
+            entry.note,
+            entry.documents,
+            session,
+        )
+        .await?;
+        let (action, detail) = entry.audit;
+        audit_write(&txn, now, session, action, decision.id, detail).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+async fn record_event(
     txn: &impl ConnectionTrait,
-    decision: &decision::Model,
+    decision_id: Uuid,
     at: DateTime<Utc>,
     kind: &str,
     stage: Stage,
-    note: Option<String>,
+    note: String,
     documents: &[Document],
     session: &Session,
 ) -> Result<()> {
     decision_event::ActiveModel {
         id: Set(Uuid::now_v7()),
-        decision_id: Set(decision.id),
+        decision_id: Set(decision_id),
         at: Set(at),
         kind: Set(kind.to_string()),
         stage: Set(stage.as_str().to_string()),
-        note: Set(note),
+        note: Set(Some(note)),
         documents: Set(serde_json::to_value(documents).map_err(anyhow::Error::from)?),
         actor_user_id: Set(Some(session.user_id)),
     }
@@ -836,13 +832,6 @@ fn local(state: &AppState, at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn outcome_name(outcome: DeliberationOutcome) -> &'static str {
-    match outcome {
-        DeliberationOutcome::Approved => "approved",
-        DeliberationOutcome::ApprovedWithAmendments => "approved_with_amendments",
-    }
-}
-
 fn view(
     d: decision::Model,
     sponsor: Department,
@@ -859,19 +848,12 @@ fn view(
         }),
         _ => None,
     };
-    let deliberation = match (
-        d.meeting_number,
-        d.meeting_date,
-        d.deliberation_outcome.as_deref(),
-    ) {
+    let outcome = d.deliberation_outcome.as_deref().and_then(parse);
+    let deliberation = match (d.meeting_number, d.meeting_date, outcome) {
         (Some(meeting_number), Some(meeting_date), Some(outcome)) => Some(Deliberation {
             meeting_number,
             meeting_date,
-            outcome: if outcome == "approved" {
-                DeliberationOutcome::Approved
-            } else {
-                DeliberationOutcome::ApprovedWithAmendments
-            },
+            outcome,
             notes: d.deliberation_notes,
         }),
         _ => None,
