@@ -3,11 +3,12 @@
 
 use std::{collections::BTreeMap, time::Duration};
 
+use chrono::{DateTime, Utc};
 use entity::{comment, decision, draft, draft_section};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -261,11 +262,14 @@ async fn draft_versions(
         .collect())
 }
 
-/// Loads a comment and its decision for staff of the sponsoring department.
+/// Loads a comment for staff of the sponsoring department while its comments are being
+/// handled: during the consultation and after it, until the feedback report.
 async fn managed_comment(
     db: &impl ConnectionTrait,
     session: &Session,
     id: Uuid,
+    now: DateTime<Utc>,
+    action: &str,
 ) -> Result<(comment::Model, decision::Model)> {
     let found = comment::Entity::find_by_id(id)
         .one(db)
@@ -273,7 +277,28 @@ async fn managed_comment(
         .ok_or(Error::NotFound("comment"))?;
     let decision = load(db, found.decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
+    Stage::of(&decision, now).require(
+        &[Stage::ConsultationOpen, Stage::ConsultationClosed],
+        action,
+    )?;
     Ok((found, decision))
+}
+
+/// Writes staff's change to a comment with its audit record; returns it as staff see it.
+async fn save_managed(
+    state: &AppState,
+    txn: DatabaseTransaction,
+    session: &Session,
+    change: comment::ActiveModel,
+    audit: (&str, serde_json::Value),
+) -> Result<Comment> {
+    let now = state.clock.now();
+    let updated = change.update(&txn).await?;
+    audit_write(&txn, now, session, audit.0, updated.decision_id, audit.1).await?;
+    txn.commit().await?;
+    let versions = draft_versions(&state.db, updated.decision_id).await?;
+    let version = versions.get(&updated.draft_id).copied().unwrap_or(1);
+    Ok(view(updated, version, Audience::Owner))
 }
 
 pub async fn moderate(
@@ -284,11 +309,7 @@ pub async fn moderate(
 ) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let (found, decision) = managed_comment(&txn, session, id).await?;
-    Stage::of(&decision, now).require(
-        &[Stage::ConsultationOpen, Stage::ConsultationClosed],
-        "moderate comments",
-    )?;
+    let (found, _) = managed_comment(&txn, session, id, now, "moderate comments").await?;
     let (status, reason) = match (form.action, form.reason) {
         (ModerationAction::Publish, _) => (CommentStatus::Published, None),
         (ModerationAction::Reject, Some(reason)) => (CommentStatus::Rejected, Some(reason)),
@@ -306,16 +327,8 @@ pub async fn moderate(
         active.outcome_reason = Set(None);
         active.duplicate_of = Set(None);
     }
-    let updated = active.update(&txn).await?;
     let detail = json!({"comment_id": id, "status": name(status), "reason": reason.map(name)});
-    audit_write(&txn, now, session, "comment.moderate", decision.id, detail).await?;
-    txn.commit().await?;
-    let version = draft_versions(&state.db, decision.id)
-        .await?
-        .get(&updated.draft_id)
-        .copied()
-        .unwrap_or(1);
-    Ok(view(updated, version, Audience::Owner))
+    save_managed(state, txn, session, active, ("comment.moderate", detail)).await
 }
 
 pub async fn set_outcome(
@@ -326,11 +339,8 @@ pub async fn set_outcome(
 ) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let (found, decision) = managed_comment(&txn, session, id).await?;
-    Stage::of(&decision, now).require(
-        &[Stage::ConsultationOpen, Stage::ConsultationClosed],
-        "give comments an outcome",
-    )?;
+    let (found, decision) =
+        managed_comment(&txn, session, id, now, "give comments an outcome").await?;
     if found.status != name(CommentStatus::Published) {
         return Err(Error::conflict(
             "comment_not_published",
@@ -371,23 +381,8 @@ pub async fn set_outcome(
     active.outcome_reason = Set(reason);
     active.duplicate_of = Set(duplicate_of);
     active.outcome_at = Set(Some(now));
-    let updated = active.update(&txn).await?;
-    audit_write(
-        &txn,
-        now,
-        session,
-        "comment.outcome",
-        decision.id,
-        json!({"comment_id": id, "outcome": name(form.outcome)}),
-    )
-    .await?;
-    txn.commit().await?;
-    let version = draft_versions(&state.db, decision.id)
-        .await?
-        .get(&updated.draft_id)
-        .copied()
-        .unwrap_or(1);
-    Ok(view(updated, version, Audience::Owner))
+    let detail = json!({"comment_id": id, "outcome": name(form.outcome)});
+    save_managed(state, txn, session, active, ("comment.outcome", detail)).await
 }
 
 /// Publishes the feedback report once every comment is moderated and every published one has
