@@ -35,10 +35,9 @@ async function readJson(res) {
   }
 }
 
-// api('POST', '/auth/login', {login, password}, {auth: false, signal})
-// auth: send the bearer token (default true). signal: AbortSignal.
-export async function api(method, path, body, { auth = true, signal } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+// The raw fetch behind api() and download(); answers the Response if it is ok.
+async function request(method, path, body, { auth = true, signal, headers: extra, accept } = {}) {
+  const headers = { Accept: accept || 'application/json, application/problem+json', ...extra };
   const token = auth ? getToken() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers, signal, credentials: 'same-origin' };
@@ -54,11 +53,66 @@ export async function api(method, path, body, { auth = true, signal } = {}) {
     if (err.name === 'AbortError') throw err; // caller navigated away; not an error to show
     throw new ApiError(0);
   }
+  if (res.ok) return res;
   const data = await readJson(res);
-  if (res.ok) return data;
   // A 401 on a call that carried our token means the token is dead: forget it.
   if (res.status === 401 && token) clearSession();
   throw new ApiError(res.status, data && typeof data === 'object' ? data : {});
+}
+
+// api('POST', '/auth/login', {login, password}, {auth: false, signal})
+// auth: send the bearer token (default true). signal: AbortSignal. headers: extra headers.
+export async function api(method, path, body, options) {
+  return readJson(await request(method, path, body, options));
+}
+
+// A file the server answers (e.g. a CSV export): {blob, filename}.
+export async function download(path, { signal } = {}) {
+  const res = await request('GET', path, undefined, { signal, accept: '*/*' });
+  const disposition = res.headers.get('Content-Disposition') || '';
+  const filename = disposition.match(/filename="?([^";]+)"?/)?.[1] || path.split('/').pop();
+  return { blob: await res.blob(), filename };
+}
+
+// ?a=1&b=2 from an object, leaving out empty values ('' when nothing is left).
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// A sender for one form whose writes must not happen twice (Idempotency-Key). Each submission
+// attempt gets a new key; resending the same body after no answer (network, 5xx, still in
+// progress) reuses it, so the server does the write once. The server replays 4xx answers
+// for a key, so after one the next attempt gets a fresh key.
+export function idempotentSender(method, path) {
+  let attempt = null; // {payload, key}
+  return async (body, options = {}) => {
+    const payload = JSON.stringify(body);
+    if (attempt?.payload !== payload) attempt = { payload, key: uuid() };
+    try {
+      const data = await api(method, path, body, { ...options, headers: { 'Idempotency-Key': attempt.key } });
+      attempt = null;
+      return data;
+    } catch (err) {
+      const unanswered = err.name === 'AbortError' || err.status === 0 || err.status >= 500
+        || err.code === 'idempotency_key_in_progress';
+      if (!unanswered) attempt = null;
+      throw err;
+    }
+  };
 }
 
 // ---- session (token + cached user, so the header can show the name without a request)
@@ -138,4 +192,16 @@ export async function fetchMe({ signal } = {}) {
   const user = await api('GET', '/me', undefined, { signal });
   setUser(user);
   return user;
+}
+
+// ---- roles (the server checks them again; these only decide what to show)
+
+export function isStaff(user = getUser()) {
+  return Boolean(user?.roles?.some((r) => r === 'staff' || r === 'admin'));
+}
+
+// Admins manage every decision; staff those of their own department.
+export function canManage(user, decision) {
+  if (user?.roles?.includes('admin')) return true;
+  return Boolean(user?.roles?.includes('staff') && user.department?.id === decision?.sponsor?.id);
 }

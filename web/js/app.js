@@ -1,6 +1,8 @@
 // App shell: hash router, header navigation and language switch.
 
-import { getToken, getUser, isLoggedIn, logout, fetchMe } from './api.js';
+import {
+  getToken, getUser, isLoggedIn, isStaff, logout, fetchMe,
+} from './api.js';
 import { t, getLang, setLang } from './i18n.js';
 import {
   h, flash, flashOnNavigate, renderFlash, errorMessage, snapshotInputs, restoreInputs,
@@ -9,15 +11,29 @@ import * as home from './pages/home.js';
 import * as register from './pages/register.js';
 import * as login from './pages/login.js';
 import * as me from './pages/me.js';
+import * as decisions from './pages/decisions.js';
+import * as decision from './pages/decision.js';
+import * as draft from './pages/draft.js';
+import * as feedback from './pages/feedback.js';
+import * as staff from './pages/staff.js';
+import * as staffNew from './pages/staff-new.js';
+import * as staffDecision from './pages/staff-decision.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
 // render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
-// e.g. ['/decisions/:id', decision].
+// e.g. ['/decisions/:id', decision]; "#/path?a=1" lands in ctx.query (URLSearchParams).
 const routes = [
   ['/', home],
   ['/register', register],
   ['/login', login],
   ['/me', me],
+  ['/decisions', decisions],
+  ['/decisions/:id', decision],
+  ['/decisions/:id/draft', draft],
+  ['/decisions/:id/feedback', feedback],
+  ['/staff', staff],
+  ['/staff/decisions/new', staffNew],
+  ['/staff/decisions/:id', staffDecision],
 ];
 
 const view = document.getElementById('view');
@@ -86,11 +102,16 @@ async function route({ keepState = false } = {}) {
 
   const root = h('div', { class: 'page' });
   view.replaceChildren(root);
+  const query = new URLSearchParams(location.hash.split('?')[1] || '');
   try {
-    await page.render(root, { params, signal, go, redirect });
+    await page.render(root, {
+      params, query, signal, go, redirect,
+    });
   } catch (err) {
     if (signal.aborted) return;
     flash(() => errorMessage(err), 'error');
+    for (const el of root.querySelectorAll('.loading')) el.remove();
+    if (!root.querySelector('h1')) root.prepend(h('h1', {}, t(page.title)));
   }
   if (signal.aborted) return; // a newer navigation owns the view now
   if (snap) restoreInputs(root, snap);
@@ -116,6 +137,7 @@ function renderNav() {
   if (isLoggedIn()) {
     const user = getUser();
     items.push(
+      isStaff(user) && h('li', {}, h('a', { id: 'nav-staff', href: '#/staff' }, t('nav.staff'))),
       h('li', {}, h('a', { id: 'nav-me', href: '#/me', class: 'nav-user' }, user?.display_name || t('nav.me'))),
       h('li', {}, h('button', { type: 'button', id: 'nav-logout', class: 'nav-button', onclick: onLogout }, t('nav.logout'))),
     );
@@ -125,10 +147,13 @@ function renderNav() {
       h('li', {}, h('a', { id: 'nav-register', href: '#/register' }, t('nav.register'))),
     );
   }
-  document.getElementById('nav-session').replaceChildren(...items);
+  document.getElementById('nav-session').replaceChildren(...items.filter(Boolean));
 
+  // "page" on the link to this page; "true" on the section it is in (#/decisions/…).
   for (const a of document.querySelectorAll('.site-nav a')) {
-    if (a.getAttribute('href') === `#${path}`) a.setAttribute('aria-current', 'page');
+    const target = a.getAttribute('href').slice(1);
+    if (target === path) a.setAttribute('aria-current', 'page');
+    else if (target !== '/' && path.startsWith(`${target}/`)) a.setAttribute('aria-current', 'true');
     else a.removeAttribute('aria-current');
   }
 }

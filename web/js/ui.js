@@ -1,8 +1,8 @@
 // Small DOM helpers shared by pages: element builder, flash messages, form fields and errors.
 // All text goes through text nodes / textContent, never innerHTML.
 
-import { ApiError } from './api.js';
-import { t, has } from './i18n.js';
+import { ApiError, fetchMe } from './api.js';
+import { t, has, getLang } from './i18n.js';
 
 // h('p', {class: 'x', onclick: fn}, 'text', childNode)
 export function h(tag, props = {}, ...children) {
@@ -14,11 +14,16 @@ export function h(tag, props = {}, ...children) {
     else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
     else el.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
+  return append(el, ...children);
+}
+
+// parent.append() that, like h(), flattens arrays and skips null/false children.
+export function append(parent, ...children) {
+  for (const child of children.flat(Infinity)) {
     if (child == null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
-  return el;
+  return parent;
 }
 
 // ---- flash: the single aria-live status region (#flash)
@@ -64,25 +69,65 @@ export function errorMessage(err) {
     // Field errors are shown by their inputs; the summary just points there.
     if (err.code === 'invalid_request' && err.errors?.length) return t('error.validation_failed');
     if (has(`error.${err.code}`)) return t(`error.${err.code}`);
+    const stage = err.code.match(/^stage_is_(\w+)$/)?.[1]; // 409 for an action the stage forbids
+    if (stage) return t('error.stage_is', { stage: has(`stage.${stage}`) ? t(`stage.${stage}`) : stage });
     if (err.detail) return err.detail;
   }
   return t('error.unknown');
 }
 
+// The logged-in user, fresh from the server (GET /me). A 401 means the token died: back to
+// the login page, answering null.
+export async function currentUser(ctx) {
+  try {
+    return await fetchMe({ signal: ctx.signal });
+  } catch (err) {
+    if (err.status !== 401) throw err;
+    flash(() => t('error.unauthorized'), 'info', { keep: true });
+    ctx.redirect('#/login');
+    return null;
+  }
+}
+
 // ---- form fields
 
-// A labelled input with a hint and an (initially empty) error slot `${id}-error`.
-export function field({ id, name, label, hint, type = 'text', ...attrs }) {
-  const hintId = hint ? `${id}-hint` : null;
-  const input = h('input', {
-    id, name, type, 'aria-describedby': hintId, ...attrs,
-  });
-  return h('div', { class: 'field' },
+// A labelled control with a hint and an (initially empty) error slot `${id}-error`.
+// tag: 'input' (default), 'textarea' or 'select' (options: [{value, label}]); value: initial value.
+export function field({
+  id, name, label, hint, type = 'text', tag = 'input', options = [], value, ...attrs
+}) {
+  const control = h(tag, {
+    id, name, type: tag === 'input' ? type : null, 'aria-describedby': hint ? `${id}-hint` : null, ...attrs,
+  }, options.map((o) => h('option', { value: o.value }, o.label)));
+  if (value != null) control.value = value;
+  const [labelEl, ...notes] = fieldParts(id, label, hint);
+  return h('div', { class: 'field' }, labelEl, notes, control);
+}
+
+// A checkbox with its label to the right; the hint and error slot follow.
+export function checkbox({ id, name, label, hint, checked = false }) {
+  return h('div', { class: 'field field-check' },
+    h('input', {
+      id, name, type: 'checkbox', checked, 'aria-describedby': hint ? `${id}-hint` : null,
+    }),
+    fieldParts(id, label, hint));
+}
+
+// [label, hint, error slot] of a field.
+function fieldParts(id, label, hint) {
+  return [
     h('label', { for: id }, label),
-    hint && h('p', { class: 'hint', id: hintId }, hint),
+    hint && h('p', { class: 'hint', id: `${id}-hint` }, hint),
     h('p', { class: 'field-error', id: `${id}-error` }),
-    input,
-  );
+  ];
+}
+
+// Empty typed values (dates, numbers) cannot reach the server to be named there, so they are
+// reported here, shaped like the server's 422.
+export function requireFilled(values, names) {
+  const errors = names.filter((n) => !String(values[n] ?? '').trim())
+    .map((n) => ({ field: n, message: t('form.required') }));
+  if (errors.length) throw new ApiError(422, { code: 'validation_failed', errors });
 }
 
 function describedBy(input, withError) {
@@ -135,8 +180,11 @@ export function handleSubmit(form, action) {
     clearFlash();
     clearFieldErrors(form);
     setBusy(form, true);
+    const values = Object.fromEntries(new FormData(form));
+    // A form with several submit buttons learns which one was pressed (name=value).
+    if (event.submitter?.name) values[event.submitter.name] = event.submitter.value;
     try {
-      await action(Object.fromEntries(new FormData(form)));
+      await action(values);
     } catch (err) {
       setBusy(form, false);
       const first = showFormError(form, err);
@@ -165,10 +213,11 @@ export function setBusy(form, busy) {
 // Keep typed values and field errors across a re-render (language switch).
 export function snapshotInputs(root) {
   const snap = new Map();
-  for (const input of root.querySelectorAll('input[id]')) {
+  for (const input of root.querySelectorAll('input[id], textarea[id], select[id]')) {
     const slot = document.getElementById(`${input.id}-error`);
     snap.set(input.id, {
       value: input.value,
+      checked: input.checked,
       error: input.getAttribute('aria-invalid') === 'true' && slot ? slot.textContent : '',
     });
   }
@@ -176,10 +225,98 @@ export function snapshotInputs(root) {
 }
 
 export function restoreInputs(root, snap) {
-  for (const [id, { value, error }] of snap) {
+  for (const [id, { value, checked, error }] of snap) {
     const input = root.querySelector(`#${CSS.escape(id)}`);
     if (!input) continue;
-    input.value = value;
+    if (input.type === 'checkbox') input.checked = checked;
+    else if (input.tagName !== 'SELECT' || [...input.options].some((o) => o.value === value)) {
+      input.value = value;
+    }
     if (error) setFieldError(input, error);
   }
+}
+
+// ---- display
+
+// An instant (RFC 3339) or a date (YYYY-MM-DD) as seen in Shanghai, whatever the browser's
+// own time zone. time: also show the time of day.
+export function formatDate(value, { time = false } = {}) {
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value || '') ? `${value}T00:00:00+08:00` : value);
+  if (!value || Number.isNaN(date.getTime())) return value || '';
+  return new Intl.DateTimeFormat(getLang(), {
+    timeZone: 'Asia/Shanghai', dateStyle: 'long', timeStyle: time ? 'short' : undefined,
+  }).format(date);
+}
+
+export function timeEl(value, options) {
+  return h('time', { datetime: value }, formatDate(value, options));
+}
+
+// Plain text (e.g. Markdown) as paragraphs: blank lines split them, single newlines become
+// line breaks. Text only; markup in it is shown as typed.
+export function textBlocks(text) {
+  return String(text || '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
+    .map((p) => h('p', {}, p.split('\n').flatMap((line, i) => (i ? [h('br'), line] : [line]))));
+}
+
+// A titled part of a page: <section id aria-labelledby> with an <h2>.
+export function panel(id, heading, ...content) {
+  return h('section', { class: 'panel', id, 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, heading), content);
+}
+
+// The link back up, above a page's <h1>.
+export function breadcrumb(href, text) {
+  return h('p', { class: 'breadcrumb' }, h('a', { href }, text));
+}
+
+// <dl> from [label, value, id?] rows; rows without a value are left out.
+export function details(rows, className = 'details') {
+  return h('dl', { class: className }, rows
+    .filter(([, value]) => value != null && value !== '')
+    .map(([label, value, id]) => [h('dt', {}, label), h('dd', { id }, value)]));
+}
+
+// A list fed page by page: fetchPage(cursor) -> {items, next_cursor}; renderItem(item) -> <li>.
+// Resolves once the first page is shown; a "more" button follows while there are more.
+export async function pagedList({ fetchPage, renderItem, empty, ...attrs }) {
+  const list = h('ul', attrs);
+  const none = h('p', { class: 'empty', hidden: true }, empty);
+  const more = h('button', { type: 'button', class: 'button button-secondary load-more', hidden: true },
+    t('list.more'));
+  let cursor;
+  async function load() {
+    const page = await fetchPage(cursor);
+    const items = page.items.map((item) => renderItem(item));
+    list.append(...items);
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    none.hidden = list.children.length > 0;
+    return items[0];
+  }
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const first = await load();
+      if (first) { // keyboard users continue where the new items start
+        first.tabIndex = -1;
+        first.focus();
+      }
+    } catch (err) {
+      if (err.name !== 'AbortError') flash(() => errorMessage(err), 'error');
+    }
+    more.disabled = false;
+  });
+  await load();
+  return h('div', { class: 'paged' }, list, none, more);
+}
+
+// Offers a downloaded file to the user.
+export function saveFile(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

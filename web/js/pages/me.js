@@ -1,8 +1,10 @@
-// Profile: the logged-in user as the server knows them (GET /me).
+// Profile: the logged-in user as the server knows them (GET /me), and their notifications.
 
-import { fetchMe } from '../api.js';
-import { t, getLang } from '../i18n.js';
-import { h, flash, errorMessage } from '../ui.js';
+import { api, query } from '../api.js';
+import { t } from '../i18n.js';
+import {
+  h, currentUser, details, formatDate, timeEl, pagedList,
+} from '../ui.js';
 
 export const name = 'me';
 export const title = 'me.title';
@@ -10,52 +12,46 @@ export const requiresLogin = true; // the router sends logged-out visitors to #/
 
 const ROLES = ['resident', 'representative', 'staff', 'admin'];
 
-// Registration time as seen in Shanghai, whatever the browser's own time zone.
-function formatDate(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso || '';
-  return new Intl.DateTimeFormat(getLang(), {
-    timeZone: 'Asia/Shanghai', dateStyle: 'long', timeStyle: 'short',
-  }).format(date);
-}
-
 function roleNames(roles = []) {
   return roles.map((r) => (ROLES.includes(r) ? t(`role.${r}`) : r)).join(t('list.separator'));
 }
 
-function row(label, id, value) {
-  return [h('dt', {}, label), h('dd', { id }, value)];
+function notificationItem(n) {
+  return h('li', { class: 'notification' },
+    h('p', { class: 'notification-title' },
+      n.link?.startsWith('#/') ? h('a', { href: n.link }, n.title) : n.title),
+    h('p', {}, n.body),
+    h('p', { class: 'meta' }, timeEl(n.created_at, { time: true })),
+  );
 }
 
 export async function render(root, ctx) {
   const heading = h('h1', { id: 'me-title' }, t('me.title'));
   root.append(heading, h('p', { class: 'loading' }, t('me.loading')));
 
-  let user;
-  try {
-    user = await fetchMe({ signal: ctx.signal });
-  } catch (err) {
-    if (ctx.signal.aborted) return;
-    if (err.status === 401) {
-      // api.js already dropped the dead token.
-      flash(() => t('error.unauthorized'), 'info', { keep: true });
-      ctx.redirect('#/login');
-      return;
-    }
-    root.replaceChildren(heading);
-    flash(() => errorMessage(err), 'error');
-    return;
-  }
+  const user = await currentUser(ctx);
+  if (!user) return;
+  const notifications = await pagedList({
+    id: 'notifications',
+    class: 'notifications',
+    empty: t('me.notifications_empty'),
+    fetchPage: (cursor) => api('GET', `/me/notifications${query({ limit: 20, cursor })}`, undefined,
+      { signal: ctx.signal }),
+    renderItem: notificationItem,
+  });
 
   root.replaceChildren(
     heading,
-    h('dl', { class: 'profile' },
-      row(t('me.display_name'), 'profile-display-name', user.display_name),
-      row(t('me.login'), 'profile-login', user.login),
-      row(t('me.roles'), 'profile-roles', roleNames(user.roles)),
-      row(t('me.department'), 'profile-department', user.department?.name || t('me.none')),
-      [h('dt', {}, t('me.created_at')),
-        h('dd', {}, h('time', { id: 'profile-created-at', datetime: user.created_at }, formatDate(user.created_at)))],
-    ),
+    details([
+      [t('me.display_name'), user.display_name, 'profile-display-name'],
+      [t('me.login'), user.login, 'profile-login'],
+      [t('me.roles'), roleNames(user.roles), 'profile-roles'],
+      [t('me.department'), user.department?.name || t('me.none'), 'profile-department'],
+      [t('me.created_at'), h('time', { id: 'profile-created-at', datetime: user.created_at },
+        formatDate(user.created_at, { time: true }))],
+    ], 'profile'),
+    h('section', { class: 'notifications-section', 'aria-labelledby': 'notifications-title' },
+      h('h2', { id: 'notifications-title' }, t('me.notifications')),
+      notifications),
   );
 }

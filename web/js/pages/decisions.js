@@ -1,0 +1,60 @@
+// The decision catalog (重大行政决策事项目录): filters in the address (#/decisions?year=…),
+// the list page by page.
+
+import { query } from '../api.js';
+import { t } from '../i18n.js';
+import { h, field, showFormError } from '../ui.js';
+import {
+  STAGES, label, decisionList, departmentOptions,
+} from '../decisions.js';
+
+export const name = 'decisions';
+export const title = 'decisions.title';
+
+const FILTERS = ['year', 'stage', 'department_id', 'q'];
+
+export async function render(root, ctx) {
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, ctx.query.get(f) || '']));
+  const departments = await departmentOptions(t('decisions.all'), ctx.signal);
+
+  const form = h('form', {
+    id: 'decision-filters', class: 'filters', role: 'search', 'aria-label': t('decisions.filters'),
+  },
+    field({
+      id: 'filter-year', name: 'year', type: 'number', inputmode: 'numeric', min: 2000, max: 2100,
+      label: t('decisions.filter_year'), value: filters.year,
+    }),
+    field({
+      id: 'filter-stage', name: 'stage', tag: 'select', label: t('decisions.filter_stage'), value: filters.stage,
+      options: [{ value: '', label: t('decisions.all') },
+        ...STAGES.map((s) => ({ value: s, label: label('stage', s) }))],
+    }),
+    field({
+      id: 'filter-department', name: 'department_id', tag: 'select', label: t('decisions.filter_department'),
+      value: filters.department_id,
+      options: departments,
+    }),
+    field({
+      id: 'filter-q', name: 'q', type: 'search', label: t('decisions.filter_q'), value: filters.q, maxlength: 100,
+    }),
+    h('button', { type: 'submit', id: 'filter-submit', class: 'button' }, t('decisions.filter_submit')),
+  );
+  form.noValidate = true;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(new FormData(form));
+    ctx.go(`#/decisions${query(Object.fromEntries(FILTERS.map((f) => [f, values[f]?.trim()])))}`);
+  });
+
+  root.append(
+    h('h1', { id: 'decisions-title' }, t('decisions.title')),
+    h('p', { class: 'lead' }, t('decisions.lead')),
+    form,
+  );
+  try {
+    root.append(await decisionList(filters, ctx.signal));
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    showFormError(form, err); // e.g. a year out of range, named by the server
+  }
+}

@@ -1,0 +1,53 @@
+// Staff: put a decision in the year's catalog.
+
+import { api } from '../api.js';
+import { t } from '../i18n.js';
+import {
+  h, field, flash, handleSubmit, requireFilled, breadcrumb,
+} from '../ui.js';
+import { catalogFields, departmentOptions, manageHash } from '../decisions.js';
+import { staffUser } from '../staff.js';
+
+export const name = 'staff-new';
+export const title = 'staff.new';
+export const requiresLogin = true;
+
+function shanghaiYear() {
+  return new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
+}
+
+export async function render(root, ctx) {
+  root.append(
+    breadcrumb('#/staff', t('staff.title')),
+    h('h1', { id: 'decision-new-title' }, t('staff.new')),
+  );
+  const user = await staffUser(root, ctx);
+  if (!user) return;
+
+  // An admin names the sponsor; staff create for their own department.
+  const sponsor = user.roles.includes('admin')
+    ? field({
+      id: 'new-sponsor', name: 'sponsor_department_id', tag: 'select', label: t('decision.sponsor'),
+      options: await departmentOptions(t('form.choose'), ctx.signal),
+    })
+    : h('p', { class: 'field' }, h('strong', {}, t('decision.sponsor')), ' ', user.department?.name || '');
+
+  const form = h('form', { id: 'decision-new-form', class: 'form form-wide', 'aria-labelledby': 'decision-new-title' },
+    field({
+      id: 'new-year', name: 'year', type: 'number', inputmode: 'numeric', min: 2000, max: 2100,
+      label: t('decision.year'), value: shanghaiYear(), required: true,
+    }),
+    sponsor,
+    catalogFields('new'),
+    h('button', { type: 'submit', id: 'decision-new-submit', class: 'button' }, t('staff.create')),
+  );
+  handleSubmit(form, async (values) => {
+    requireFilled(values, ['year']);
+    const created = await api('POST', '/decisions', {
+      ...values, year: Number(values.year), sponsor_department_id: values.sponsor_department_id || undefined,
+    });
+    flash(() => t('flash.decision_created'), 'success', { keep: true });
+    ctx.go(manageHash(created.id));
+  });
+  root.append(form);
+}

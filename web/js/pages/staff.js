@@ -1,0 +1,30 @@
+// Staff console: the decisions of the user's department (an admin's: all) and what each needs
+// next.
+
+import { t } from '../i18n.js';
+import { h } from '../ui.js';
+import { decisionItem, decisionList, manageHash } from '../decisions.js';
+import { staffUser } from '../staff.js';
+
+export const name = 'staff';
+export const title = 'staff.title';
+export const requiresLogin = true;
+
+export async function render(root, ctx) {
+  root.append(h('h1', { id: 'staff-title' }, t('staff.title')));
+  const user = await staffUser(root, ctx);
+  if (!user) return;
+
+  const admin = user.roles.includes('admin');
+  const filters = admin || !user.department ? {} : { department_id: user.department.id };
+  const list = await decisionList(filters, ctx.signal, (d) => decisionItem(d,
+    manageHash(d.id),
+    h('p', { class: 'next-action' }, h('strong', {}, t('staff.next')), t(`staff.next.${d.stage}`))));
+  root.append(
+    h('p', { class: 'lead' },
+      admin ? t('staff.lead_admin') : t('staff.lead', { department: user.department?.name || '' })),
+    h('p', { class: 'actions' },
+      h('a', { id: 'staff-new', class: 'button', href: '#/staff/decisions/new' }, t('staff.new'))),
+    list,
+  );
+}
