@@ -3,7 +3,9 @@
 
 use poem_openapi::{payload::Json, types::ToJSON, ApiResponse, OpenApiService, Tags};
 
-use crate::{accounts::routes::AccountsApi, decisions::routes::DecisionsApi};
+use crate::{
+    accounts::routes::AccountsApi, decisions::routes::DecisionsApi, events::routes::EventsApi,
+};
 
 pub const BASE_PATH: &str = "/api/v1";
 
@@ -15,6 +17,8 @@ pub enum ApiTags {
     Admin,
     /// The catalog of major decisions, their chain from draft to result, and comments.
     Decisions,
+    /// Government Open Month: open days, signups, waitlist, check-in.
+    Events,
 }
 
 /// `201` with the created record.
@@ -33,9 +37,9 @@ pub enum NoContent {
     NoContent,
 }
 
-pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi), ()> {
+pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi, EventsApi), ()> {
     OpenApiService::new(
-        (AccountsApi, DecisionsApi),
+        (AccountsApi, DecisionsApi, EventsApi),
         "Canyu API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -1,8 +1,6 @@
 //! Everything that happens to a person is written to the outbox in the same transaction as
 //! the change, then delivered by a background worker: a crash between the two loses nothing.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use entity::{notification, outbox_message};
 use sea_orm::{
@@ -14,8 +12,6 @@ use uuid::Uuid;
 
 use crate::{error::Result, state::AppState};
 
-/// How often the worker looks for messages.
-const POLL: Duration = Duration::from_secs(1);
 const BATCH: u64 = 100;
 
 /// A message for one person's inbox.
@@ -89,15 +85,4 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
         txn.commit().await?;
     }
     Ok(delivered)
-}
-
-/// Delivers messages for as long as the server runs.
-pub async fn run(state: AppState) {
-    let mut ticks = tokio::time::interval(POLL);
-    loop {
-        ticks.tick().await;
-        if let Err(err) = deliver_pending(&state).await {
-            tracing::warn!(error = %err, "outbox delivery failed; will retry");
-        }
-    }
 }

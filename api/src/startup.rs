@@ -11,9 +11,10 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, db, error, limits, maintenance, openapi, ops,
-    outbox, state::AppState, telemetry, telemetry::Metrics, web,
+    cache::Cache, clock::Clock, config::Config, db, error, limits, openapi, ops, state::AppState,
+    telemetry, telemetry::Metrics, web, worker,
 };
+use tokio::task::JoinHandle;
 
 /// Connects to the database (running pending migrations) and the cache.
 pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
@@ -90,13 +91,11 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let housekeeping = tokio::spawn(maintenance::run(self.state.clone()));
-        let delivery = tokio::spawn(outbox::run(self.state.clone()));
+        let jobs = worker::spawn(&self.state);
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(Duration::from_secs(10)))
             .await;
-        housekeeping.abort();
-        delivery.abort();
+        jobs.iter().for_each(JoinHandle::abort);
         served
     }
 }

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod indexes;
 mod m20261127_000001_foundation;
 mod m20261128_000001_decisions;
+mod m20261128_000002_events;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261128_000001_decisions::Migration),
+            Box::new(m20261128_000002_events::Migration),
         ]
     }
 }

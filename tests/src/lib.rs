@@ -189,6 +189,8 @@ impl Storage {
 
 /// A running app and a client for it.
 pub struct TestApp {
+    /// The configuration it runs with, for starting a second instance on the same storage.
+    pub config: Config,
     pub backend: Backend,
     pub addr: SocketAddr,
     pub client: reqwest::Client,
@@ -234,6 +236,7 @@ impl TestApp {
         }));
         (
             Self {
+                config: storage.config(),
                 backend: storage.backend,
                 addr,
                 client: reqwest::Client::new(),
@@ -469,5 +472,87 @@ impl TestApp {
             body,
         )
         .await
+    }
+}
+
+/// Open-day events and crowds, as the concurrency tests need them.
+impl TestApp {
+    /// A published event of `staff`'s department taking signups now; returns its id.
+    pub async fn open_event(&self, staff: &Person, capacity: i32, max_party_size: i32) -> String {
+        let now = self.clock.now();
+        let body = json!({
+            "title": "走进区城运中心", "theme": "one_network_governance", "description": "参观",
+            "venue": "江浦路", "accessibility_notes": "无障碍通道",
+            "starts_at": (now + chrono::Duration::days(11)).to_rfc3339(),
+            "ends_at": (now + chrono::Duration::days(11) + chrono::Duration::hours(2)).to_rfc3339(),
+            "capacity": capacity, "max_party_size": max_party_size,
+            "signup_opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
+            "signup_closes_at": (now + chrono::Duration::days(10)).to_rfc3339(),
+            "offer_hours": 24, "status": "published",
+        });
+        let created = expect_status(
+            self.send(Method::POST, "/events", Some(&staff.token), body)
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        created["id"].as_str().unwrap().to_string()
+    }
+
+    /// `n` logged-in residents, written straight to the database: hashing `n` passwords
+    /// would make a crowd slow to gather, and the crowd's requests are what a test is about.
+    pub async fn crowd(&self, n: usize) -> Vec<Person> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let password_hash = canyu::accounts::passwords::hash(PASSWORD.into())
+            .await
+            .unwrap();
+        let now = self.clock.now();
+        let mut people = Vec::with_capacity(n);
+        for i in 0..n {
+            let id = Uuid::now_v7();
+            let login = Self::unique_phone();
+            entity::user::ActiveModel {
+                id: Set(id),
+                login: Set(login.clone()),
+                display_name: Set(format!("居民{i}")),
+                password_hash: Set(password_hash.clone()),
+                created_at: Set(now),
+            }
+            .insert(&self.state.db)
+            .await
+            .unwrap();
+            let token = canyu::auth::new_secret();
+            entity::session::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                user_id: Set(id),
+                token_hash: Set(canyu::auth::hash_secret(&token)),
+                created_at: Set(now),
+                expires_at: Set(now + SESSION_TTL),
+            }
+            .insert(&self.state.db)
+            .await
+            .unwrap();
+            people.push(Person {
+                id: id.to_string(),
+                login,
+                password: PASSWORD.into(),
+                token,
+            });
+        }
+        people
+    }
+
+    /// Another instance of the app on the same database and cache, as behind a load
+    /// balancer; it runs until the test ends. Returns its address.
+    pub async fn second_instance(&self) -> SocketAddr {
+        let state = startup::connect(self.config.clone(), self.clock.clone())
+            .await
+            .expect("a second instance starts");
+        let app = Application::bind(state, self.config.bind)
+            .await
+            .expect("a second instance binds a port");
+        let addr = app.local_addr();
+        tokio::spawn(app.run_until(std::future::pending()));
+        addr
     }
 }

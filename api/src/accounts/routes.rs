@@ -41,7 +41,7 @@ impl AccountsApi {
         transform = "idempotent",
         request_header(
             name = "Idempotency-Key",
-            ty = "String",
+            ty = "Option<String>",
             description = "Retry-safe key (1–255 printable ASCII characters): a retry with the same key and body returns the first answer."
         )
     )]

@@ -152,7 +152,7 @@ pub async fn submit(
         .await?;
         txn.commit().await?;
     }
-    Ok(view(created, draft.version, Audience::Owner))
+    Ok(view(created, draft.version, Audience::Author, false))
 }
 
 async fn throttle(state: &AppState, user_id: Uuid) -> Result<()> {
@@ -192,8 +192,10 @@ fn tracking_number(year: i32) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Public,
-    /// Its author, or staff of the sponsoring department.
-    Owner,
+    /// Its author: also the tracking number and the moderation status.
+    Author,
+    /// Staff of the sponsoring department: everything, outcomes before they are published.
+    Staff,
 }
 
 /// What the comment list shows.
@@ -222,7 +224,7 @@ pub async fn list(
         }
         CommentFilter::Mine(user_id) => {
             select = select.filter(comment::Column::AuthorUserId.eq(user_id));
-            Audience::Owner
+            Audience::Author
         }
         CommentFilter::Status(status) => {
             let session = session.ok_or(Error::Unauthorized {
@@ -231,7 +233,7 @@ pub async fn list(
             })?;
             session.require_manager_of(decision.sponsor_department_id)?;
             select = select.filter(comment::Column::Status.eq(name(status)));
-            Audience::Owner
+            Audience::Staff
         }
     };
     let rows = page
@@ -244,7 +246,12 @@ pub async fn list(
         |c| c.id,
         |c| {
             let version = versions.get(&c.draft_id).copied().unwrap_or(1);
-            view(c, version, audience)
+            view(
+                c,
+                version,
+                audience,
+                decision.feedback_published_at.is_some(),
+            )
         },
     ))
 }
@@ -298,7 +305,7 @@ async fn save_managed(
     txn.commit().await?;
     let versions = draft_versions(&state.db, updated.decision_id).await?;
     let version = versions.get(&updated.draft_id).copied().unwrap_or(1);
-    Ok(view(updated, version, Audience::Owner))
+    Ok(view(updated, version, Audience::Staff, true))
 }
 
 pub async fn moderate(
@@ -547,8 +554,15 @@ fn count(counts: &mut OutcomeCounts, outcome: Option<&str>) {
     }
 }
 
-fn view(c: comment::Model, draft_version: i32, audience: Audience) -> Comment {
-    let owner = audience == Audience::Owner;
+/// The comment as `audience` sees it. Outcomes are public with the feedback report, not before.
+fn view(
+    c: comment::Model,
+    draft_version: i32,
+    audience: Audience,
+    outcomes_published: bool,
+) -> Comment {
+    let private = audience != Audience::Public;
+    let outcome_shown = outcomes_published || audience == Audience::Staff;
     Comment {
         id: c.id,
         decision_id: c.decision_id,
@@ -562,16 +576,20 @@ fn view(c: comment::Model, draft_version: i32, audience: Audience) -> Comment {
         channel: parse(&c.channel).unwrap_or(Channel::Online),
         body: c.body,
         created_at: c.created_at,
-        outcome: c.outcome.as_deref().and_then(parse),
-        outcome_reason: c.outcome_reason,
-        duplicate_of: c.duplicate_of,
-        tracking_number: owner.then_some(c.tracking_number),
-        status: owner.then(|| parse(&c.status).unwrap_or(CommentStatus::Pending)),
+        outcome: c
+            .outcome
+            .as_deref()
+            .and_then(parse)
+            .filter(|_| outcome_shown),
+        outcome_reason: c.outcome_reason.filter(|_| outcome_shown),
+        duplicate_of: c.duplicate_of.filter(|_| outcome_shown),
+        tracking_number: private.then_some(c.tracking_number),
+        status: private.then(|| parse(&c.status).unwrap_or(CommentStatus::Pending)),
         rejection_reason: c
             .rejection_reason
             .as_deref()
             .and_then(parse)
-            .filter(|_| owner),
+            .filter(|_| private),
     }
 }
 

@@ -172,7 +172,7 @@ impl DecisionsApi {
         transform = "idempotent",
         request_header(
             name = "Idempotency-Key",
-            ty = "String",
+            ty = "Option<String>",
             description = "Retry-safe key: a retry with the same key and body returns the first answer."
         )
     )]

@@ -426,6 +426,12 @@ async fn feedback_waits_for_every_outcome_and_counts_them(app: TestApp) {
     )
     .await;
     assert!(preview.get("published_at").is_none(), "staff see a preview");
+    let before = public_comments(&app, &id).await;
+    let items = before["items"].as_array().unwrap();
+    assert!(
+        items.iter().all(|c| c.get("outcome").is_none()),
+        "outcomes are public with the report, not before"
+    );
 
     let duplicate = json!({"outcome": "duplicate", "duplicate_of": comments[1]["id"]});
     expect_status(
@@ -449,6 +455,12 @@ async fn feedback_waits_for_every_outcome_and_counts_them(app: TestApp) {
     assert_eq!(report["not_adopted"][0]["reason"], "已在其他规划中安排");
     assert_eq!(report["narrative"], "感谢各位的意见。");
 
+    let after = public_comments(&app, &id).await;
+    assert!(after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c.get("outcome").is_some()));
     let public = expect_status(
         app.get(&feedback_path).send().await.unwrap(),
         StatusCode::OK,

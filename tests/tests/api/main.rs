@@ -3,9 +3,11 @@
 mod accounts;
 mod admin;
 mod browser;
+mod burst;
 mod comments;
 mod decisions;
 mod demo;
+mod events;
 mod idempotency;
 mod maintenance;
 mod openapi_spec;

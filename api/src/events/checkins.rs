@@ -1,0 +1,139 @@
+//! Check-in at the door: one scan checks a confirmed signup in; a repeat is refused with the
+//! first time; scans made offline are applied idempotently by their device nonce.
+
+use chrono::{DateTime, Utc};
+use entity::{signup, user};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{
+    dto::{Checkin, Scan, ScanOutcome, ScanResult, SignupStatus},
+    service::load,
+};
+use crate::{
+    auth::Session,
+    enums::name,
+    error::{Error, Result},
+    privacy,
+    state::AppState,
+};
+
+pub async fn check_in(
+    state: &AppState,
+    session: &Session,
+    event_id: Uuid,
+    code: &str,
+) -> Result<Checkin> {
+    let event = load(&state.db, event_id).await?;
+    session.require_manager_of(event.host_department_id)?;
+    let found = signup::Entity::find()
+        .filter(signup::Column::CheckinCode.eq(code.trim()))
+        .one(&state.db)
+        .await?;
+    let found = match found {
+        Some(found) if found.event_id == event_id => found,
+        Some(_) => return Err(Error::invalid("code", "this code is for another event")),
+        None => return Err(Error::NotFound("check-in code")),
+    };
+    if found.status != name(SignupStatus::Confirmed) {
+        return Err(Error::conflict(
+            "not_confirmed",
+            format!("this signup is {}, not confirmed", found.status),
+        ));
+    }
+    let now = state.clock.now();
+    if !mark(state, found.id, now, None).await? {
+        let first = signup::Entity::find_by_id(found.id)
+            .one(&state.db)
+            .await?
+            .and_then(|s| s.checked_in_at);
+        let first = first.map(|t| t.to_rfc3339()).unwrap_or_default();
+        return Err(Error::conflict(
+            "already_checked_in",
+            format!("already checked in at {first}"),
+        ));
+    }
+    let attendee = attendee_name(state, found.user_id).await?;
+    Ok(Checkin {
+        signup_id: found.id,
+        attendee,
+        party_size: found.party_size,
+        checked_in_at: now,
+    })
+}
+
+/// Applies scans made while the scanner was offline, each at most once.
+pub async fn apply_scans(
+    state: &AppState,
+    session: &Session,
+    event_id: Uuid,
+    scans: Vec<Scan>,
+) -> Result<Vec<ScanResult>> {
+    let event = load(&state.db, event_id).await?;
+    session.require_manager_of(event.host_department_id)?;
+    let now = state.clock.now();
+    let mut results = Vec::with_capacity(scans.len());
+    for scan in scans {
+        let found = signup::Entity::find()
+            .filter(signup::Column::CheckinCode.eq(scan.code.trim()))
+            .filter(signup::Column::EventId.eq(event_id))
+            .one(&state.db)
+            .await?;
+        let result = |outcome, found: Option<&signup::Model>| ScanResult {
+            device_nonce: scan.device_nonce.clone(),
+            outcome,
+            signup_id: found.map(|s| s.id),
+            checked_in_at: found.and_then(|s| s.checked_in_at),
+        };
+        let Some(found) = found else {
+            results.push(result(ScanOutcome::UnknownCode, None));
+            continue;
+        };
+        if found.checkin_nonce.as_deref() == Some(scan.device_nonce.as_str()) {
+            results.push(result(ScanOutcome::CheckedIn, Some(&found)));
+            continue;
+        }
+        if found.status != name(SignupStatus::Confirmed) {
+            results.push(result(ScanOutcome::NotConfirmed, Some(&found)));
+            continue;
+        }
+        // A device clock may run ahead; a check-in is never later than its arrival here.
+        let at = scan.scanned_at.min(now);
+        let outcome = if mark(state, found.id, at, Some(&scan.device_nonce)).await? {
+            ScanOutcome::CheckedIn
+        } else {
+            ScanOutcome::AlreadyCheckedIn
+        };
+        let after = signup::Entity::find_by_id(found.id).one(&state.db).await?;
+        results.push(result(outcome, after.as_ref()));
+    }
+    Ok(results)
+}
+
+/// Records the check-in unless there already is one; says whether this call recorded it.
+async fn mark(state: &AppState, id: Uuid, at: DateTime<Utc>, nonce: Option<&str>) -> Result<bool> {
+    let marked = signup::Entity::update_many()
+        .col_expr(signup::Column::CheckedInAt, Expr::value(Some(at)))
+        .col_expr(
+            signup::Column::CheckinNonce,
+            Expr::value(nonce.map(str::to_string)),
+        )
+        .filter(signup::Column::Id.eq(id))
+        .filter(signup::Column::CheckedInAt.is_null())
+        .exec(&state.db)
+        .await?;
+    Ok(marked.rows_affected == 1)
+}
+
+async fn attendee_name(state: &AppState, user_id: Option<Uuid>) -> Result<String> {
+    let name = match user_id {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    Ok(name
+        .map(|n| privacy::mask_name(&n))
+        .unwrap_or_else(|| "*".into()))
+}

@@ -1,0 +1,370 @@
+//! Request and response objects of the events API.
+
+use chrono::{DateTime, TimeZone, Utc};
+use poem_openapi::{types::Example, Enum, Object};
+use uuid::Uuid;
+
+use crate::accounts::dto::Department;
+
+fn example_time(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2021, 10, day, hour, 0, 0).unwrap()
+}
+
+fn example_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x017c_3b2a_1d0e_7f6a_8b9c_0000_0000_0000 + n)
+}
+
+/// The eight themes of the Government Open Month.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum Theme {
+    /// 一网统管
+    OneNetworkGovernance,
+    /// 政务服务
+    GovernmentServices,
+    /// 重大工程
+    MajorProjects,
+    /// 民生保障
+    Livelihood,
+    /// 公正监管
+    FairRegulation,
+    /// 法律服务
+    LegalServices,
+    /// 社区建设
+    CommunityBuilding,
+    /// 公共卫生安全
+    PublicHealth,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum EventStatus {
+    /// Seen only by its department's staff.
+    Draft,
+    Published,
+    /// Everyone signed up has been notified.
+    Cancelled,
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NewEvent {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: String,
+    pub theme: Theme,
+    /// Staff may leave it out (their own department).
+    pub host_department_id: Option<Uuid>,
+    #[oai(validator(max_length = 10000))]
+    pub description: String,
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub venue: String,
+    /// Step-free access, hearing loops, …
+    #[oai(validator(max_length = 2000))]
+    pub accessibility_notes: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    #[oai(validator(minimum(value = "1"), maximum(value = "100000")))]
+    pub capacity: i32,
+    /// The most people one signup may bring, the resident included.
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
+    pub max_party_size: i32,
+    pub signup_opens_at: DateTime<Utc>,
+    pub signup_closes_at: DateTime<Utc>,
+    /// Hours a waitlisted person has to accept a freed seat (never past the start).
+    #[oai(
+        default = "default_offer_hours",
+        validator(minimum(value = "1"), maximum(value = "168"))
+    )]
+    pub offer_hours: i32,
+    /// `draft` (default) or `published`.
+    #[oai(default = "default_status")]
+    pub status: EventStatus,
+}
+
+fn default_offer_hours() -> i32 {
+    24
+}
+
+fn default_status() -> EventStatus {
+    EventStatus::Draft
+}
+
+impl Example for NewEvent {
+    fn example() -> Self {
+        Self {
+            title: "走进区城运中心：看“一网统管”如何运转".into(),
+            theme: Theme::OneNetworkGovernance,
+            host_department_id: Some(example_id(1)),
+            description: "参观城市运行管理中心，了解城区运行“一屏观、一网管”。".into(),
+            venue: "杨浦区城运中心（江浦路）".into(),
+            accessibility_notes: "全程无障碍通道，可预约手语翻译。".into(),
+            starts_at: example_time(20, 1),
+            ends_at: example_time(20, 3),
+            capacity: 50,
+            max_party_size: 2,
+            signup_opens_at: example_time(8, 0),
+            signup_closes_at: example_time(19, 10),
+            offer_hours: 24,
+            status: EventStatus::Published,
+        }
+    }
+}
+
+/// Changes to an event; absent fields stay as they are. Lowering the capacity below the
+/// seats taken is refused; raising it offers the new seats to the waitlist.
+#[derive(Object, Debug, Default)]
+#[oai(example)]
+pub struct EventPatch {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: Option<String>,
+    #[oai(validator(max_length = 10000))]
+    pub description: Option<String>,
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub venue: Option<String>,
+    #[oai(validator(max_length = 2000))]
+    pub accessibility_notes: Option<String>,
+    #[oai(validator(minimum(value = "1"), maximum(value = "100000")))]
+    pub capacity: Option<i32>,
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
+    pub max_party_size: Option<i32>,
+    pub signup_closes_at: Option<DateTime<Utc>>,
+    /// `published`, or `cancelled` (notifies everyone signed up).
+    pub status: Option<EventStatus>,
+}
+
+impl Example for EventPatch {
+    fn example() -> Self {
+        Self {
+            capacity: Some(60),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct Event {
+    pub id: Uuid,
+    pub title: String,
+    pub theme: Theme,
+    pub host: Department,
+    pub description: String,
+    pub venue: String,
+    pub accessibility_notes: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: i32,
+    /// Seats neither confirmed nor held for a waitlisted person.
+    pub seats_left: i32,
+    pub waitlist_length: u64,
+    pub max_party_size: i32,
+    pub signup_opens_at: DateTime<Utc>,
+    pub signup_closes_at: DateTime<Utc>,
+    pub offer_hours: i32,
+    pub status: EventStatus,
+    /// Whether a signup is accepted now.
+    pub signup_open: bool,
+}
+
+impl Example for Event {
+    fn example() -> Self {
+        let new = NewEvent::example();
+        Self {
+            id: example_id(2),
+            title: new.title,
+            theme: new.theme,
+            host: Department {
+                id: example_id(1),
+                code: "cyzx".into(),
+                name: "区城运中心".into(),
+            },
+            description: new.description,
+            venue: new.venue,
+            accessibility_notes: new.accessibility_notes,
+            starts_at: new.starts_at,
+            ends_at: new.ends_at,
+            capacity: new.capacity,
+            seats_left: 12,
+            waitlist_length: 0,
+            max_party_size: new.max_party_size,
+            signup_opens_at: new.signup_opens_at,
+            signup_closes_at: new.signup_closes_at,
+            offer_hours: new.offer_hours,
+            status: EventStatus::Published,
+            signup_open: true,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum SignupStatus {
+    Confirmed,
+    Waitlisted,
+    /// A freed seat is held until `offer_expires_at`; accept or decline it.
+    Offered,
+    Cancelled,
+    Declined,
+    /// The offer was not accepted in time.
+    Expired,
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NewSignup {
+    /// People coming, the resident included.
+    #[oai(
+        default = "one",
+        validator(minimum(value = "1"), maximum(value = "10"))
+    )]
+    pub party_size: i32,
+}
+
+fn one() -> i32 {
+    1
+}
+
+impl Example for NewSignup {
+    fn example() -> Self {
+        Self { party_size: 2 }
+    }
+}
+
+/// A signup as its owner sees it.
+#[derive(Object, Debug)]
+#[oai(example, skip_serializing_if_is_none)]
+pub struct Signup {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event_title: String,
+    pub event_starts_at: DateTime<Utc>,
+    pub party_size: i32,
+    pub status: SignupStatus,
+    /// 1 is next in line; only while waitlisted.
+    pub waitlist_position: Option<u64>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    /// Shown as a QR code at the door; only while confirmed.
+    pub checkin_code: Option<String>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Example for Signup {
+    fn example() -> Self {
+        Self {
+            id: example_id(3),
+            event_id: example_id(2),
+            event_title: NewEvent::example().title,
+            event_starts_at: example_time(20, 1),
+            party_size: 2,
+            status: SignupStatus::Waitlisted,
+            waitlist_position: Some(3),
+            offer_expires_at: None,
+            checkin_code: None,
+            checked_in_at: None,
+            created_at: example_time(9, 2),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct OfferResponse {
+    pub accept: bool,
+}
+
+impl Example for OfferResponse {
+    fn example() -> Self {
+        Self { accept: true }
+    }
+}
+
+/// A signup as the host department's staff see it.
+#[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
+pub struct Attendee {
+    pub signup_id: Uuid,
+    /// The person's display name; absent once personal data was erased.
+    pub name: Option<String>,
+    pub party_size: i32,
+    pub status: SignupStatus,
+    pub waitlist_position: Option<u64>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct CheckinRequest {
+    /// The code from the person's QR code.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub code: String,
+}
+
+impl Example for CheckinRequest {
+    fn example() -> Self {
+        Self {
+            code: "k7Q2mR9xT4vW8yZ1".into(),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+pub struct Checkin {
+    pub signup_id: Uuid,
+    /// Masked name (张*) to confirm at the door.
+    pub attendee: String,
+    pub party_size: i32,
+    pub checked_in_at: DateTime<Utc>,
+}
+
+#[derive(Object, Debug)]
+pub struct Scan {
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub code: String,
+    /// Unique per scan on the device; replaying a scan with the same nonce changes nothing.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub device_nonce: String,
+    pub scanned_at: DateTime<Utc>,
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct ScanBatch {
+    #[oai(validator(min_items = 1, max_items = 500))]
+    pub scans: Vec<Scan>,
+}
+
+impl Example for ScanBatch {
+    fn example() -> Self {
+        Self {
+            scans: vec![Scan {
+                code: "k7Q2mR9xT4vW8yZ1".into(),
+                device_nonce: "scanner-3:000127".into(),
+                scanned_at: example_time(20, 1),
+            }],
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ScanOutcome {
+    /// This scan checked the signup in (also when the same scan is replayed).
+    CheckedIn,
+    /// Another scan checked it in earlier.
+    AlreadyCheckedIn,
+    /// No signup of this event has the code.
+    UnknownCode,
+    /// The signup is not confirmed (waitlisted, cancelled, …).
+    NotConfirmed,
+}
+
+#[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
+pub struct ScanResult {
+    pub device_nonce: String,
+    pub outcome: ScanOutcome,
+    pub signup_id: Option<Uuid>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}

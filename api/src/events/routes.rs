@@ -1,0 +1,226 @@
+//! HTTP operations of events, signups and check-in.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{
+    param::{Path, Query},
+    payload::Json,
+    OpenApi,
+};
+use uuid::Uuid;
+
+use super::{
+    checkins,
+    dto::{
+        Attendee, Checkin, CheckinRequest, Event, EventPatch, NewEvent, NewSignup, OfferResponse,
+        ScanBatch, ScanResult, Signup, Theme,
+    },
+    service::{self, CalendarFilter},
+    signups,
+};
+use crate::{
+    auth::{BearerAuth, MaybePerson},
+    error::ApiError,
+    idempotency::idempotent,
+    openapi::{ApiTags, Created},
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct EventsApi;
+
+#[OpenApi(tag = "ApiTags::Events")]
+impl EventsApi {
+    /// The Open Month calendar
+    ///
+    /// Public: published and cancelled events, newest first, with seats left. Filter by
+    /// theme, by start date, or to events with seats left.
+    #[oai(path = "/events", method = "get")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        theme: Query<Option<Theme>>,
+        /// Events starting at or after this instant.
+        from: Query<Option<DateTime<Utc>>>,
+        /// Events starting before this instant.
+        to: Query<Option<DateTime<Utc>>>,
+        /// Only events with seats left.
+        has_seats: Query<Option<bool>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Event>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let filter = CalendarFilter {
+            theme: theme.0,
+            from: from.0,
+            to: to.0,
+            has_seats: has_seats.0.unwrap_or(false),
+        };
+        Ok(Json(service::list(&state, filter, page).await?))
+    }
+
+    /// Create an event
+    ///
+    /// Staff of the host department (their own by default), or an admin.
+    #[oai(path = "/events", method = "post")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<NewEvent>,
+    ) -> Result<Created<Event>> {
+        Ok(Created::Created(Json(
+            service::create(&state, &auth.0, body.0).await?,
+        )))
+    }
+
+    /// An event
+    ///
+    /// Public once published; drafts only for the host department's staff.
+    #[oai(path = "/events/:id", method = "get")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+    ) -> Result<Json<Event>> {
+        Ok(Json(service::get(&state, auth.session(), id.0).await?))
+    }
+
+    /// Change an event
+    ///
+    /// Staff of the host department. Publishing, cancelling (everyone signed up is notified),
+    /// and capacity: lowering it below the seats taken is refused (`409 capacity_below_taken`);
+    /// raising it offers the new seats to the waitlist at once.
+    #[oai(path = "/events/:id", method = "patch")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<EventPatch>,
+    ) -> Result<Json<Event>> {
+        Ok(Json(service::update(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Sign up for an event
+    ///
+    /// `201` with `confirmed`, or `waitlisted` with a position when the seats are gone.
+    /// One active signup per person and event (`409 already_signed_up`); outside the signup
+    /// window `409 signup_not_open` / `signup_closed`.
+    #[oai(
+        path = "/events/:id/signups",
+        method = "post",
+        transform = "idempotent",
+        request_header(
+            name = "Idempotency-Key",
+            ty = "Option<String>",
+            description = "Retry-safe key: a retry with the same key and body returns the first answer."
+        )
+    )]
+    async fn sign_up(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<NewSignup>,
+    ) -> Result<Created<Signup>> {
+        Ok(Created::Created(Json(
+            signups::sign_up(&state, &auth.0, id.0, body.party_size).await?,
+        )))
+    }
+
+    /// An event's signups
+    ///
+    /// Staff of the host department: every signup with its status, oldest first.
+    #[oai(path = "/events/:id/signups", method = "get")]
+    async fn attendees(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<Json<Vec<Attendee>>> {
+        Ok(Json(signups::attendees(&state, &auth.0, id.0).await?))
+    }
+
+    /// Cancel a signup
+    ///
+    /// The owner, before the event starts. A seat it held is offered to the first person on
+    /// the waitlist at once.
+    #[oai(path = "/signups/:id", method = "delete")]
+    async fn cancel(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<Json<Signup>> {
+        Ok(Json(signups::cancel(&state, &auth.0, id.0).await?))
+    }
+
+    /// Accept or decline an offered seat
+    ///
+    /// Before `offer_expires_at`; afterwards the seat has passed to the next person.
+    #[oai(path = "/signups/:id/offer", method = "post")]
+    async fn respond(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<OfferResponse>,
+    ) -> Result<Json<Signup>> {
+        Ok(Json(
+            signups::respond_to_offer(&state, &auth.0, id.0, body.accept).await?,
+        ))
+    }
+
+    /// The caller's signups
+    ///
+    /// Newest first, with waitlist positions, offers and check-in codes.
+    #[oai(path = "/me/signups", method = "get")]
+    async fn mine(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Signup>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(signups::mine(&state, &auth.0, page).await?))
+    }
+
+    /// Check a person in
+    ///
+    /// Staff of the host department scan or type the code. A repeat answers
+    /// `409 already_checked_in` with the first time; a code of another event is refused.
+    #[oai(path = "/events/:id/checkins", method = "post")]
+    async fn check_in(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<CheckinRequest>,
+    ) -> Result<Json<Checkin>> {
+        Ok(Json(
+            checkins::check_in(&state, &auth.0, id.0, &body.code).await?,
+        ))
+    }
+
+    /// Apply scans made offline
+    ///
+    /// Each scan carries the scanner's nonce; sending a batch again changes nothing. One
+    /// result per scan, in order.
+    #[oai(path = "/events/:id/checkins/batch", method = "post")]
+    async fn check_in_batch(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ScanBatch>,
+    ) -> Result<Json<Vec<ScanResult>>> {
+        Ok(Json(
+            checkins::apply_scans(&state, &auth.0, id.0, body.0.scans).await?,
+        ))
+    }
+}

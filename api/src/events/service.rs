@@ -1,0 +1,413 @@
+//! The rules of events: who creates and changes them, what the public sees.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{department, event, signup};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{
+    dto::{Event, EventPatch, EventStatus, NewEvent, SignupStatus, Theme},
+    signups,
+};
+use crate::{
+    accounts::dto::Department,
+    audit::{self, AuditEvent},
+    auth::{Role, Session},
+    enums::{name, parse},
+    error::{Error, FieldError, Result},
+    input,
+    outbox::{self, Notice},
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+/// Filters of the public calendar.
+#[derive(Default)]
+pub struct CalendarFilter {
+    pub theme: Option<Theme>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only events with seats left.
+    pub has_seats: bool,
+}
+
+pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Result<Event> {
+    let host_id = match (form.host_department_id, session.department_id) {
+        (Some(id), _) => id,
+        (None, Some(own)) if session.has(Role::Staff) => own,
+        (None, _) => {
+            return Err(Error::invalid(
+                "host_department_id",
+                "name the host department",
+            ))
+        }
+    };
+    session.require_manager_of(host_id)?;
+    if form.status == EventStatus::Cancelled {
+        return Err(Error::invalid(
+            "status",
+            "a new event is a draft or published",
+        ));
+    }
+    let schedule = Schedule {
+        starts_at: form.starts_at,
+        ends_at: form.ends_at,
+        signup_opens_at: form.signup_opens_at,
+        signup_closes_at: form.signup_closes_at,
+    };
+    schedule.check()?;
+    if form.max_party_size > form.capacity {
+        return Err(Error::invalid(
+            "max_party_size",
+            "cannot exceed the capacity",
+        ));
+    }
+    let title = input::single_line("title", &form.title)?;
+    let venue = input::single_line("venue", &form.venue)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    department::Entity::find_by_id(host_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::invalid("host_department_id", "no such department"))?;
+    let created = event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        title: Set(title),
+        theme: Set(name(form.theme)),
+        host_department_id: Set(host_id),
+        description: Set(form.description.trim().to_string()),
+        venue: Set(venue),
+        accessibility_notes: Set(form.accessibility_notes.trim().to_string()),
+        starts_at: Set(form.starts_at),
+        ends_at: Set(form.ends_at),
+        capacity: Set(form.capacity),
+        seats_taken: Set(0),
+        max_party_size: Set(form.max_party_size),
+        signup_opens_at: Set(form.signup_opens_at),
+        signup_closes_at: Set(form.signup_closes_at),
+        offer_hours: Set(form.offer_hours),
+        status: Set(name(form.status)),
+        personal_data_erased_at: Set(None),
+        created_by: Set(Some(session.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit_write(
+        &txn,
+        now,
+        session,
+        "event.create",
+        created.id,
+        json!({"title": created.title, "capacity": created.capacity}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(state, Some(session), created.id).await
+}
+
+/// When an event happens and when it takes signups.
+struct Schedule {
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    signup_opens_at: DateTime<Utc>,
+    signup_closes_at: DateTime<Utc>,
+}
+
+impl Schedule {
+    fn check(&self) -> Result<()> {
+        let mut errors = Vec::new();
+        if self.ends_at <= self.starts_at {
+            errors.push(FieldError::new("ends_at", "must be after starts_at"));
+        }
+        if self.signup_closes_at <= self.signup_opens_at {
+            errors.push(FieldError::new(
+                "signup_closes_at",
+                "must be after signup_opens_at",
+            ));
+        }
+        if self.signup_closes_at > self.starts_at {
+            errors.push(FieldError::new(
+                "signup_closes_at",
+                "signups close before the event starts",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(errors))
+        }
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    filter: CalendarFilter,
+    page: PageRequest,
+) -> Result<Page<Event>> {
+    let mut select =
+        event::Entity::find().filter(event::Column::Status.ne(name(EventStatus::Draft)));
+    if let Some(theme) = filter.theme {
+        select = select.filter(event::Column::Theme.eq(name(theme)));
+    }
+    if let Some(from) = filter.from {
+        select = select.filter(event::Column::StartsAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        select = select.filter(event::Column::StartsAt.lt(to));
+    }
+    if filter.has_seats {
+        select = select
+            .filter(Expr::col(event::Column::SeatsTaken).lt(Expr::col(event::Column::Capacity)))
+            .filter(event::Column::Status.eq(name(EventStatus::Published)));
+    }
+    let rows = page.apply(select, event::Column::Id).all(&state.db).await?;
+    let departments = departments(&state.db).await?;
+    let waitlists = waitlist_lengths(&state.db, rows.iter().map(|e| e.id).collect()).await?;
+    let now = state.clock.now();
+    Ok(page.page(
+        rows,
+        |e| e.id,
+        |e| {
+            let waiting = waitlists.get(&e.id).copied().unwrap_or(0);
+            view(e, &departments, waiting, now)
+        },
+    ))
+}
+
+/// A published event for everyone; a draft only for its department's staff.
+pub async fn get(state: &AppState, session: Option<&Session>, id: Uuid) -> Result<Event> {
+    let found = load(&state.db, id).await?;
+    if found.status == name(EventStatus::Draft)
+        && !session.is_some_and(|s| s.manages(found.host_department_id))
+    {
+        return Err(Error::NotFound("event"));
+    }
+    let waiting = waitlist_lengths(&state.db, vec![id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
+    Ok(view(
+        found,
+        &departments(&state.db).await?,
+        waiting,
+        state.clock.now(),
+    ))
+}
+
+pub async fn update(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    patch: EventPatch,
+) -> Result<Event> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let current = load(&txn, id).await?;
+    session.require_manager_of(current.host_department_id)?;
+    let status = parse::<EventStatus>(&current.status).unwrap_or(EventStatus::Draft);
+    if status == EventStatus::Cancelled {
+        return Err(Error::conflict(
+            "event_cancelled",
+            "a cancelled event cannot be changed",
+        ));
+    }
+    if patch.status == Some(EventStatus::Draft) && status == EventStatus::Published {
+        return Err(Error::invalid(
+            "status",
+            "a published event cannot go back to draft; cancel it instead",
+        ));
+    }
+    let mut changed = event::ActiveModel {
+        id: Set(id),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if let Some(title) = &patch.title {
+        changed.title = Set(input::single_line("title", title)?);
+    }
+    if let Some(venue) = &patch.venue {
+        changed.venue = Set(input::single_line("venue", venue)?);
+    }
+    if let Some(description) = &patch.description {
+        changed.description = Set(description.trim().to_string());
+    }
+    if let Some(notes) = &patch.accessibility_notes {
+        changed.accessibility_notes = Set(notes.trim().to_string());
+    }
+    if let Some(closes) = patch.signup_closes_at {
+        Schedule {
+            signup_closes_at: closes,
+            ..schedule_of(&current)
+        }
+        .check()?;
+        changed.signup_closes_at = Set(closes);
+    }
+    let capacity = patch.capacity.unwrap_or(current.capacity);
+    let max_party_size = patch.max_party_size.unwrap_or(current.max_party_size);
+    if max_party_size > capacity {
+        return Err(Error::invalid(
+            "max_party_size",
+            "cannot exceed the capacity",
+        ));
+    }
+    changed.max_party_size = Set(max_party_size);
+    if let Some(capacity) = patch.capacity {
+        // Conditional, so a signup taking a seat meanwhile cannot be oversold.
+        let resized = event::Entity::update_many()
+            .col_expr(event::Column::Capacity, Expr::value(capacity))
+            .filter(event::Column::Id.eq(id))
+            .filter(event::Column::SeatsTaken.lte(capacity))
+            .exec(&txn)
+            .await?;
+        if resized.rows_affected == 0 {
+            return Err(Error::conflict(
+                "capacity_below_taken",
+                "more seats are already taken than the new capacity; cancel signups first",
+            ));
+        }
+    }
+    if let Some(new_status) = patch.status {
+        changed.status = Set(name(new_status));
+    }
+    changed.update(&txn).await?;
+    if patch.status == Some(EventStatus::Cancelled) {
+        notify_cancellation(&txn, &current, now).await?;
+    } else if patch.capacity.is_some_and(|c| c > current.capacity) {
+        signups::offer_freed_seats(&txn, id, now).await?;
+    }
+    let fields =
+        json!({"capacity": patch.capacity, "status": patch.status.map(name), "title": patch.title});
+    audit_write(&txn, now, session, "event.update", id, fields).await?;
+    txn.commit().await?;
+    get(state, Some(session), id).await
+}
+
+async fn notify_cancellation(
+    txn: &impl ConnectionTrait,
+    event: &event::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let active = [
+        SignupStatus::Confirmed,
+        SignupStatus::Waitlisted,
+        SignupStatus::Offered,
+    ]
+    .map(name);
+    let affected = signup::Entity::find()
+        .filter(signup::Column::EventId.eq(event.id))
+        .filter(signup::Column::Status.is_in(active))
+        .all(txn)
+        .await?;
+    for person in affected.iter().filter_map(|s| s.user_id) {
+        let notice = Notice {
+            kind: "event_cancelled".into(),
+            title: format!("活动取消：{}", event.title),
+            body: "很抱歉，您报名的政府开放活动已取消。".into(),
+            link: Some(format!("#/events/{}", event.id)),
+        };
+        outbox::enqueue(txn, now, person, &notice).await?;
+    }
+    Ok(())
+}
+
+fn schedule_of(e: &event::Model) -> Schedule {
+    Schedule {
+        starts_at: e.starts_at,
+        ends_at: e.ends_at,
+        signup_opens_at: e.signup_opens_at,
+        signup_closes_at: e.signup_closes_at,
+    }
+}
+
+pub(super) async fn audit_write(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    session: &Session,
+    action: &str,
+    event_id: Uuid,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let event = AuditEvent {
+        action,
+        entity_type: "event",
+        entity_id: event_id.to_string(),
+        detail,
+    };
+    Ok(audit::record(txn, now, session.actor(), event).await?)
+}
+
+pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<event::Model> {
+    event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("event"))
+}
+
+async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, Department::from(d)))
+        .collect())
+}
+
+async fn waitlist_lengths(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, u64>> {
+    let mut lengths = HashMap::new();
+    for id in ids {
+        let waiting = signup::Entity::find()
+            .filter(signup::Column::EventId.eq(id))
+            .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
+            .count(db)
+            .await?;
+        lengths.insert(id, waiting);
+    }
+    Ok(lengths)
+}
+
+fn view(
+    e: event::Model,
+    departments: &HashMap<Uuid, Department>,
+    waitlist_length: u64,
+    now: DateTime<Utc>,
+) -> Event {
+    let status = parse(&e.status).unwrap_or(EventStatus::Draft);
+    Event {
+        id: e.id,
+        host: departments
+            .get(&e.host_department_id)
+            .cloned()
+            .unwrap_or(Department {
+                id: e.host_department_id,
+                code: String::new(),
+                name: String::new(),
+            }),
+        theme: parse(&e.theme).unwrap_or(Theme::GovernmentServices),
+        seats_left: e.capacity - e.seats_taken,
+        waitlist_length,
+        signup_open: status == EventStatus::Published
+            && e.signup_opens_at <= now
+            && now < e.signup_closes_at,
+        status,
+        title: e.title,
+        description: e.description,
+        venue: e.venue,
+        accessibility_notes: e.accessibility_notes,
+        starts_at: e.starts_at,
+        ends_at: e.ends_at,
+        capacity: e.capacity,
+        max_party_size: e.max_party_size,
+        signup_opens_at: e.signup_opens_at,
+        signup_closes_at: e.signup_closes_at,
+        offer_hours: e.offer_hours,
+    }
+}

@@ -1,0 +1,433 @@
+//! The rules of signups: seats are taken in the database with a conditional update, so no
+//! number of API instances can oversell; a freed seat is offered to the head of the waitlist
+//! in the same transaction that frees it.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{event, signup, user};
+use rand::{distr::Alphanumeric, Rng};
+use sea_orm::{
+    sea_query::{Expr, Query},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    dto::{Attendee, EventStatus, Signup, SignupStatus},
+    service::load,
+};
+use crate::{
+    auth::Session,
+    enums::{name, parse},
+    error::{Error, Result, UniqueIndex},
+    outbox::{self, Notice},
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+const ALREADY_SIGNED_UP: UniqueIndex = UniqueIndex {
+    name: "ux_signups_active",
+    sqlite_columns: "signups.event_id, signups.user_id",
+};
+
+/// Statuses that hold a person's place: a seat or a place in line.
+const ACTIVE: [SignupStatus; 3] = [
+    SignupStatus::Confirmed,
+    SignupStatus::Waitlisted,
+    SignupStatus::Offered,
+];
+
+pub async fn sign_up(
+    state: &AppState,
+    session: &Session,
+    event_id: Uuid,
+    party_size: i32,
+) -> Result<Signup> {
+    let now = state.clock.now();
+    let found = load(&state.db, event_id).await?;
+    match parse::<EventStatus>(&found.status) {
+        Some(EventStatus::Published) => {}
+        Some(EventStatus::Cancelled) => {
+            return Err(Error::conflict(
+                "event_cancelled",
+                "the event has been cancelled",
+            ))
+        }
+        _ => return Err(Error::NotFound("event")),
+    }
+    if now < found.signup_opens_at {
+        return Err(Error::conflict(
+            "signup_not_open",
+            "signups for this event have not opened yet",
+        ));
+    }
+    if now >= found.signup_closes_at {
+        return Err(Error::conflict(
+            "signup_closed",
+            "signups for this event have closed",
+        ));
+    }
+    if party_size > found.max_party_size {
+        let message = format!(
+            "at most {} people per signup, you included",
+            found.max_party_size
+        );
+        return Err(Error::invalid("party_size", message));
+    }
+    let txn = state.db.begin().await?;
+    let status = if take_seats(&txn, event_id, party_size, true).await? {
+        SignupStatus::Confirmed
+    } else {
+        SignupStatus::Waitlisted
+    };
+    let created = signup::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        event_id: Set(event_id),
+        user_id: Set(Some(session.user_id)),
+        party_size: Set(party_size),
+        status: Set(name(status)),
+        offer_expires_at: Set(None),
+        checkin_code: Set(checkin_code()),
+        checked_in_at: Set(None),
+        checkin_nonce: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| {
+        if ALREADY_SIGNED_UP.is_violated_by(&err) {
+            Error::conflict(
+                "already_signed_up",
+                "you have already signed up for this event; see your signups",
+            )
+        } else {
+            err.into()
+        }
+    })?;
+    txn.commit().await?;
+    view(&state.db, created, &found).await
+}
+
+/// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting).
+async fn take_seats(
+    txn: &DatabaseTransaction,
+    event_id: Uuid,
+    n: i32,
+    respect_waitlist: bool,
+) -> Result<bool> {
+    let mut update = event::Entity::update_many()
+        .col_expr(
+            event::Column::SeatsTaken,
+            Expr::col(event::Column::SeatsTaken).add(n),
+        )
+        .filter(event::Column::Id.eq(event_id))
+        .filter(
+            Expr::expr(Expr::col(event::Column::SeatsTaken).add(n))
+                .lte(Expr::col(event::Column::Capacity)),
+        );
+    if respect_waitlist {
+        let waiting = Query::select()
+            .expr(Expr::val(1))
+            .from(signup::Entity)
+            .and_where(signup::Column::EventId.eq(event_id))
+            .and_where(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
+            .to_owned();
+        update = update.filter(Expr::exists(waiting).not());
+    }
+    Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
+async fn release_seats(txn: &DatabaseTransaction, event_id: Uuid, n: i32) -> Result<()> {
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::SeatsTaken,
+            Expr::col(event::Column::SeatsTaken).sub(n),
+        )
+        .filter(event::Column::Id.eq(event_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Offers free seats to the waitlist, first come first served: the head of the line gets a
+/// seat held for `offer_hours` (never past the start); when its party does not fit, nobody
+/// behind it jumps ahead.
+pub(super) async fn offer_freed_seats(
+    txn: &DatabaseTransaction,
+    event_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let found = load(txn, event_id).await?;
+    if found.starts_at <= now || found.status != name(EventStatus::Published) {
+        return Ok(());
+    }
+    loop {
+        let head = signup::Entity::find()
+            .filter(signup::Column::EventId.eq(event_id))
+            .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
+            .order_by_asc(signup::Column::Id)
+            .one(txn)
+            .await?;
+        let Some(head) = head else { return Ok(()) };
+        if !take_seats(txn, event_id, head.party_size, false).await? {
+            return Ok(());
+        }
+        let expires_at = (now + Duration::hours(i64::from(found.offer_hours))).min(found.starts_at);
+        let mut offered: signup::ActiveModel = head.clone().into();
+        offered.status = Set(name(SignupStatus::Offered));
+        offered.offer_expires_at = Set(Some(expires_at));
+        offered.updated_at = Set(now);
+        offered.update(txn).await?;
+        if let Some(person) = head.user_id {
+            let notice = Notice {
+                kind: "waitlist_offer".into(),
+                title: format!("候补成功：{}", found.title),
+                body: format!(
+                    "有名额空出，已为您保留。请在 {} 前确认，逾期名额将顺延给下一位。",
+                    expires_at.to_rfc3339()
+                ),
+                link: Some("#/me/signups".into()),
+            };
+            outbox::enqueue(txn, now, person, &notice).await?;
+        }
+    }
+}
+
+/// Loads the caller's own signup inside a transaction.
+async fn own_signup(
+    txn: &DatabaseTransaction,
+    session: &Session,
+    id: Uuid,
+) -> Result<signup::Model> {
+    let found = signup::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound("signup"))?;
+    if found.user_id != Some(session.user_id) {
+        return Err(Error::NotFound("signup"));
+    }
+    Ok(found)
+}
+
+/// Moves a signup from `from` to `to` if nobody else moved it meanwhile.
+async fn transition(
+    txn: &DatabaseTransaction,
+    found: &signup::Model,
+    to: SignupStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let moved = signup::Entity::update_many()
+        .col_expr(signup::Column::Status, Expr::value(name(to)))
+        .col_expr(signup::Column::UpdatedAt, Expr::value(now))
+        .filter(signup::Column::Id.eq(found.id))
+        .filter(signup::Column::Status.eq(found.status.as_str()))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(Error::conflict(
+            "signup_changed",
+            "the signup changed meanwhile; reload and retry",
+        ));
+    }
+    Ok(())
+}
+
+/// Cancels the caller's signup; a seat it held goes to the waitlist at once.
+pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Signup> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = own_signup(&txn, session, id).await?;
+    let status = parse::<SignupStatus>(&found.status).unwrap_or(SignupStatus::Cancelled);
+    if !ACTIVE.contains(&status) {
+        return Err(Error::conflict(
+            "signup_not_active",
+            "this signup is no longer active",
+        ));
+    }
+    let event = load(&txn, found.event_id).await?;
+    if event.starts_at <= now {
+        return Err(Error::conflict(
+            "event_started",
+            "the event has started; signups can no longer change",
+        ));
+    }
+    transition(&txn, &found, SignupStatus::Cancelled, now).await?;
+    if status != SignupStatus::Waitlisted {
+        release_seats(&txn, found.event_id, found.party_size).await?;
+        offer_freed_seats(&txn, found.event_id, now).await?;
+    }
+    txn.commit().await?;
+    let updated = signup::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("signup"))?;
+    view(&state.db, updated, &event).await
+}
+
+/// Accepts or declines a seat offered from the waitlist.
+pub async fn respond_to_offer(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    accept: bool,
+) -> Result<Signup> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = own_signup(&txn, session, id).await?;
+    let offered = found.status == name(SignupStatus::Offered)
+        && found.offer_expires_at.is_some_and(|until| now < until);
+    if !offered {
+        return Err(Error::conflict(
+            "no_open_offer",
+            "there is no open offer on this signup (it may have expired)",
+        ));
+    }
+    if accept {
+        transition(&txn, &found, SignupStatus::Confirmed, now).await?;
+    } else {
+        transition(&txn, &found, SignupStatus::Declined, now).await?;
+        release_seats(&txn, found.event_id, found.party_size).await?;
+        offer_freed_seats(&txn, found.event_id, now).await?;
+    }
+    txn.commit().await?;
+    let event = load(&state.db, found.event_id).await?;
+    let updated = signup::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("signup"))?;
+    view(&state.db, updated, &event).await
+}
+
+/// Passes offers nobody accepted in time to the next person in line; run by the background
+/// worker, so no one has to press a button. Returns how many offers expired.
+pub async fn expire_offers(state: &AppState) -> Result<u64> {
+    let now = state.clock.now();
+    let due = signup::Entity::find()
+        .filter(signup::Column::Status.eq(name(SignupStatus::Offered)))
+        .filter(signup::Column::OfferExpiresAt.lte(now))
+        .order_by_asc(signup::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut expired = 0;
+    for offer in due {
+        let txn = state.db.begin().await?;
+        if transition(&txn, &offer, SignupStatus::Expired, now)
+            .await
+            .is_err()
+        {
+            continue; // accepted or expired by someone else meanwhile
+        }
+        release_seats(&txn, offer.event_id, offer.party_size).await?;
+        offer_freed_seats(&txn, offer.event_id, now).await?;
+        if let Some(person) = offer.user_id {
+            let notice = Notice {
+                kind: "offer_expired".into(),
+                title: "候补名额已过期".into(),
+                body: "您未在期限内确认，名额已顺延给下一位候补者。".into(),
+                link: Some("#/me/signups".into()),
+            };
+            outbox::enqueue(&txn, now, person, &notice).await?;
+        }
+        txn.commit().await?;
+        expired += 1;
+    }
+    Ok(expired)
+}
+
+/// The caller's signups, newest first.
+pub async fn mine(state: &AppState, session: &Session, page: PageRequest) -> Result<Page<Signup>> {
+    let select = signup::Entity::find().filter(signup::Column::UserId.eq(session.user_id));
+    let rows = page
+        .apply(select, signup::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let event = load(&state.db, row.event_id).await?;
+        views.push(view(&state.db, row, &event).await?);
+    }
+    Ok(page.page(views, |s| s.id, |s| s))
+}
+
+/// Every signup of an event, for the host department's staff (oldest first).
+pub async fn attendees(
+    state: &AppState,
+    session: &Session,
+    event_id: Uuid,
+) -> Result<Vec<Attendee>> {
+    let event = load(&state.db, event_id).await?;
+    session.require_manager_of(event.host_department_id)?;
+    let rows = signup::Entity::find()
+        .filter(signup::Column::EventId.eq(event_id))
+        .order_by_asc(signup::Column::Id)
+        .all(&state.db)
+        .await?;
+    let people: std::collections::HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().filter_map(|s| s.user_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut position = 0;
+    Ok(rows
+        .into_iter()
+        .map(|s| {
+            let status = parse(&s.status).unwrap_or(SignupStatus::Cancelled);
+            let waitlist_position = (status == SignupStatus::Waitlisted).then(|| {
+                position += 1;
+                position
+            });
+            Attendee {
+                signup_id: s.id,
+                name: s.user_id.and_then(|id| people.get(&id).cloned()),
+                party_size: s.party_size,
+                status,
+                waitlist_position,
+                checked_in_at: s.checked_in_at,
+                created_at: s.created_at,
+            }
+        })
+        .collect())
+}
+
+/// The signup as its owner sees it.
+async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model) -> Result<Signup> {
+    let status = parse(&s.status).unwrap_or(SignupStatus::Cancelled);
+    let waitlist_position = match status {
+        SignupStatus::Waitlisted => Some(
+            signup::Entity::find()
+                .filter(signup::Column::EventId.eq(s.event_id))
+                .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
+                .filter(signup::Column::Id.lte(s.id))
+                .count(db)
+                .await?,
+        ),
+        _ => None,
+    };
+    Ok(Signup {
+        id: s.id,
+        event_id: s.event_id,
+        event_title: event.title.clone(),
+        event_starts_at: event.starts_at,
+        party_size: s.party_size,
+        status,
+        waitlist_position,
+        offer_expires_at: s
+            .offer_expires_at
+            .filter(|_| status == SignupStatus::Offered),
+        checkin_code: (status == SignupStatus::Confirmed).then_some(s.checkin_code),
+        checked_in_at: s.checked_in_at,
+        created_at: s.created_at,
+    })
+}
+
+/// 128 bits of randomness in 22 letters and digits: unguessable, still short enough to type.
+fn checkin_code() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(22)
+        .map(char::from)
+        .collect()
+}

@@ -1,0 +1,50 @@
+//! Background work of each instance: what no request does. Every job is safe to run on
+//! several instances at once (each claims its rows with a conditional update).
+
+use std::{future::Future, time::Duration};
+
+use tokio::task::JoinHandle;
+
+use crate::{error::Result, events::signups, maintenance, outbox, state::AppState};
+
+/// Starts every job; abort the handles to stop them.
+pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
+    vec![
+        every(
+            Duration::from_secs(1),
+            "outbox delivery",
+            state.clone(),
+            |s| async move { outbox::deliver_pending(&s).await },
+        ),
+        every(
+            Duration::from_secs(15),
+            "waitlist offer expiry",
+            state.clone(),
+            |s| async move { signups::expire_offers(&s).await },
+        ),
+        every(
+            Duration::from_secs(60 * 60),
+            "housekeeping",
+            state.clone(),
+            |s| async move { maintenance::sweep(&s).await },
+        ),
+    ]
+}
+
+fn every<F, Fut, T>(period: Duration, job: &'static str, state: AppState, run: F) -> JoinHandle<()>
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T>> + Send,
+    T: std::fmt::Debug,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        loop {
+            ticks.tick().await;
+            match run(state.clone()).await {
+                Ok(done) => tracing::debug!(job, ?done, "background job ran"),
+                Err(err) => tracing::warn!(job, error = %err, "background job failed; will retry"),
+            }
+        }
+    })
+}

@@ -1,0 +1,639 @@
+//! Open days: signups, the waitlist and its offers, capacity, check-in.
+
+use canyu::events::signups::expire_offers;
+use canyu_tests::{error_fields, expect_problem, expect_status, on_every_backend, Person, TestApp};
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+on_every_backend!(
+    signups_confirm_until_full_then_waitlist_in_order,
+    one_person_signing_up_twice_in_parallel_gets_one_signup,
+    an_idempotent_retry_returns_the_first_signup,
+    party_size_is_limited_and_counts_against_capacity,
+    a_cancelled_seat_is_offered_to_the_first_in_line,
+    an_expired_offer_passes_to_the_next_person,
+    capacity_cannot_drop_below_the_seats_taken,
+    signups_are_taken_only_while_the_window_is_open,
+    cancelling_an_event_notifies_everyone_signed_up,
+    check_in_happens_once_and_only_at_its_event,
+    offline_scans_apply_once,
+    only_the_host_department_manages_an_event,
+);
+
+async fn sign_up(
+    app: &TestApp,
+    person: &Person,
+    event: &str,
+    party_size: i32,
+) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!("/events/{event}/signups"),
+        Some(&person.token),
+        json!({"party_size": party_size}),
+    )
+    .await
+}
+
+async fn signed_up(app: &TestApp, person: &Person, event: &str) -> Value {
+    expect_status(sign_up(app, person, event, 1).await, StatusCode::CREATED).await
+}
+
+async fn my_signup(app: &TestApp, person: &Person) -> Value {
+    let mine = expect_status(
+        app.send(Method::GET, "/me/signups", Some(&person.token), Value::Null)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    mine["items"][0].clone()
+}
+
+async fn event(app: &TestApp, id: &str) -> Value {
+    expect_status(
+        app.get(&format!("/events/{id}")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn signups_confirm_until_full_then_waitlist_in_order(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 3, 1).await;
+    let people = app.crowd(5).await;
+    let mut answers = Vec::new();
+    for person in &people {
+        answers.push(signed_up(&app, person, &id).await);
+    }
+    let statuses: Vec<&str> = answers
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "confirmed",
+            "confirmed",
+            "confirmed",
+            "waitlisted",
+            "waitlisted"
+        ]
+    );
+    assert_eq!(answers[3]["waitlist_position"], 1);
+    assert_eq!(answers[4]["waitlist_position"], 2);
+    assert!(
+        answers[0]["checkin_code"].as_str().unwrap().len() >= 22,
+        "an unguessable code"
+    );
+    assert!(
+        answers[3].get("checkin_code").is_none(),
+        "no code while waitlisted"
+    );
+    let shown = event(&app, &id).await;
+    assert_eq!(shown["seats_left"], 0);
+    assert_eq!(shown["waitlist_length"], 2);
+    let full = expect_status(
+        app.get("/events?has_seats=true").send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        full["items"].as_array().unwrap().is_empty(),
+        "a full event is not listed under has_seats"
+    );
+}
+
+async fn one_person_signing_up_twice_in_parallel_gets_one_signup(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 10, 1).await;
+    let person = app.resident("张三").await;
+    let attempts: Vec<_> = (0..6)
+        .map(|_| {
+            let request = app
+                .request(Method::POST, &format!("/events/{id}/signups"))
+                .bearer_auth(&person.token)
+                .json(&json!({}));
+            tokio::spawn(request.send())
+        })
+        .collect();
+    let mut created = 0;
+    for attempt in attempts {
+        let response = attempt.await.unwrap().unwrap();
+        match response.status() {
+            StatusCode::CREATED => created += 1,
+            _ => {
+                expect_problem(response, StatusCode::CONFLICT, "already_signed_up").await;
+            }
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(event(&app, &id).await["seats_left"], 9, "one seat taken");
+}
+
+async fn an_idempotent_retry_returns_the_first_signup(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 10, 2).await;
+    let person = app.resident("张三").await;
+    let send = || {
+        app.request(Method::POST, &format!("/events/{id}/signups"))
+            .bearer_auth(&person.token)
+            .header("Idempotency-Key", "signup-1")
+            .json(&json!({"party_size": 2}))
+            .send()
+    };
+    let first = expect_status(send().await.unwrap(), StatusCode::CREATED).await;
+    let retry = expect_status(send().await.unwrap(), StatusCode::CREATED).await;
+    assert_eq!(first, retry);
+    assert_eq!(event(&app, &id).await["seats_left"], 8);
+}
+
+async fn party_size_is_limited_and_counts_against_capacity(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 4, 3).await;
+    let people = app.crowd(3).await;
+    let problem = expect_problem(
+        sign_up(&app, &people[0], &id, 4).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["party_size"]);
+    let problem = expect_problem(
+        sign_up(&app, &people[0], &id, 0).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["party_size"]);
+
+    let three = expect_status(sign_up(&app, &people[0], &id, 3).await, StatusCode::CREATED).await;
+    assert_eq!(three["status"], "confirmed");
+    // Two people do not fit in the one seat left: they wait, and the seat stays free.
+    let two = expect_status(sign_up(&app, &people[1], &id, 2).await, StatusCode::CREATED).await;
+    assert_eq!(two["status"], "waitlisted");
+    // Nobody jumps the line for the free seat.
+    let one = expect_status(sign_up(&app, &people[2], &id, 1).await, StatusCode::CREATED).await;
+    assert_eq!(one["status"], "waitlisted");
+    assert_eq!(one["waitlist_position"], 2);
+    assert_eq!(event(&app, &id).await["seats_left"], 1);
+}
+
+async fn a_cancelled_seat_is_offered_to_the_first_in_line(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 1, 1).await;
+    let people = app.crowd(3).await;
+    let holder = signed_up(&app, &people[0], &id).await;
+    signed_up(&app, &people[1], &id).await;
+    signed_up(&app, &people[2], &id).await;
+
+    let cancelled = app
+        .send(
+            Method::DELETE,
+            &format!("/signups/{}", holder["id"].as_str().unwrap()),
+            Some(&people[0].token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        expect_status(cancelled, StatusCode::OK).await["status"],
+        "cancelled"
+    );
+    let first = my_signup(&app, &people[1]).await;
+    assert_eq!(first["status"], "offered");
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(first["offer_expires_at"].as_str().unwrap()).unwrap();
+    assert_eq!(deadline, app.clock.now() + Duration::hours(24));
+    assert_eq!(my_signup(&app, &people[2]).await["waitlist_position"], 1);
+    assert_eq!(
+        event(&app, &id).await["seats_left"],
+        0,
+        "the offered seat is held"
+    );
+
+    let declined = app
+        .send(
+            Method::POST,
+            &format!("/signups/{}/offer", first["id"].as_str().unwrap()),
+            Some(&people[1].token),
+            json!({"accept": false}),
+        )
+        .await;
+    assert_eq!(
+        expect_status(declined, StatusCode::OK).await["status"],
+        "declined"
+    );
+    let second = my_signup(&app, &people[2]).await;
+    assert_eq!(second["status"], "offered", "the next in line gets it");
+    let accepted = app
+        .send(
+            Method::POST,
+            &format!("/signups/{}/offer", second["id"].as_str().unwrap()),
+            Some(&people[2].token),
+            json!({"accept": true}),
+        )
+        .await;
+    let accepted = expect_status(accepted, StatusCode::OK).await;
+    assert_eq!(accepted["status"], "confirmed");
+    assert!(accepted["checkin_code"].is_string());
+
+    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    let inbox = expect_status(
+        app.send(
+            Method::GET,
+            "/me/notifications",
+            Some(&people[2].token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        inbox["items"][0]["kind"], "waitlist_offer",
+        "the person offered a seat is notified"
+    );
+    let again = app
+        .send(
+            Method::DELETE,
+            &format!("/signups/{}", holder["id"].as_str().unwrap()),
+            Some(&people[0].token),
+            Value::Null,
+        )
+        .await;
+    expect_problem(again, StatusCode::CONFLICT, "signup_not_active").await;
+    let others = app
+        .send(
+            Method::DELETE,
+            &format!("/signups/{}", accepted["id"].as_str().unwrap()),
+            Some(&people[0].token),
+            Value::Null,
+        )
+        .await;
+    expect_problem(others, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+async fn an_expired_offer_passes_to_the_next_person(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 1, 1).await;
+    let people = app.crowd(3).await;
+    let holder = signed_up(&app, &people[0], &id).await;
+    signed_up(&app, &people[1], &id).await;
+    signed_up(&app, &people[2], &id).await;
+    app.send(
+        Method::DELETE,
+        &format!("/signups/{}", holder["id"].as_str().unwrap()),
+        Some(&people[0].token),
+        Value::Null,
+    )
+    .await;
+    let offer = my_signup(&app, &people[1]).await;
+    assert_eq!(offer["status"], "offered");
+
+    app.clock
+        .advance(Duration::hours(24) - Duration::seconds(1));
+    assert_eq!(expire_offers(&app.state).await.unwrap(), 0);
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(expire_offers(&app.state).await.unwrap(), 1);
+    assert_eq!(my_signup(&app, &people[1]).await["status"], "expired");
+    assert_eq!(my_signup(&app, &people[2]).await["status"], "offered");
+    let late = app
+        .send(
+            Method::POST,
+            &format!("/signups/{}/offer", offer["id"].as_str().unwrap()),
+            Some(&people[1].token),
+            json!({"accept": true}),
+        )
+        .await;
+    expect_problem(late, StatusCode::CONFLICT, "no_open_offer").await;
+
+    // An offer never runs past the start of the event.
+    app.clock.advance(Duration::days(10) - Duration::hours(12));
+    let next = my_signup(&app, &people[2]).await;
+    app.send(
+        Method::POST,
+        &format!("/signups/{}/offer", next["id"].as_str().unwrap()),
+        Some(&people[2].token),
+        json!({"accept": false}),
+    )
+    .await;
+    let latecomer = app.crowd(1).await.remove(0);
+    // Signups have closed by now, so nobody new can queue; the seat stays free.
+    expect_problem(
+        sign_up(&app, &latecomer, &id, 1).await,
+        StatusCode::CONFLICT,
+        "signup_closed",
+    )
+    .await;
+}
+
+async fn capacity_cannot_drop_below_the_seats_taken(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 2, 1).await;
+    let people = app.crowd(4).await;
+    for person in &people {
+        signed_up(&app, person, &id).await;
+    }
+    let path = format!("/events/{id}");
+    let lower = app
+        .send(
+            Method::PATCH,
+            &path,
+            Some(&staff.token),
+            json!({"capacity": 1}),
+        )
+        .await;
+    expect_problem(lower, StatusCode::CONFLICT, "capacity_below_taken").await;
+    let raised = expect_status(
+        app.send(
+            Method::PATCH,
+            &path,
+            Some(&staff.token),
+            json!({"capacity": 3}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(raised["capacity"], 3);
+    assert_eq!(raised["seats_left"], 0, "the new seat is offered at once");
+    assert_eq!(my_signup(&app, &people[2]).await["status"], "offered");
+    assert_eq!(my_signup(&app, &people[3]).await["waitlist_position"], 1);
+}
+
+async fn signups_are_taken_only_while_the_window_is_open(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let now = app.clock.now();
+    let later = json!({
+        "title": "法律服务开放日", "theme": "legal_services", "description": "", "venue": "区司法局",
+        "accessibility_notes": "", "capacity": 5, "max_party_size": 1, "status": "published",
+        "starts_at": (now + Duration::days(20)).to_rfc3339(), "ends_at": (now + Duration::days(20) + Duration::hours(1)).to_rfc3339(),
+        "signup_opens_at": (now + Duration::days(1)).to_rfc3339(), "signup_closes_at": (now + Duration::days(19)).to_rfc3339(),
+    });
+    let created = expect_status(
+        app.send(Method::POST, "/events", Some(&staff.token), later)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    let person = app.resident("张三").await;
+    expect_problem(
+        sign_up(&app, &person, id, 1).await,
+        StatusCode::CONFLICT,
+        "signup_not_open",
+    )
+    .await;
+    app.clock.advance(Duration::days(1));
+    expect_status(sign_up(&app, &person, id, 1).await, StatusCode::CREATED).await;
+    app.clock.advance(Duration::days(18));
+    let other = app.resident("李四").await;
+    expect_problem(
+        sign_up(&app, &other, id, 1).await,
+        StatusCode::CONFLICT,
+        "signup_closed",
+    )
+    .await;
+
+    let bad = json!({
+        "title": "x", "theme": "legal_services", "description": "", "venue": "x", "accessibility_notes": "",
+        "capacity": 5, "max_party_size": 6,
+        "starts_at": (now + Duration::days(2)).to_rfc3339(), "ends_at": (now + Duration::days(1)).to_rfc3339(),
+        "signup_opens_at": now.to_rfc3339(), "signup_closes_at": (now + Duration::days(3)).to_rfc3339(),
+    });
+    let problem = expect_problem(
+        app.send(Method::POST, "/events", Some(&staff.token), bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["ends_at", "signup_closes_at"]);
+}
+
+async fn cancelling_an_event_notifies_everyone_signed_up(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 1, 1).await;
+    let people = app.crowd(2).await;
+    signed_up(&app, &people[0], &id).await;
+    signed_up(&app, &people[1], &id).await;
+    let cancelled = app
+        .send(
+            Method::PATCH,
+            &format!("/events/{id}"),
+            Some(&staff.token),
+            json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(
+        expect_status(cancelled, StatusCode::OK).await["status"],
+        "cancelled"
+    );
+    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    for person in &people {
+        let inbox = expect_status(
+            app.send(
+                Method::GET,
+                "/me/notifications",
+                Some(&person.token),
+                Value::Null,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(inbox["items"][0]["kind"], "event_cancelled");
+    }
+    let latecomer = app.resident("王五").await;
+    expect_problem(
+        sign_up(&app, &latecomer, &id, 1).await,
+        StatusCode::CONFLICT,
+        "event_cancelled",
+    )
+    .await;
+}
+
+async fn check_in_happens_once_and_only_at_its_event(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 5, 1).await;
+    let other_event = app.open_event(&staff, 5, 1).await;
+    let person = app.resident("张三").await;
+    let code = signed_up(&app, &person, &id).await["checkin_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/events/{id}/checkins");
+
+    let first = expect_status(
+        app.send(
+            Method::POST,
+            &path,
+            Some(&staff.token),
+            json!({"code": code}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(first["attendee"], "张*");
+    let repeat = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&staff.token),
+            json!({"code": code}),
+        )
+        .await;
+    let problem = expect_problem(repeat, StatusCode::CONFLICT, "already_checked_in").await;
+    let first_time =
+        chrono::DateTime::parse_from_rfc3339(first["checked_in_at"].as_str().unwrap()).unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&first_time.to_rfc3339()),
+        "{problem}"
+    );
+
+    let elsewhere = app
+        .send(
+            Method::POST,
+            &format!("/events/{other_event}/checkins"),
+            Some(&staff.token),
+            json!({"code": code}),
+        )
+        .await;
+    let problem = expect_problem(
+        elsewhere,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["code"]);
+    let unknown = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&staff.token),
+            json!({"code": "no-such-code"}),
+        )
+        .await;
+    expect_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+    let by_resident = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&person.token),
+            json!({"code": code}),
+        )
+        .await;
+    expect_problem(by_resident, StatusCode::FORBIDDEN, "forbidden").await;
+    assert!(my_signup(&app, &person).await["checked_in_at"].is_string());
+}
+
+async fn offline_scans_apply_once(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 1, 1).await;
+    let people = app.crowd(2).await;
+    let confirmed = signed_up(&app, &people[0], &id).await;
+    let waitlisted = signed_up(&app, &people[1], &id).await;
+    assert_eq!(waitlisted["status"], "waitlisted");
+    let code = confirmed["checkin_code"].as_str().unwrap();
+    let scanned_at = app.clock.now() - Duration::minutes(5);
+    let batch = json!({"scans": [
+        {"code": code, "device_nonce": "gate-1:1", "scanned_at": scanned_at.to_rfc3339()},
+        {"code": code, "device_nonce": "gate-2:7", "scanned_at": app.clock.now().to_rfc3339()},
+        {"code": "forged", "device_nonce": "gate-1:2", "scanned_at": app.clock.now().to_rfc3339()},
+    ]});
+    let path = format!("/events/{id}/checkins/batch");
+    let results = expect_status(
+        app.send(Method::POST, &path, Some(&staff.token), batch.clone())
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let outcomes: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["checked_in", "already_checked_in", "unknown_code"]
+    );
+    let at = chrono::DateTime::parse_from_rfc3339(results[0]["checked_in_at"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(at, scanned_at, "the time of the scan, not of the upload");
+
+    let replay = expect_status(
+        app.send(Method::POST, &path, Some(&staff.token), batch)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        replay, results,
+        "a replayed batch reports the same and changes nothing"
+    );
+}
+
+async fn only_the_host_department_manages_an_event(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let (other, _) = app.staff(&admin, "mzj").await;
+    let resident = app.resident("张三").await;
+    let id = app.open_event(&staff, 5, 1).await;
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            format!("/events/{id}"),
+            json!({"capacity": 9}),
+        ),
+        (Method::GET, format!("/events/{id}/signups"), Value::Null),
+        (
+            Method::POST,
+            format!("/events/{id}/checkins"),
+            json!({"code": "x"}),
+        ),
+    ] {
+        expect_problem(
+            app.send(method.clone(), &path, Some(&other.token), body.clone())
+                .await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        expect_problem(
+            app.send(method, &path, Some(&resident.token), body).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+    }
+    signed_up(&app, &resident, &id).await;
+    let list = expect_status(
+        app.send(
+            Method::GET,
+            &format!("/events/{id}/signups"),
+            Some(&staff.token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list[0]["name"], "张三");
+    assert_eq!(list[0]["status"], "confirmed");
+}
