@@ -17,6 +17,8 @@ pub struct Config {
     /// The district's time zone, for display and working-day rules.
     pub timezone: Tz,
     pub session_ttl: Duration,
+    /// How long after an event who signed up for it is kept.
+    pub retention: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
@@ -75,7 +77,13 @@ impl Config {
             lookup("CANYU_SESSION_TTL_HOURS").unwrap_or_else(|| "720".into()),
             "use a whole number of hours",
         )?;
+        let retention_days: u64 = parse(
+            "CANYU_RETENTION_DAYS",
+            lookup("CANYU_RETENTION_DAYS").unwrap_or_else(|| "90".into()),
+            "use a whole number of days",
+        )?;
         Ok(Self {
+            retention: Duration::from_secs(retention_days * 24 * 3600),
             database_url,
             redis_url,
             redis_prefix: lookup("CANYU_REDIS_PREFIX").unwrap_or_else(|| "canyu:".into()),

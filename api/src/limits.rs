@@ -1,16 +1,17 @@
-//! Input limits that hold for every request, before any handler runs.
+//! Input limits that hold for every request, before any handler runs: the body's size, and
+//! no NUL character anywhere (PostgreSQL cannot store one in text, and no name or comment
+//! needs one).
 
 use poem::{http::StatusCode, Endpoint, IntoResponse, Request, Response};
-
 use poem_openapi::payload::Json;
 
-use crate::error::{problem_from_poem_error, ApiError, Problem};
+use crate::error::{problem_from_poem_error, ApiError, FieldError, Problem};
 
 /// JSON bodies of this API are small; anything larger is refused with `413`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Reads the body once, refusing it when it is over the limit, whether or not the client
-/// announced its length.
+/// Reads the body once, refusing it when it is over the limit (whether or not the client
+/// announced its length) or when it or the address holds a NUL character.
 pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
     let declared = req
         .headers()
@@ -20,12 +21,28 @@ pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> poem::Result<
     if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
         return Ok(too_large());
     }
+    if req.uri().to_string().to_ascii_lowercase().contains("%00") {
+        return Ok(holds_nul("query"));
+    }
     match req.take_body().into_bytes_limit(MAX_BODY_BYTES).await {
+        Ok(body) if has_nul(&body) => return Ok(holds_nul("body")),
         Ok(body) => req.set_body(body),
         Err(poem::error::ReadBodyError::PayloadTooLarge) => return Ok(too_large()),
         Err(err) => return Ok(problem_from_poem_error(err.into())),
     }
     next.call(req).await.map(IntoResponse::into_response)
+}
+
+/// A raw NUL byte, or a JSON `\u0000` escape (not itself escaped as `\\u0000`).
+fn has_nul(body: &[u8]) -> bool {
+    if body.contains(&0) {
+        return true;
+    }
+    body.windows(6).enumerate().any(|(i, w)| {
+        let escape = w[0] == b'\\' && w[1] == b'u' && &w[2..] == b"0000";
+        let backslashes_before = body[..i].iter().rev().take_while(|b| **b == b'\\').count();
+        escape && backslashes_before % 2 == 0
+    })
 }
 
 fn too_large() -> Response {
@@ -36,4 +53,34 @@ fn too_large() -> Response {
         vec![],
     );
     ApiError::PayloadTooLarge(Json(problem)).into_response()
+}
+
+fn holds_nul(field: &str) -> Response {
+    let message = "must not hold a NUL character";
+    let problem = Problem::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        message,
+        vec![FieldError::new(field, message)],
+    );
+    ApiError::BadRequest(Json(problem)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_nul;
+
+    #[test]
+    fn nul_characters_are_found_but_escaped_backslashes_are_not() {
+        assert!(has_nul(br#"{"name": "a\u0000b"}"#));
+        assert!(has_nul(b"{\"name\": \"a\0b\"}"));
+        assert!(
+            has_nul(br#"{"name": "\\\u0000"}"#),
+            "an escaped backslash, then a NUL"
+        );
+        assert!(
+            !has_nul(br#"{"name": "\\u0000"}"#),
+            "the six characters \\u0000, escaped"
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! Everything that happens to a person is written to the outbox in the same transaction as
-//! the change, then delivered by a background worker: a crash between the two loses nothing.
+//! the change, then delivered by a background worker to the person's inbox and to the
+//! webhooks that asked for it: a crash between the two loses nothing.
 
 use chrono::{DateTime, Utc};
 use entity::{notification, outbox_message};
@@ -10,7 +11,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{error::Result, state::AppState};
+use crate::{error::Result, state::AppState, webhooks};
 
 const BATCH: u64 = 100;
 
@@ -64,22 +65,22 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
             .exec(&txn)
             .await?;
         if claimed.rows_affected == 1 {
-            if let (Some(user_id), Ok(notice)) = (
-                message.user_id,
-                serde_json::from_value::<Notice>(message.payload),
-            ) {
+            let notice: Notice =
+                serde_json::from_value(message.payload).map_err(anyhow::Error::from)?;
+            if let Some(user_id) = message.user_id {
                 notification::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     user_id: Set(user_id),
-                    kind: Set(notice.kind),
-                    title: Set(notice.title),
-                    body: Set(notice.body),
-                    link: Set(notice.link),
+                    kind: Set(notice.kind.clone()),
+                    title: Set(notice.title.clone()),
+                    body: Set(notice.body.clone()),
+                    link: Set(notice.link.clone()),
                     created_at: Set(message.created_at),
                 }
                 .insert(&txn)
                 .await?;
             }
+            webhooks::enqueue(&txn, message.created_at, message.user_id, &notice).await?;
             delivered += 1;
         }
         txn.commit().await?;

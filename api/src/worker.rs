@@ -5,7 +5,7 @@ use std::{future::Future, time::Duration};
 
 use tokio::task::JoinHandle;
 
-use crate::{error::Result, events::signups, maintenance, outbox, state::AppState};
+use crate::{error::Result, events::signups, maintenance, outbox, state::AppState, webhooks};
 
 /// Starts every job; abort the handles to stop them.
 pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
@@ -15,6 +15,12 @@ pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
             "outbox delivery",
             state.clone(),
             |s| async move { outbox::deliver_pending(&s).await },
+        ),
+        every(
+            Duration::from_secs(5),
+            "webhook delivery",
+            state.clone(),
+            |s| async move { webhooks::deliver_due(&s).await },
         ),
         every(
             Duration::from_secs(15),

@@ -18,6 +18,8 @@ pub struct Model {
     pub ends_at: DateTimeUtc,
     pub capacity: i32,
     pub seats_taken: i32,
+    /// The last queue number given to a waitlisted signup.
+    pub waitlist_seq: i32,
     /// The most people one signup may bring, the resident included.
     pub max_party_size: i32,
     pub signup_opens_at: DateTimeUtc,

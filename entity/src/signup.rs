@@ -12,6 +12,8 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     pub party_size: i32,
     pub status: String,
+    /// Place in the waitlist, given in commit order under the event's row lock.
+    pub queue_number: Option<i32>,
     pub offer_expires_at: Option<DateTimeUtc>,
     /// Unguessable; shown as a QR code and scanned at the door.
     pub checkin_code: String,

@@ -26,6 +26,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Events::EndsAt))
                     .col(integer(Events::Capacity))
                     .col(integer(Events::SeatsTaken).default(0))
+                    .col(integer(Events::WaitlistSeq).default(0))
                     .col(integer(Events::MaxPartySize))
                     .col(timestamp_with_time_zone(Events::SignupOpensAt))
                     .col(timestamp_with_time_zone(Events::SignupClosesAt))
@@ -63,6 +64,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(Signups::UserId))
                     .col(integer(Signups::PartySize))
                     .col(string(Signups::Status))
+                    .col(integer_null(Signups::QueueNumber))
                     .col(timestamp_with_time_zone_null(Signups::OfferExpiresAt))
                     .col(string(Signups::CheckinCode))
                     .col(timestamp_with_time_zone_null(Signups::CheckedInAt))
@@ -209,6 +211,7 @@ enum Events {
     EndsAt,
     Capacity,
     SeatsTaken,
+    WaitlistSeq,
     MaxPartySize,
     SignupOpensAt,
     SignupClosesAt,
@@ -228,6 +231,7 @@ enum Signups {
     UserId,
     PartySize,
     Status,
+    QueueNumber,
     OfferExpiresAt,
     CheckinCode,
     CheckedInAt,

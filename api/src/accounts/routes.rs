@@ -22,6 +22,7 @@ use crate::{
     openapi::{ApiTags, Created, NoContent},
     pagination::{Page, PageRequest},
     state::AppState,
+    webhooks::{self, NewWebhook, Webhook},
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -248,6 +249,53 @@ impl AccountsApi {
     ) -> Result<NoContent> {
         auth.0.require(Role::Admin)?;
         service::revoke_api_key(&state, auth.0.actor(), id.0).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Register a webhook
+    ///
+    /// Admin only. The answer holds the signing secret, this once. Each delivery is a JSON
+    /// `POST` with `X-Canyu-Delivery` (unique id), `X-Canyu-Event`, `X-Canyu-Timestamp` and
+    /// `X-Canyu-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">`; anything but a 2xx
+    /// answer is retried with backoff.
+    #[oai(path = "/webhooks", method = "post", tag = "ApiTags::Admin")]
+    async fn create_webhook(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<NewWebhook>,
+    ) -> Result<Created<Webhook>> {
+        auth.0.require(Role::Admin)?;
+        Ok(Created::Created(Json(
+            webhooks::create(&state, auth.0.actor(), body.0).await?,
+        )))
+    }
+
+    /// List webhooks
+    ///
+    /// Admin only; without their secrets.
+    #[oai(path = "/webhooks", method = "get", tag = "ApiTags::Admin")]
+    async fn list_webhooks(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<Vec<Webhook>>> {
+        auth.0.require(Role::Admin)?;
+        Ok(Json(webhooks::list(&state).await?))
+    }
+
+    /// Deactivate a webhook
+    ///
+    /// Admin only. Nothing more is sent to it.
+    #[oai(path = "/webhooks/:id", method = "delete", tag = "ApiTags::Admin")]
+    async fn deactivate_webhook(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<NoContent> {
+        auth.0.require(Role::Admin)?;
+        webhooks::deactivate(&state, auth.0.actor(), id.0).await?;
         Ok(NoContent::NoContent)
     }
 

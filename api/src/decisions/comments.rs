@@ -25,6 +25,7 @@ use crate::{
     auth::Session,
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
+    export::{csv_line, BYTE_ORDER_MARK},
     input,
     outbox::{self, Notice},
     pagination::{Page, PageRequest},
@@ -625,7 +626,7 @@ pub async fn export(
     let state = state.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
     tokio::spawn(async move {
-        let mut header = "\u{feff}".as_bytes().to_vec();
+        let mut header = BYTE_ORDER_MARK.as_bytes().to_vec();
         header.extend(csv_line(EXPORT_COLUMNS.iter().copied()));
         if tx.send(Ok(header)).await.is_err() {
             return;
@@ -702,24 +703,3 @@ const EXPORT_COLUMNS: [&str; 12] = [
     "outcome_reason",
     "rejection_reason",
 ];
-
-/// One CSV record. A cell that a spreadsheet would run as a formula is prefixed with `'`.
-fn csv_line<'a>(cells: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let cells: Vec<String> = cells
-        .into_iter()
-        .map(|cell| {
-            if cell.starts_with(['=', '+', '-', '@']) {
-                format!("'{cell}")
-            } else {
-                cell.to_string()
-            }
-        })
-        .collect();
-    writer
-        .write_record(&cells)
-        .expect("writing CSV to memory cannot fail");
-    writer
-        .into_inner()
-        .expect("writing CSV to memory cannot fail")
-}

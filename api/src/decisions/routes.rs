@@ -3,8 +3,8 @@
 use poem::{web::Data, Body};
 use poem_openapi::{
     param::{Path, Query},
-    payload::{Binary, Json},
-    ApiResponse, OpenApi,
+    payload::Json,
+    OpenApi,
 };
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ use super::{
 use crate::{
     auth::{BearerAuth, MaybePerson},
     error::{ApiError, Error},
+    export::CsvFile,
     idempotency::idempotent,
     openapi::{ApiTags, Created},
     pagination::{Page, PageRequest},
@@ -30,13 +31,6 @@ use crate::{
 type Result<T> = std::result::Result<T, ApiError>;
 
 pub struct DecisionsApi;
-
-#[derive(ApiResponse)]
-pub enum CsvExport {
-    /// All comments of the decision, one per row.
-    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
-    Csv(Binary<Body>, #[oai(header = "Content-Disposition")] String),
-}
 
 #[OpenApi(tag = "ApiTags::Decisions")]
 impl DecisionsApi {
@@ -228,12 +222,12 @@ impl DecisionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-    ) -> Result<CsvExport> {
+    ) -> Result<CsvFile> {
         let rows = comments::export(&state, &auth.0, id.0).await?;
-        let disposition = format!("attachment; filename=\"comments-{}.csv\"", id.0);
-        Ok(CsvExport::Csv(
-            Binary(Body::from_bytes_stream(rows)),
-            disposition,
+        let file_name = format!("comments-{}.csv", id.0);
+        Ok(CsvFile::attachment(
+            &file_name,
+            Body::from_bytes_stream(rows),
         ))
     }
 

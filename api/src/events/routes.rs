@@ -1,11 +1,11 @@
 //! HTTP operations of events, signups and check-in.
 
 use chrono::{DateTime, Utc};
-use poem::web::Data;
+use poem::{web::Data, Body};
 use poem_openapi::{
     param::{Path, Query},
-    payload::Json,
-    OpenApi,
+    payload::{Json, PlainText},
+    ApiResponse, OpenApi,
 };
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ use super::{
 use crate::{
     auth::{BearerAuth, MaybePerson},
     error::ApiError,
+    export::CsvFile,
     idempotency::idempotent,
     openapi::{ApiTags, Created},
     pagination::{Page, PageRequest},
@@ -30,6 +31,13 @@ use crate::{
 type Result<T> = std::result::Result<T, ApiError>;
 
 pub struct EventsApi;
+
+#[derive(ApiResponse)]
+pub enum QrCode {
+    /// The check-in code as a QR code.
+    #[oai(status = 200, content_type = "image/svg+xml")]
+    Svg(PlainText<String>),
+}
 
 #[OpenApi(tag = "ApiTags::Events")]
 impl EventsApi {
@@ -188,6 +196,38 @@ impl EventsApi {
     ) -> Result<Json<Page<Signup>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         Ok(Json(signups::mine(&state, &auth.0, page).await?))
+    }
+
+    /// The QR code of a signup's check-in code
+    ///
+    /// The owner, while confirmed: an SVG to show at the door.
+    #[oai(path = "/signups/:id/qr.svg", method = "get")]
+    async fn qr_code(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<QrCode> {
+        Ok(QrCode::Svg(PlainText(
+            signups::qr_code(&state, &auth.0, id.0).await?,
+        )))
+    }
+
+    /// Export an event's signups as CSV
+    ///
+    /// Staff of the host department: every signup with its status and check-in time.
+    #[oai(path = "/events/:id/signups/export", method = "get")]
+    async fn export(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<CsvFile> {
+        let csv = signups::export_attendees(&state, &auth.0, id.0).await?;
+        Ok(CsvFile::attachment(
+            &format!("signups-{}.csv", id.0),
+            Body::from_vec(csv),
+        ))
     }
 
     /// Check a person in

@@ -88,6 +88,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
         ends_at: Set(form.ends_at),
         capacity: Set(form.capacity),
         seats_taken: Set(0),
+        waitlist_seq: Set(0),
         max_party_size: Set(form.max_party_size),
         signup_opens_at: Set(form.signup_opens_at),
         signup_closes_at: Set(form.signup_closes_at),

@@ -20,6 +20,7 @@ use crate::{
     auth::Session,
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
+    export::{csv_line, BYTE_ORDER_MARK},
     outbox::{self, Notice},
     pagination::{Page, PageRequest},
     state::AppState,
@@ -75,10 +76,13 @@ pub async fn sign_up(
         return Err(Error::invalid("party_size", message));
     }
     let txn = state.db.begin().await?;
-    let status = if take_seats(&txn, event_id, party_size, true).await? {
-        SignupStatus::Confirmed
+    let (status, queue_number) = if take_seats(&txn, event_id, party_size, true).await? {
+        (SignupStatus::Confirmed, None)
     } else {
-        SignupStatus::Waitlisted
+        (
+            SignupStatus::Waitlisted,
+            Some(next_queue_number(&txn, event_id).await?),
+        )
     };
     let created = signup::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -86,6 +90,7 @@ pub async fn sign_up(
         user_id: Set(Some(session.user_id)),
         party_size: Set(party_size),
         status: Set(name(status)),
+        queue_number: Set(queue_number),
         offer_expires_at: Set(None),
         checkin_code: Set(checkin_code()),
         checked_in_at: Set(None),
@@ -107,6 +112,21 @@ pub async fn sign_up(
     })?;
     txn.commit().await?;
     view(&state.db, created, &found).await
+}
+
+/// The next place in the event's waitlist. Taking it locks the event's row until the
+/// transaction ends, so places are given in commit order: a position counted after commit
+/// sees everyone ahead.
+async fn next_queue_number(txn: &DatabaseTransaction, event_id: Uuid) -> Result<i32> {
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::WaitlistSeq,
+            Expr::col(event::Column::WaitlistSeq).add(1),
+        )
+        .filter(event::Column::Id.eq(event_id))
+        .exec(txn)
+        .await?;
+    Ok(load(txn, event_id).await?.waitlist_seq)
 }
 
 /// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting).
@@ -166,7 +186,7 @@ pub(super) async fn offer_freed_seats(
         let head = signup::Entity::find()
             .filter(signup::Column::EventId.eq(event_id))
             .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
-            .order_by_asc(signup::Column::Id)
+            .order_by_asc(signup::Column::QueueNumber)
             .one(txn)
             .await?;
         let Some(head) = head else { return Ok(()) };
@@ -194,14 +214,14 @@ pub(super) async fn offer_freed_seats(
     }
 }
 
-/// Loads the caller's own signup inside a transaction.
+/// Loads the caller's own signup; someone else's reads as missing.
 async fn own_signup(
-    txn: &DatabaseTransaction,
+    db: &impl ConnectionTrait,
     session: &Session,
     id: Uuid,
 ) -> Result<signup::Model> {
     let found = signup::Entity::find_by_id(id)
-        .one(txn)
+        .one(db)
         .await?
         .ok_or(Error::NotFound("signup"))?;
     if found.user_id != Some(session.user_id) {
@@ -370,15 +390,22 @@ pub async fn attendees(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let mut position = 0;
+    let mut queue: Vec<i32> = rows
+        .iter()
+        .filter(|s| s.status == name(SignupStatus::Waitlisted))
+        .filter_map(|s| s.queue_number)
+        .collect();
+    queue.sort_unstable();
     Ok(rows
         .into_iter()
         .map(|s| {
             let status = parse(&s.status).unwrap_or(SignupStatus::Cancelled);
-            let waitlist_position = (status == SignupStatus::Waitlisted).then(|| {
-                position += 1;
-                position
-            });
+            let waitlist_position = match (status, s.queue_number) {
+                (SignupStatus::Waitlisted, Some(n)) => {
+                    queue.binary_search(&n).ok().map(|i| i as u64 + 1)
+                }
+                _ => None,
+            };
             Attendee {
                 signup_id: s.id,
                 name: s.user_id.and_then(|id| people.get(&id).cloned()),
@@ -400,7 +427,7 @@ async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model)
             signup::Entity::find()
                 .filter(signup::Column::EventId.eq(s.event_id))
                 .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
-                .filter(signup::Column::Id.lte(s.id))
+                .filter(signup::Column::QueueNumber.lte(s.queue_number))
                 .count(db)
                 .await?,
         ),
@@ -430,4 +457,85 @@ fn checkin_code() -> String {
         .take(22)
         .map(char::from)
         .collect()
+}
+
+/// The owner's check-in code as an SVG QR code, to show at the door.
+pub async fn qr_code(state: &AppState, session: &Session, id: Uuid) -> Result<String> {
+    let found = own_signup(&state.db, session, id).await?;
+    if found.status != name(SignupStatus::Confirmed) {
+        return Err(Error::conflict(
+            "not_confirmed",
+            "only a confirmed signup has a check-in code",
+        ));
+    }
+    let code = qrcode::QrCode::new(found.checkin_code.as_bytes()).map_err(anyhow::Error::from)?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build())
+}
+
+/// The event's signups as CSV, for the host department's staff.
+pub async fn export_attendees(
+    state: &AppState,
+    session: &Session,
+    event_id: Uuid,
+) -> Result<Vec<u8>> {
+    let mut csv = BYTE_ORDER_MARK.as_bytes().to_vec();
+    csv.extend(csv_line([
+        "signup_id",
+        "name",
+        "party_size",
+        "status",
+        "waitlist_position",
+        "checked_in_at",
+        "created_at",
+    ]));
+    for a in attendees(state, session, event_id).await? {
+        let position = a
+            .waitlist_position
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        let checked_in = a.checked_in_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+        csv.extend(csv_line([
+            a.signup_id.to_string().as_str(),
+            a.name.as_deref().unwrap_or_default(),
+            &a.party_size.to_string(),
+            &name(a.status),
+            &position,
+            &checked_in,
+            &a.created_at.to_rfc3339(),
+        ]));
+    }
+    Ok(csv)
+}
+
+/// Erases who signed up for events that ended more than `retention` ago; the counts stay.
+/// Returns how many events were erased.
+pub async fn erase_personal_data(state: &AppState, retention: Duration) -> Result<u64> {
+    let now = state.clock.now();
+    let due = event::Entity::find()
+        .filter(event::Column::EndsAt.lt(now - retention))
+        .filter(event::Column::PersonalDataErasedAt.is_null())
+        .all(&state.db)
+        .await?;
+    for ended in &due {
+        let txn = state.db.begin().await?;
+        signup::Entity::update_many()
+            .col_expr(signup::Column::UserId, Expr::value(Option::<Uuid>::None))
+            .col_expr(
+                signup::Column::CheckinNonce,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(signup::Column::EventId.eq(ended.id))
+            .exec(&txn)
+            .await?;
+        event::Entity::update_many()
+            .col_expr(event::Column::PersonalDataErasedAt, Expr::value(Some(now)))
+            .filter(event::Column::Id.eq(ended.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+    }
+    Ok(due.len() as u64)
 }

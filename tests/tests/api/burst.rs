@@ -115,20 +115,22 @@ async fn burst(app: TestApp, second: Option<SocketAddr>) {
     )
     .await;
     let list = list.as_array().unwrap();
-    let offered: Vec<usize> = list
+    let mut offered: Vec<&str> = list
         .iter()
-        .enumerate()
-        .filter(|(_, s)| s["status"] == "offered")
-        .map(|(i, _)| i)
+        .filter(|s| s["status"] == "offered")
+        .map(|s| s["signup_id"].as_str().unwrap())
         .collect();
-    assert_eq!(offered.len(), 10, "exactly the freed seats are offered");
-    let first_waiting = list
+    let mut head_of_line: Vec<&str> = answers
         .iter()
-        .position(|s| s["status"] == "waitlisted")
-        .unwrap();
-    assert!(
-        offered.iter().all(|&i| i < first_waiting),
-        "the offers went to the head of the line"
+        .filter(|a| a["waitlist_position"].as_u64().is_some_and(|p| p <= 10))
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    offered.sort_unstable();
+    head_of_line.sort_unstable();
+    assert_eq!(offered.len(), 10, "exactly the freed seats are offered");
+    assert_eq!(
+        offered, head_of_line,
+        "the offers went to positions 1 to 10"
     );
     let taken: i64 = list
         .iter()

@@ -637,3 +637,152 @@ async fn only_the_host_department_manages_an_event(app: TestApp) {
     assert_eq!(list[0]["name"], "张三");
     assert_eq!(list[0]["status"], "confirmed");
 }
+
+on_every_backend!(
+    a_confirmed_signup_shows_a_qr_code_to_its_owner_only,
+    staff_export_the_signups_as_csv,
+    personal_data_is_erased_after_the_retention_period,
+);
+
+async fn a_confirmed_signup_shows_a_qr_code_to_its_owner_only(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 1, 1).await;
+    let people = app.crowd(2).await;
+    let confirmed = signed_up(&app, &people[0], &id).await;
+    let waitlisted = signed_up(&app, &people[1], &id).await;
+    let path = |s: &Value| format!("/signups/{}/qr.svg", s["id"].as_str().unwrap());
+
+    let qr = app
+        .send(
+            Method::GET,
+            &path(&confirmed),
+            Some(&people[0].token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(qr.status(), StatusCode::OK);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(qr.text().await.unwrap().contains("<svg"));
+    expect_problem(
+        app.send(
+            Method::GET,
+            &path(&confirmed),
+            Some(&people[1].token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_problem(
+        app.send(
+            Method::GET,
+            &path(&waitlisted),
+            Some(&people[1].token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "not_confirmed",
+    )
+    .await;
+}
+
+async fn staff_export_the_signups_as_csv(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 2, 1).await;
+    for person in &app.crowd(3).await {
+        signed_up(&app, person, &id).await;
+    }
+    let response = app
+        .send(
+            Method::GET,
+            &format!("/events/{id}/signups/export"),
+            Some(&staff.token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let statuses: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[3].to_string())
+        .collect();
+    assert_eq!(statuses, ["confirmed", "confirmed", "waitlisted"]);
+}
+
+async fn personal_data_is_erased_after_the_retention_period(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 2, 1).await;
+    let people = app.crowd(3).await;
+    for person in &people {
+        signed_up(&app, person, &id).await;
+    }
+    let retention = chrono::Duration::from_std(app.config.retention).unwrap();
+    // The event ends 11 days and 2 hours from now.
+    app.clock
+        .advance(Duration::days(11) + Duration::hours(2) + retention - Duration::minutes(1));
+    assert_eq!(
+        canyu::maintenance::sweep(&app.state)
+            .await
+            .unwrap()
+            .erased_events,
+        0
+    );
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(
+        canyu::maintenance::sweep(&app.state)
+            .await
+            .unwrap()
+            .erased_events,
+        1
+    );
+
+    let list = expect_status(
+        app.send(
+            Method::GET,
+            &format!("/events/{id}/signups"),
+            Some(&staff.token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 3, "the counts remain");
+    assert!(
+        list.iter().all(|s| s.get("name").is_none()),
+        "nobody can be told any more"
+    );
+    let mine = expect_status(
+        app.send(
+            Method::GET,
+            "/me/signups",
+            Some(&people[0].token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(mine["items"].as_array().unwrap().is_empty());
+    assert_eq!(event(&app, &id).await["seats_left"], 0);
+    assert_eq!(
+        canyu::maintenance::sweep(&app.state)
+            .await
+            .unwrap()
+            .erased_events,
+        0,
+        "once"
+    );
+}

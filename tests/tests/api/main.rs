@@ -12,3 +12,4 @@ mod idempotency;
 mod maintenance;
 mod openapi_spec;
 mod ops;
+mod webhooks;

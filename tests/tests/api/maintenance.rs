@@ -31,7 +31,8 @@ async fn housekeeping_forgets_expired_sessions_and_retry_records(app: TestApp) {
         maintenance::sweep(&app.state).await.unwrap(),
         Swept {
             sessions: 1,
-            idempotency_records: 1
+            idempotency_records: 1,
+            erased_events: 0,
         }
     );
 

@@ -135,3 +135,13 @@ async fn docs_spec_and_portal_are_served(app: TestApp) {
         "ES modules need a JavaScript type"
     );
 }
+
+on_every_backend!(nul_characters_are_refused_everywhere);
+
+async fn nul_characters_are_refused_everywhere(app: TestApp) {
+    let login = app.post("/auth/register", json!({"login": "13812345678", "password": "a good password", "display_name": "张\u{0}三"})).send().await.unwrap();
+    let problem = expect_problem(login, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert_eq!(problem["errors"][0]["field"], "body");
+    let query = app.get("/decisions?q=%00").send().await.unwrap();
+    expect_problem(query, StatusCode::BAD_REQUEST, "invalid_request").await;
+}

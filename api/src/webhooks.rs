@@ -1,0 +1,274 @@
+//! Webhooks for app backends: what reaches the outbox is also posted, signed with
+//! HMAC-SHA256, to every webhook that asked for its kind, and retried with backoff until it
+//! is taken. Each delivery has a unique id, so the receiver can de-duplicate.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use entity::{webhook, webhook_delivery};
+use hmac::{Hmac, Mac};
+use poem_openapi::{types::Example, Object};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::{
+    audit::{self, Actor, AuditEvent},
+    auth::new_secret,
+    error::{Error, Result},
+    outbox::Notice,
+    state::AppState,
+};
+
+/// Attempts before a delivery is given up.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// A delivery being sent is leased for this long, so another instance does not send it too.
+const LEASE: chrono::Duration = chrono::Duration::seconds(60);
+const TIMEOUT: Duration = Duration::from_secs(10);
+const BATCH: u64 = 50;
+
+/// The kinds of message a webhook can receive.
+pub const KINDS: [&str; 4] = [
+    "comment_outcome",
+    "waitlist_offer",
+    "offer_expired",
+    "event_cancelled",
+];
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NewWebhook {
+    /// Where to post, `https://…` (or `http://` inside the district's network).
+    #[oai(validator(min_length = 8, max_length = 2000, pattern = "^https?://"))]
+    pub url: String,
+    /// Kinds to receive: `comment_outcome`, `waitlist_offer`, `offer_expired`, `event_cancelled`.
+    #[oai(validator(min_items = 1, max_items = 10))]
+    pub kinds: Vec<String>,
+}
+
+impl Example for NewWebhook {
+    fn example() -> Self {
+        Self {
+            url: "https://app.example.gov.cn/canyu/hooks".into(),
+            kinds: vec!["waitlist_offer".into()],
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
+pub struct Webhook {
+    pub id: Uuid,
+    pub url: String,
+    pub kinds: Vec<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    /// The signing secret: in the answer that creates the webhook only.
+    pub secret: Option<String>,
+}
+
+fn view(w: webhook::Model, with_secret: bool) -> Webhook {
+    Webhook {
+        id: w.id,
+        url: w.url,
+        kinds: w.kinds.split_whitespace().map(str::to_string).collect(),
+        active: w.active,
+        created_at: w.created_at,
+        secret: with_secret.then_some(w.secret),
+    }
+}
+
+pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<Webhook> {
+    if let Some(unknown) = form.kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
+        return Err(Error::invalid(
+            "kinds",
+            format!("unknown kind {unknown}; use one of {}", KINDS.join(", ")),
+        ));
+    }
+    let now = state.clock.now();
+    let created = webhook::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        url: Set(form.url.trim().to_string()),
+        secret: Set(new_secret()),
+        kinds: Set(form.kinds.join(" ")),
+        active: Set(true),
+        created_by: Set(actor.user_id()),
+        created_at: Set(now),
+    }
+    .insert(&state.db)
+    .await?;
+    let event = AuditEvent {
+        action: "webhook.create",
+        entity_type: "webhook",
+        entity_id: created.id.to_string(),
+        detail: json!({"url": created.url, "kinds": created.kinds}),
+    };
+    audit::record(&state.db, now, actor, event).await?;
+    Ok(view(created, true))
+}
+
+pub async fn list(state: &AppState) -> Result<Vec<Webhook>> {
+    let rows = webhook::Entity::find()
+        .order_by_asc(webhook::Column::Id)
+        .all(&state.db)
+        .await?;
+    Ok(rows.into_iter().map(|w| view(w, false)).collect())
+}
+
+pub async fn deactivate(state: &AppState, actor: Actor, id: Uuid) -> Result<()> {
+    let found = webhook::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("webhook"))?;
+    let mut active: webhook::ActiveModel = found.into();
+    active.active = Set(false);
+    active.update(&state.db).await?;
+    let event = AuditEvent {
+        action: "webhook.deactivate",
+        entity_type: "webhook",
+        entity_id: id.to_string(),
+        detail: json!({}),
+    };
+    audit::record(&state.db, state.clock.now(), actor, event).await?;
+    Ok(())
+}
+
+/// Queues `notice` for every active webhook that receives its kind (called by the outbox
+/// worker, in the transaction that delivers the message).
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    notice: &Notice,
+) -> Result<()> {
+    let hooks = webhook::Entity::find()
+        .filter(webhook::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    for hook in hooks
+        .iter()
+        .filter(|h| h.kinds.split_whitespace().any(|k| k == notice.kind))
+    {
+        let id = Uuid::now_v7();
+        let payload = json!({
+            "delivery_id": id, "kind": notice.kind, "occurred_at": now, "user_id": user_id,
+            "title": notice.title, "body": notice.body, "link": notice.link,
+        });
+        webhook_delivery::ActiveModel {
+            id: Set(id),
+            webhook_id: Set(hook.id),
+            kind: Set(notice.kind.clone()),
+            payload: Set(payload),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            delivered_at: Set(None),
+            last_status: Set(None),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The signature a receiver checks: hex HMAC-SHA256 of `"{timestamp}.{body}"` with the secret.
+pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// How long to wait after `attempts` failures: 1 min, 2 min, 4 min, … at most 6 h.
+fn backoff(attempts: i32) -> chrono::Duration {
+    chrono::Duration::seconds(30 * 2_i64.pow(attempts.clamp(0, 10) as u32))
+        .min(chrono::Duration::hours(6))
+}
+
+/// Sends the deliveries that are due; returns how many were taken by their receiver.
+pub async fn deliver_due(state: &AppState) -> Result<u64> {
+    let now = state.clock.now();
+    let due = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::DeliveredAt.is_null())
+        .filter(webhook_delivery::Column::Attempts.lt(MAX_ATTEMPTS))
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .order_by_asc(webhook_delivery::Column::Id)
+        .limit(BATCH)
+        .all(&state.db)
+        .await?;
+    let client = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .map_err(anyhow::Error::from)?;
+    let mut delivered = 0;
+    for delivery in due {
+        let leased = webhook_delivery::Entity::update_many()
+            .col_expr(
+                webhook_delivery::Column::NextAttemptAt,
+                Expr::value(now + LEASE),
+            )
+            .filter(webhook_delivery::Column::Id.eq(delivery.id))
+            .filter(webhook_delivery::Column::NextAttemptAt.eq(delivery.next_attempt_at))
+            .filter(webhook_delivery::Column::DeliveredAt.is_null())
+            .exec(&state.db)
+            .await?;
+        if leased.rows_affected == 0 {
+            continue; // another instance is sending it
+        }
+        let Some(hook) = webhook::Entity::find_by_id(delivery.webhook_id)
+            .one(&state.db)
+            .await?
+        else {
+            continue;
+        };
+        let body = serde_json::to_vec(&delivery.payload).map_err(anyhow::Error::from)?;
+        let timestamp = now.timestamp();
+        let sent = client
+            .post(&hook.url)
+            .header("content-type", "application/json")
+            .header("x-canyu-delivery", delivery.id.to_string())
+            .header("x-canyu-event", delivery.kind.as_str())
+            .header("x-canyu-timestamp", timestamp.to_string())
+            .header(
+                "x-canyu-signature",
+                signature(&hook.secret, timestamp, &body),
+            )
+            .body(body)
+            .send()
+            .await;
+        let status = sent.as_ref().ok().map(|r| i32::from(r.status().as_u16()));
+        let taken = sent.as_ref().is_ok_and(|r| r.status().is_success());
+        let attempts = delivery.attempts + 1;
+        let mut update = webhook_delivery::ActiveModel {
+            id: Set(delivery.id),
+            attempts: Set(attempts),
+            last_status: Set(status),
+            ..Default::default()
+        };
+        if taken {
+            update.delivered_at = Set(Some(now));
+            delivered += 1;
+        } else {
+            update.next_attempt_at = Set(now + backoff(attempts));
+            log_failure(&hook.url, status, attempts);
+        }
+        update.update(&state.db).await?;
+    }
+    Ok(delivered)
+}
+
+fn log_failure(url: &str, status: Option<i32>, attempts: i32) {
+    let host = url.split('/').nth(2).unwrap_or_default();
+    tracing::warn!(
+        host,
+        ?status,
+        attempts,
+        "webhook delivery failed; will retry"
+    );
+}
