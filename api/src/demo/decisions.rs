@@ -3,10 +3,9 @@
 //! for comment opens when the demo loads, so visitors can try commenting.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use uuid::Uuid;
 
 use crate::{
-    accounts::dto::{Department, User},
+    accounts::dto::Department,
     auth::Session,
     clock::Clock,
     decisions::{
@@ -139,31 +138,12 @@ fn day(n: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2021, 1, 4, 1, 30, 0).unwrap() + Duration::days(n)
 }
 
-fn acting_as(user: &User) -> Session {
-    Session {
-        session_id: Uuid::nil(),
-        user_id: user.id,
-        roles: user.roles.clone(),
-        department_id: user.department.as_ref().map(|d| d.id),
-    }
-}
-
 pub async fn load(
     state: &AppState,
     departments: &[Department],
-    people: &[User],
+    admin: &Session,
+    residents: &[Session],
 ) -> anyhow::Result<()> {
-    let admin = acting_as(
-        people
-            .iter()
-            .find(|p| p.roles.contains(&crate::auth::Role::Admin))
-            .expect("the demo has an admin"),
-    );
-    let residents: Vec<Session> = people
-        .iter()
-        .filter(|p| p.roles.len() == 1)
-        .map(acting_as)
-        .collect();
     for demo in DECISIONS {
         // Finished decisions happened in 2021; the open one starts now.
         let clock = match demo.reach {
@@ -187,14 +167,14 @@ pub async fn load(
             legal_basis: "《重大行政决策程序暂行条例》《上海市重大行政决策程序规定》".into(),
             timetable: "公开征求意见不少于30日，经合法性审查后提请区政府常务会议审议".into(),
         };
-        let decision = service::create(&at, &admin, form).await?;
+        let decision = service::create(&at, admin, form).await?;
         clock.advance(Duration::days(10));
         let draft = NewDraft {
             body: demo.draft.into(),
             changelog: None,
             documents: vec![],
         };
-        service::publish_draft(&at, &admin, decision.id, draft).await?;
+        service::publish_draft(&at, admin, decision.id, draft).await?;
         if demo.reach == Reach::DraftPublished {
             continue;
         }
@@ -204,7 +184,7 @@ pub async fn load(
             closes_at: clock.now() + Duration::days(30),
             shortened_reason: None,
         };
-        service::open_consultation(&at, &admin, decision.id, window).await?;
+        service::open_consultation(&at, admin, decision.id, window).await?;
         if demo.reach == Reach::ConsultationOpen {
             continue;
         }
@@ -228,13 +208,13 @@ pub async fn load(
                 action: ModerationAction::Publish,
                 reason: None,
             };
-            comments::moderate(&at, &admin, created.id, publish).await?;
+            comments::moderate(&at, admin, created.id, publish).await?;
             let outcome = OutcomeRequest {
                 outcome: *outcome,
                 reason: reason.map(Into::into),
                 duplicate_of: None,
             };
-            comments::set_outcome(&at, &admin, created.id, outcome).await?;
+            comments::set_outcome(&at, admin, created.id, outcome).await?;
         }
         let letter = NewComment {
             body: "来信建议：规划实施情况应每年向社会公布。".into(),
@@ -243,16 +223,16 @@ pub async fn load(
             channel: Some(Channel::Letter),
             author_name: Some("周建华".into()),
         };
-        let letter = comments::submit(&at, &admin, decision.id, letter).await?;
+        let letter = comments::submit(&at, admin, decision.id, letter).await?;
         let adopted = OutcomeRequest {
             outcome: Outcome::Adopted,
             reason: None,
             duplicate_of: None,
         };
-        comments::set_outcome(&at, &admin, letter.id, adopted).await?;
+        comments::set_outcome(&at, admin, letter.id, adopted).await?;
         clock.advance(Duration::days(35));
         let narrative = "征求意见期间，通过网站、来信等渠道共收到意见5条。经认真研究，采纳3条，部分采纳1条；未采纳的1条已说明理由。";
-        comments::publish_feedback(&at, &admin, decision.id, narrative).await?;
+        comments::publish_feedback(&at, admin, decision.id, narrative).await?;
         let Some((meeting, (y, m, d))) = demo.meeting else {
             continue;
         };
@@ -265,7 +245,7 @@ pub async fn load(
             notes: Some("会议邀请人大代表、政协委员、社会组织和企业界代表列席，原则同意，请根据讨论意见修改完善后印发。".into()),
             documents: vec![],
         };
-        service::record_deliberation(&at, &admin, decision.id, deliberation).await?;
+        service::record_deliberation(&at, admin, decision.id, deliberation).await?;
         let Some(number) = demo.document_number else {
             continue;
         };
@@ -277,7 +257,7 @@ pub async fn load(
             summary: None,
             documents: vec![],
         };
-        service::record_result(&at, &admin, decision.id, result).await?;
+        service::record_result(&at, admin, decision.id, result).await?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! representative and residents. It loads into an empty database only, once.
 
 mod decisions;
+mod events;
 
 use anyhow::bail;
 use entity::{app_meta, department, user};
@@ -138,7 +139,28 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
         }
         people.push(service::me(state, user.id).await?);
     }
-    decisions::load(state, &departments, &people).await?;
+    let admin = people
+        .iter()
+        .find(|p| p.roles.contains(&Role::Admin))
+        .map(events::acting_as)
+        .expect("the demo has an admin");
+    let public: Vec<_> = people
+        .iter()
+        .filter(|p| {
+            !p.roles
+                .iter()
+                .any(|r| matches!(r, Role::Staff | Role::Admin))
+        })
+        .collect();
+    let residents: Vec<_> = public
+        .iter()
+        .filter(|p| p.roles.len() == 1)
+        .map(|p| events::acting_as(p))
+        .collect();
+    decisions::load(state, &departments, &admin, &residents).await?;
+    // The representative signs up for open days too, so that the full ones have a waitlist.
+    let visitors: Vec<_> = public.iter().map(|p| events::acting_as(p)).collect();
+    events::load(state, &departments, &admin, &visitors).await?;
     app_meta::ActiveModel {
         key: Set(MARKER.into()),
         value: Set(state.clock.now().to_rfc3339()),

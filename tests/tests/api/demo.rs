@@ -85,6 +85,31 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
     assert_eq!(feedback["totals"]["total"], 5);
     assert_eq!(feedback["not_adopted"].as_array().unwrap().len(), 1);
 
+    let events = expect_status(
+        app.get("/events?limit=100").send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let events = events["items"].as_array().unwrap();
+    assert!(events.len() >= 30, "30+ open days");
+    let mut themes: Vec<&str> = events
+        .iter()
+        .map(|e| e["theme"].as_str().unwrap())
+        .collect();
+    themes.sort_unstable();
+    themes.dedup();
+    assert_eq!(themes.len(), 8, "all eight themes");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["seats_left"] == 0 && e["waitlist_length"].as_u64() > Some(0)),
+        "some full, with a waitlist"
+    );
+    assert!(
+        events.iter().all(|e| e["signup_open"] == true),
+        "visitors can sign up"
+    );
+
     let admin = demo::LOGINS.iter().find(|p| p.role == "admin").unwrap();
     let session = expect_status(app.login(admin.login, admin.password).await, StatusCode::OK).await;
     assert!(session["user"]["roles"]
