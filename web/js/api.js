@@ -200,8 +200,12 @@ export function isStaff(user = getUser()) {
   return Boolean(user?.roles?.some((r) => r === 'staff' || r === 'admin'));
 }
 
-// Admins manage every decision; staff those of their own department.
-export function canManage(user, decision) {
+// Admins manage everything; staff what their own department sponsors or hosts.
+export function managesDepartment(user, departmentId) {
   if (user?.roles?.includes('admin')) return true;
-  return Boolean(user?.roles?.includes('staff') && user.department?.id === decision?.sponsor?.id);
+  return Boolean(user?.roles?.includes('staff') && departmentId && user.department?.id === departmentId);
+}
+
+export function canManage(user, decision) {
+  return managesDepartment(user, decision?.sponsor?.id);
 }

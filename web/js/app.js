@@ -18,6 +18,13 @@ import * as feedback from './pages/feedback.js';
 import * as staff from './pages/staff.js';
 import * as staffNew from './pages/staff-new.js';
 import * as staffDecision from './pages/staff-decision.js';
+import * as events from './pages/events.js';
+import * as event from './pages/event.js';
+import * as mySignups from './pages/my-signups.js';
+import * as staffEvents from './pages/staff-events.js';
+import * as staffEventNew from './pages/staff-event-new.js';
+import * as staffEvent from './pages/staff-event.js';
+import * as checkin from './pages/checkin.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
 // render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
@@ -27,13 +34,20 @@ const routes = [
   ['/register', register],
   ['/login', login],
   ['/me', me],
+  ['/me/signups', mySignups],
   ['/decisions', decisions],
   ['/decisions/:id', decision],
   ['/decisions/:id/draft', draft],
   ['/decisions/:id/feedback', feedback],
+  ['/events', events],
+  ['/events/:id', event],
   ['/staff', staff],
   ['/staff/decisions/new', staffNew],
   ['/staff/decisions/:id', staffDecision],
+  ['/staff/events', staffEvents],
+  ['/staff/events/new', staffEventNew],
+  ['/staff/events/:id', staffEvent],
+  ['/staff/events/:id/checkin', checkin],
 ];
 
 const view = document.getElementById('view');
@@ -91,7 +105,7 @@ async function route({ keepState = false } = {}) {
   const { page, params } = found;
   if (page.requiresLogin && !isLoggedIn()) {
     flash(() => t('flash.login_required'), 'info', { keep: true });
-    redirect('#/login');
+    redirect(`#/login?next=${encodeURIComponent(location.hash)}`); // back here after logging in
     return;
   }
 
@@ -117,9 +131,12 @@ async function route({ keepState = false } = {}) {
   if (snap) restoreInputs(root, snap);
   root.dataset.page = page.name;
 
-  // Move focus to the new heading so screen-reader users hear the page change;
-  // not on first load and not on a language switch (the user is on the switch button).
-  if (!firstRender && !keepState) {
+  // Move focus to the new heading so screen-reader users hear the page change; not on first
+  // load and not on a language switch (the user is on the switch button). A page made for one
+  // input (check-in at the door) marks it autofocus and gets it focused instead, first load too.
+  const autofocus = root.querySelector('[autofocus]');
+  if (autofocus && !keepState) autofocus.focus();
+  else if (!firstRender && !keepState) {
     const heading = root.querySelector('h1');
     if (heading) {
       heading.tabIndex = -1;
@@ -139,6 +156,7 @@ function renderNav() {
     items.push(
       isStaff(user) && h('li', {}, h('a', { id: 'nav-staff', href: '#/staff' }, t('nav.staff'))),
       h('li', {}, h('a', { id: 'nav-me', href: '#/me', class: 'nav-user' }, user?.display_name || t('nav.me'))),
+      h('li', {}, h('a', { id: 'nav-signups', href: '#/me/signups' }, t('nav.signups'))),
       h('li', {}, h('button', { type: 'button', id: 'nav-logout', class: 'nav-button', onclick: onLogout }, t('nav.logout'))),
     );
   } else {

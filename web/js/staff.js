@@ -1,10 +1,12 @@
-// Pieces the staff console pages share: who may enter, and panels with one action each.
+// Pieces the staff console pages share: who may enter, its sections, panels with one action
+// each, and CSV downloads.
 
-import { isStaff } from './api.js';
+import { isStaff, download } from './api.js';
 import { t } from './i18n.js';
 import {
-  h, currentUser, flash, handleSubmit, panel,
+  h, field, currentUser, flash, handleSubmit, errorMessage, saveFile, panel,
 } from './ui.js';
+import { departmentOptions } from './decisions.js';
 
 // The current user if they are staff or admin; otherwise says why not (or goes to the login
 // page) and answers null.
@@ -15,6 +17,17 @@ export async function staffUser(root, ctx) {
     return null;
   }
   return user;
+}
+
+// The department a new record belongs to: an admin chooses it; staff see their own, which the
+// server takes when none is sent.
+export async function departmentChoice(user, { id, name, label }, signal) {
+  if (!user.roles.includes('admin')) {
+    return h('p', { class: 'field' }, h('strong', {}, label), ' ', user.department?.name || '');
+  }
+  return field({
+    id, name, label, tag: 'select', options: await departmentOptions(t('form.choose'), signal),
+  });
 }
 
 // A panel with a form for one action. send(values) does the request; then the page is shown
@@ -31,4 +44,30 @@ export function actionPanel(ctx, {
     ctx.go(location.hash);
   });
   return panel(id, heading, intro, form);
+}
+
+// The console's sections (decisions, events) as tabs above a section's list.
+const SECTIONS = [['decisions', '#/staff'], ['events', '#/staff/events']];
+
+export function staffSections(current) {
+  return h('nav', { class: 'subnav', 'aria-label': t('staff.sections') },
+    h('ul', {}, SECTIONS.map(([key, href]) => h('li', {},
+      h('a', { id: `staff-section-${key}`, href, 'aria-current': key === current ? 'page' : null },
+        t(`staff.section.${key}`))))));
+}
+
+// A button that downloads the CSV file at `path` (an api() path).
+export function exportButton(path, label, id) {
+  const button = h('button', { type: 'button', id, class: 'button button-secondary' }, label);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const { blob, filename } = await download(path);
+      saveFile(blob, filename);
+    } catch (err) {
+      flash(() => errorMessage(err), 'error');
+    }
+    button.disabled = false;
+  });
+  return button;
 }

@@ -170,6 +170,22 @@ export function showFormError(form, err) {
   return [...byField.keys()][0] || null;
 }
 
+// A filter form that goes to the address hashOf(values) (so filters survive a reload and have
+// a link); below it list() is shown, or the server's complaint about the filters next to them.
+export async function filteredList(root, ctx, form, hashOf, list) {
+  form.noValidate = true;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    ctx.go(hashOf(Object.fromEntries(new FormData(form))));
+  });
+  try {
+    root.append(await list());
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    showFormError(form, err); // e.g. a year out of range, named by the server
+  }
+}
+
 // Wires a form: no native validation bubbles (the server is the single source of the rules),
 // busy state while in flight, errors shown on failure. action(values) does the work.
 export function handleSubmit(form, action) {
@@ -252,6 +268,22 @@ export function timeEl(value, options) {
   return h('time', { datetime: value }, formatDate(value, options));
 }
 
+// From start to end (instants) in Shanghai, with the weekday: "2021年10月20日星期三 09:00–11:00";
+// the date is repeated only when the end is on another day.
+export function formatRange(start, end) {
+  const [from, to] = [new Date(start), new Date(end)];
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) {
+    return formatDate(start, { time: true });
+  }
+  return new Intl.DateTimeFormat(getLang(), {
+    timeZone: 'Asia/Shanghai', dateStyle: 'full', timeStyle: 'short',
+  }).formatRange(from, to);
+}
+
+export function rangeEl(start, end) {
+  return h('time', { datetime: start }, formatRange(start, end));
+}
+
 // Plain text (e.g. Markdown) as paragraphs: blank lines split them, single newlines become
 // line breaks. Text only; markup in it is shown as typed.
 export function textBlocks(text) {
@@ -277,22 +309,19 @@ export function details(rows, className = 'details') {
     .map(([label, value, id]) => [h('dt', {}, label), h('dd', { id }, value)]));
 }
 
-// A list fed page by page: fetchPage(cursor) -> {items, next_cursor}; renderItem(item) -> <li>.
-// Resolves once the first page is shown; a "more" button follows while there are more.
-export async function pagedList({ fetchPage, renderItem, empty, ...attrs }) {
-  const list = h('ul', attrs);
-  const none = h('p', { class: 'empty', hidden: true }, empty);
+// A "more" button over a list fed page by page: fetchPage(cursor) -> {items, next_cursor};
+// show(items) puts a page on screen and answers its first element. Resolves with the button
+// once the first page is shown; it stays while there are more pages.
+export async function loadMore(fetchPage, show) {
   const more = h('button', { type: 'button', class: 'button button-secondary load-more', hidden: true },
     t('list.more'));
   let cursor;
   async function load() {
     const page = await fetchPage(cursor);
-    const items = page.items.map((item) => renderItem(item));
-    list.append(...items);
+    const first = show(page.items);
     cursor = page.next_cursor;
     more.hidden = !cursor;
-    none.hidden = list.children.length > 0;
-    return items[0];
+    return first;
   }
   more.addEventListener('click', async () => {
     more.disabled = true;
@@ -308,7 +337,67 @@ export async function pagedList({ fetchPage, renderItem, empty, ...attrs }) {
     more.disabled = false;
   });
   await load();
+  return more;
+}
+
+// A list fed page by page: fetchPage(cursor) -> {items, next_cursor}; renderItem(item) -> <li>.
+// Resolves once the first page is shown; a "more" button follows while there are more.
+export async function pagedList({ fetchPage, renderItem, empty, ...attrs }) {
+  const list = h('ul', attrs);
+  const none = h('p', { class: 'empty', hidden: true }, empty);
+  const more = await loadMore(fetchPage, (items) => {
+    const elements = items.map((item) => renderItem(item));
+    list.append(...elements);
+    none.hidden = list.children.length > 0;
+    return elements[0];
+  });
   return h('div', { class: 'paged' }, list, none, more);
+}
+
+// A button for an action that needs a second, explicit "yes": pressing it asks `question`
+// next to a confirming and a keeping button. action() runs on "yes"; its errors go to #flash.
+// actionClass marks both the first and the confirming button (e.g. for tests and styles).
+export function confirmStep({
+  label, question, yes, no, action, actionClass = '', id,
+}) {
+  const wrap = h('div', { class: 'confirm-step' });
+  const start = h('button', {
+    type: 'button', id, class: `button button-secondary ${actionClass}`.trim(),
+  }, label);
+  const yesButton = h('button', {
+    type: 'button', class: `button button-danger confirm-yes ${actionClass}`.trim(),
+  }, yes);
+  const noButton = h('button', { type: 'button', class: 'button button-secondary confirm-no' }, no);
+  const ask = h('div', { class: 'confirm-ask', role: 'group', 'aria-label': question },
+    h('p', { class: 'confirm-question' }, question), yesButton, noButton);
+  start.addEventListener('click', () => {
+    wrap.replaceChildren(ask);
+    yesButton.focus();
+  });
+  noButton.addEventListener('click', () => {
+    wrap.replaceChildren(start);
+    start.focus();
+  });
+  yesButton.addEventListener('click', async () => {
+    if (!await whileBusy([yesButton, noButton], action)) yesButton.focus();
+  });
+  wrap.append(start);
+  return wrap;
+}
+
+// Runs action() with `buttons` disabled; its errors go to #flash. Answers whether it succeeded.
+export async function whileBusy(buttons, action) {
+  for (const button of buttons) button.disabled = true;
+  clearFlash();
+  try {
+    await action();
+    return true;
+  } catch (err) {
+    if (err.name !== 'AbortError') flash(() => errorMessage(err), 'error');
+    return false;
+  } finally {
+    for (const button of buttons) button.disabled = false;
+  }
 }
 
 // Offers a downloaded file to the user.

@@ -3,7 +3,7 @@
 
 import { query } from '../api.js';
 import { t } from '../i18n.js';
-import { h, field, showFormError } from '../ui.js';
+import { h, field, filteredList } from '../ui.js';
 import {
   STAGES, label, decisionList, departmentOptions,
 } from '../decisions.js';
@@ -39,22 +39,12 @@ export async function render(root, ctx) {
     }),
     h('button', { type: 'submit', id: 'filter-submit', class: 'button' }, t('decisions.filter_submit')),
   );
-  form.noValidate = true;
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const values = Object.fromEntries(new FormData(form));
-    ctx.go(`#/decisions${query(Object.fromEntries(FILTERS.map((f) => [f, values[f]?.trim()])))}`);
-  });
-
   root.append(
     h('h1', { id: 'decisions-title' }, t('decisions.title')),
     h('p', { class: 'lead' }, t('decisions.lead')),
     form,
   );
-  try {
-    root.append(await decisionList(filters, ctx.signal));
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    showFormError(form, err); // e.g. a year out of range, named by the server
-  }
+  await filteredList(root, ctx, form,
+    (values) => `#/decisions${query(Object.fromEntries(FILTERS.map((f) => [f, values[f]?.trim()])))}`,
+    () => decisionList(filters, ctx.signal));
 }

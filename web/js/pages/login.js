@@ -1,4 +1,4 @@
-// Log in and go to the profile.
+// Log in and go back to the page that asked for it (?next=#/…), else to the profile.
 
 import { login } from '../api.js';
 import { t } from '../i18n.js';
@@ -23,7 +23,8 @@ export function render(root, ctx) {
   handleSubmit(form, async (values) => {
     await login(values);
     flash(() => t('flash.logged_in'), 'success', { keep: true });
-    ctx.go('#/me');
+    const next = ctx.query.get('next'); // the page that sent the user here
+    ctx.go(next?.startsWith('#/') && !next.startsWith('#/login') ? next : '#/me');
   });
 
   root.append(

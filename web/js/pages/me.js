@@ -50,6 +50,8 @@ export async function render(root, ctx) {
       [t('me.created_at'), h('time', { id: 'profile-created-at', datetime: user.created_at },
         formatDate(user.created_at, { time: true }))],
     ], 'profile'),
+    h('p', { class: 'actions' },
+      h('a', { id: 'me-signups', class: 'button button-secondary', href: '#/me/signups' }, t('me.signups'))),
     h('section', { class: 'notifications-section', 'aria-labelledby': 'notifications-title' },
       h('h2', { id: 'notifications-title' }, t('me.notifications')),
       notifications),

@@ -1,16 +1,16 @@
 // Staff: manage one decision along its chain. Each panel appears only in the stages whose
 // action the server allows; the server decides in the end (409 stage_is_…).
 
-import { api, download, canManage } from '../api.js';
+import { api, canManage } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, field, flash, errorMessage, requireFilled, saveFile, panel, breadcrumb,
+  h, field, requireFilled, panel, breadcrumb,
 } from '../ui.js';
 import {
   ACTIVE_STAGES, label, decisionMeta, decisionHash, decisionPath, fetchDecision, fetchWithDrafts,
   consultationNotice, catalogFields, sectionNames, feedbackReport, shanghaiToUtc, utcToShanghai,
 } from '../decisions.js';
-import { staffUser, actionPanel } from '../staff.js';
+import { staffUser, actionPanel, exportButton } from '../staff.js';
 import { moderationPanel, outcomesPanel } from '../moderation.js';
 
 export const name = 'staff-decision';
@@ -24,21 +24,6 @@ function text(id, name, key, attrs = {}) {
   return field({
     id, name, label: t(key), ...attrs,
   });
-}
-
-function exportButton(id) {
-  const button = h('button', { type: 'button', id: 'export-csv', class: 'button button-secondary' }, t('staff.export'));
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      const { blob, filename } = await download(decisionPath(id, '/comments/export'));
-      saveFile(blob, filename);
-    } catch (err) {
-      flash(() => errorMessage(err), 'error');
-    }
-    button.disabled = false;
-  });
-  return button;
 }
 
 // The panels whose forms only send their fields and show the page again.
@@ -186,7 +171,7 @@ export async function render(root, ctx) {
     h('a', { class: 'button button-secondary', href: decisionHash(id) }, t('staff.public_page')),
     d.feedback_published_at
       && h('a', { class: 'button button-secondary', href: decisionHash(id, '/feedback') }, t('decision.read_feedback')),
-    exportButton(id)));
+    exportButton(decisionPath(id, '/comments/export'), t('staff.export'), 'export-csv')));
 
   const panels = formPanels(ctx, d, drafts[0]);
   let comments = [];

@@ -5,8 +5,8 @@ import { t } from '../i18n.js';
 import {
   h, field, flash, handleSubmit, requireFilled, breadcrumb,
 } from '../ui.js';
-import { catalogFields, departmentOptions, manageHash } from '../decisions.js';
-import { staffUser } from '../staff.js';
+import { catalogFields, manageHash } from '../decisions.js';
+import { staffUser, departmentChoice } from '../staff.js';
 
 export const name = 'staff-new';
 export const title = 'staff.new';
@@ -24,13 +24,9 @@ export async function render(root, ctx) {
   const user = await staffUser(root, ctx);
   if (!user) return;
 
-  // An admin names the sponsor; staff create for their own department.
-  const sponsor = user.roles.includes('admin')
-    ? field({
-      id: 'new-sponsor', name: 'sponsor_department_id', tag: 'select', label: t('decision.sponsor'),
-      options: await departmentOptions(t('form.choose'), ctx.signal),
-    })
-    : h('p', { class: 'field' }, h('strong', {}, t('decision.sponsor')), ' ', user.department?.name || '');
+  const sponsor = await departmentChoice(user, {
+    id: 'new-sponsor', name: 'sponsor_department_id', label: t('decision.sponsor'),
+  }, ctx.signal);
 
   const form = h('form', { id: 'decision-new-form', class: 'form form-wide', 'aria-labelledby': 'decision-new-title' },
     field({

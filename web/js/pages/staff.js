@@ -1,10 +1,10 @@
 // Staff console: the decisions of the user's department (an admin's: all) and what each needs
-// next.
+// next; its other section, events, is in staff-events.js.
 
 import { t } from '../i18n.js';
 import { h } from '../ui.js';
 import { decisionItem, decisionList, manageHash } from '../decisions.js';
-import { staffUser } from '../staff.js';
+import { staffUser, staffSections } from '../staff.js';
 
 export const name = 'staff';
 export const title = 'staff.title';
@@ -21,6 +21,7 @@ export async function render(root, ctx) {
     manageHash(d.id),
     h('p', { class: 'next-action' }, h('strong', {}, t('staff.next')), t(`staff.next.${d.stage}`))));
   root.append(
+    staffSections('decisions'),
     h('p', { class: 'lead' },
       admin ? t('staff.lead_admin') : t('staff.lead', { department: user.department?.name || '' })),
     h('p', { class: 'actions' },

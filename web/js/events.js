@@ -1,0 +1,217 @@
+// Pieces the Government Open Month pages share: themes, where signups stand, the calendar,
+// signup statuses and QR codes, and the event form fields. Text only through textContent
+// (via h()).
+
+import { api, query, download } from './api.js';
+import { t, has } from './i18n.js';
+import {
+  h, field, rangeEl, loadMore,
+} from './ui.js';
+import { label, shanghaiToUtc, utcToShanghai } from './decisions.js';
+
+export const THEMES = [
+  'one_network_governance', 'government_services', 'major_projects', 'livelihood',
+  'fair_regulation', 'legal_services', 'community_building', 'public_health',
+];
+
+// Signups holding a seat or a place in line: only these can be cancelled.
+export const ACTIVE_SIGNUPS = ['confirmed', 'waitlisted', 'offered'];
+
+export function eventHash(id) {
+  return `#/events/${encodeURIComponent(id)}`;
+}
+
+// The staff console's page for an event, plus an optional '/checkin'.
+export function staffEventHash(id, sub = '') {
+  return `#/staff/events/${encodeURIComponent(id)}${sub}`;
+}
+
+// '/events/<id>' plus an optional '/signups', … for api().
+export function eventPath(id, sub = '') {
+  return `/events/${encodeURIComponent(id)}${sub}`;
+}
+
+// GET /events/<id><sub> for a page; signal aborts it when the page is left.
+export function fetchEvent(id, signal, sub = '') {
+  return api('GET', eventPath(id, sub), undefined, { signal });
+}
+
+export function themeOptions(empty) {
+  return [{ value: '', label: empty }, ...THEMES.map((th) => ({ value: th, label: label('theme', th) }))];
+}
+
+// 'draft' | 'cancelled' | 'upcoming' | 'open' | 'closed'
+export function signupState(e) {
+  if (e.status !== 'published') return e.status;
+  if (e.signup_open) return 'open';
+  return new Date(e.signup_opens_at) > new Date() ? 'upcoming' : 'closed';
+}
+
+// Theme and where signups stand, as badges.
+export function eventBadges(e) {
+  const state = signupState(e);
+  return [
+    h('span', { class: 'badge badge-theme' }, label('theme', e.theme)), ' ',
+    h('span', { class: `badge signup-state-${state}` }, label('signup_state', state)),
+  ];
+}
+
+// "12 of 50 seats left" or "Full · 3 on the waitlist"; nothing for a cancelled event.
+export function seatsText(e) {
+  if (e.status === 'cancelled') return null;
+  return e.seats_left > 0
+    ? t('event.seats_left', { n: e.seats_left, capacity: e.capacity })
+    : t('event.full', { n: e.waitlist_length });
+}
+
+// One event as <li>, its title (a heading of `level`) linking to href; `seats`: say how many
+// are left (staff lists give their own numbers instead).
+export function eventItem(e, { href = eventHash(e.id), level = 3, seats: withSeats = true } = {}, ...extra) {
+  const seats = withSeats && seatsText(e);
+  return h('li', { class: `event-item event-${e.status}`, dataset: { starts: e.starts_at } },
+    h(`h${level}`, { class: 'event-title' },
+      h('a', { class: 'event-link', href, dataset: { id: e.id } }, e.title)),
+    h('p', { class: 'meta' }, eventBadges(e)),
+    h('p', { class: 'event-when' }, rangeEl(e.starts_at, e.ends_at)),
+    h('p', { class: 'event-where' }, `${e.venue} · ${e.host.name}`),
+    seats && h('p', { class: e.seats_left > 0 ? 'seats' : 'seats seats-full' }, seats),
+    extra);
+}
+
+// Puts an event item in `list` by start time, earliest first.
+function insertByStart(list, item) {
+  const later = [...list.children].find((li) => new Date(li.dataset.starts) > new Date(item.dataset.starts));
+  list.insertBefore(item, later || null);
+}
+
+// The calendar for the filters given: a section per theme (in the order of THEMES, unknown
+// themes last), each by start time, fed page by page.
+export async function eventCalendar(filters, signal) {
+  const groups = h('div', { class: 'theme-groups', id: 'event-groups' });
+  const none = h('p', { class: 'empty', hidden: true }, t('events.empty'));
+  const lists = new Map();
+  const order = (theme) => (THEMES.includes(theme) ? THEMES.indexOf(theme) : THEMES.length);
+  const listFor = (theme) => {
+    if (!lists.has(theme)) {
+      const list = h('ul', { class: 'event-list' });
+      const section = h('section', {
+        class: 'theme-group', id: `theme-${theme}`, 'aria-labelledby': `theme-${theme}-title`, dataset: { theme },
+      }, h('h2', { id: `theme-${theme}-title` }, label('theme', theme)), list);
+      const after = [...groups.children].find((s) => order(s.dataset.theme) > order(theme));
+      groups.insertBefore(section, after || null);
+      lists.set(theme, list);
+    }
+    return lists.get(theme);
+  };
+  const more = await loadMore(
+    (cursor) => api('GET', `/events${query({ ...filters, limit: 50, cursor })}`, undefined, { signal }),
+    (items) => {
+      const added = items.map((e) => {
+        const item = eventItem(e);
+        insertByStart(listFor(e.theme), item);
+        return item;
+      });
+      none.hidden = lists.size > 0;
+      return added[0];
+    },
+  );
+  return h('div', { class: 'paged' }, groups, none, more);
+}
+
+// ---- signups
+
+// "1 person", "2 people".
+export function peopleText(n) {
+  return t(n === 1 ? 'signup.people_one' : 'signup.people_n', { n });
+}
+
+export function signupBadge(status) {
+  return h('span', { class: `badge signup-${status}` }, label('signup_status', status));
+}
+
+// A signup's QR code as a Blob URL (revoked once the page is left), or null when the server
+// cannot give it.
+export async function qrCodeUrl(signupId, signal) {
+  try {
+    const { blob } = await download(`/signups/${encodeURIComponent(signupId)}/qr.svg`, { signal });
+    const url = URL.createObjectURL(new Blob([blob], { type: 'image/svg+xml' }));
+    signal.addEventListener('abort', () => URL.revokeObjectURL(url), { once: true });
+    return url;
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    return null;
+  }
+}
+
+// People confirmed, signups waiting and people checked in, from an event's attendee list.
+export function signupTotals(attendees) {
+  const people = (list) => list.reduce((sum, a) => sum + a.party_size, 0);
+  return {
+    confirmed: people(attendees.filter((a) => a.status === 'confirmed')),
+    waiting: attendees.filter((a) => a.status === 'waitlisted').length,
+    checkedIn: people(attendees.filter((a) => a.checked_in_at)),
+    groups: attendees.filter((a) => a.checked_in_at).length,
+  };
+}
+
+// ---- the event form (create and edit)
+
+const TIMES = ['starts_at', 'ends_at', 'signup_opens_at', 'signup_closes_at'];
+const NUMBERS = ['capacity', 'max_party_size', 'offer_hours'];
+export const TYPED = [...TIMES, ...NUMBERS]; // empty ones cannot reach the server to be named
+
+const FIELD_ATTRS = {
+  title: { maxlength: 200, required: true },
+  theme: { tag: 'select' },
+  description: { tag: 'textarea', rows: 6 },
+  venue: { maxlength: 200, required: true },
+  accessibility_notes: { tag: 'textarea', rows: 3 },
+  capacity: {
+    type: 'number', inputmode: 'numeric', min: 1, max: 100000, required: true,
+  },
+  max_party_size: {
+    type: 'number', inputmode: 'numeric', min: 1, max: 10, required: true,
+  },
+  offer_hours: {
+    type: 'number', inputmode: 'numeric', min: 1, max: 168,
+  },
+  ...Object.fromEntries(TIMES.map((n) => [n, { type: 'datetime-local', required: true }])),
+};
+
+// A value as the form shows it: Shanghai wall time for instants.
+function shown(name, value) {
+  if (value == null) return '';
+  return TIMES.includes(name) ? utcToShanghai(value) : String(value);
+}
+
+function typed(value) {
+  return String(value ?? '').replace(/\r\n?/g, '\n');
+}
+
+// The fields named, filled from `event`; ids are `${prefix}-title`, `${prefix}-starts-at`, …
+export function eventFields(prefix, names, event = {}) {
+  return names.map((name) => field({
+    id: `${prefix}-${name.replaceAll('_', '-')}`,
+    name,
+    label: t(`event.${name}`),
+    hint: has(`event.${name}_hint`) ? t(`event.${name}_hint`) : null,
+    options: name === 'theme' ? themeOptions(t('form.choose')) : undefined,
+    value: shown(name, event[name]),
+    ...FIELD_ATTRS[name],
+  }));
+}
+
+// The API body for the fields named: instants in UTC, numbers as numbers, text trimmed.
+export function eventBody(values, names) {
+  return Object.fromEntries(names.map((name) => {
+    const value = typed(values[name]);
+    if (TIMES.includes(name)) return [name, shanghaiToUtc(value)];
+    if (NUMBERS.includes(name)) return [name, value.trim() === '' ? undefined : Number(value)];
+    return [name, value.trim()];
+  }));
+}
+
+// The names among `names` whose form value differs from the event's.
+export function changedFields(values, names, event) {
+  return names.filter((name) => typed(values[name]) !== shown(name, event[name]));
+}

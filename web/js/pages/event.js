@@ -1,0 +1,143 @@
+// One Open Month event: everything about it, and signing up while signups are open.
+
+import {
+  api, getUser, isLoggedIn, managesDepartment, idempotentSender,
+} from '../api.js';
+import { t } from '../i18n.js';
+import {
+  h, append, field, flash, handleSubmit, details, formatDate, rangeEl, textBlocks, panel, breadcrumb,
+} from '../ui.js';
+import { label } from '../decisions.js';
+import {
+  ACTIVE_SIGNUPS, eventPath, staffEventHash, fetchEvent, eventBadges, seatsText, signupBadge,
+  signupState, peopleText,
+} from '../events.js';
+
+export const name = 'event';
+export const title = 'event.page_title';
+
+// The caller's active signup for the event, if it is among their latest ones.
+async function mySignup(id, signal) {
+  try {
+    const page = await api('GET', '/me/signups?limit=100', undefined, { signal });
+    return page.items.find((s) => s.event_id === id && ACTIVE_SIGNUPS.includes(s.status)) || null;
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    return null; // the form is shown; the server then says "already signed up" if so
+  }
+}
+
+// {opens, closes}: the signup window as text.
+function signupDates(e) {
+  return {
+    opens: formatDate(e.signup_opens_at, { time: true }),
+    closes: formatDate(e.signup_closes_at, { time: true }),
+  };
+}
+
+function mySignupsLink(id) {
+  return h('a', { id, href: '#/me/signups' }, t('signup.see_mine'));
+}
+
+// What the signup answered: confirmed (see the QR code) or waitlisted (at which place).
+function receipt(signup, e) {
+  const status = signup.status === 'waitlisted' ? 'waitlisted' : 'confirmed';
+  return [
+    h('p', { class: 'receipt-title' }, signupBadge(signup.status), ' ', t(`signup.done_${status}`)),
+    h('p', {}, t('signup.party', { n: signup.party_size })),
+    status === 'waitlisted'
+      ? [
+        signup.waitlist_position > 0 && h('p', { class: 'waitlist-position' },
+          t('signup.position', { n: signup.waitlist_position })),
+        h('p', {}, t('signup.waitlist_note', { hours: e.offer_hours })),
+      ]
+      : h('p', {}, t('signup.confirmed_note')),
+    h('p', {}, mySignupsLink('signup-mine')),
+  ];
+}
+
+function signupForm(e) {
+  const result = h('div', {
+    id: 'signup-result', class: 'receipt', tabindex: -1, hidden: true,
+  });
+  const sizes = Array.from({ length: Math.max(1, e.max_party_size) }, (_, i) => i + 1);
+  const form = h('form', { id: 'signup-form', class: 'form', 'aria-labelledby': 'signup-title' },
+    e.seats_left <= 0 && h('p', { class: 'notice notice-plain', id: 'signup-full' },
+      t('signup.full', { n: e.waitlist_length })),
+    field({
+      id: 'signup-party-size', name: 'party_size', tag: 'select', label: t('signup.party_size'),
+      hint: t('signup.party_size_hint', { n: e.max_party_size }),
+      options: sizes.map((n) => ({ value: n, label: peopleText(n) })),
+    }),
+    h('button', { type: 'submit', id: 'signup-submit', class: 'button' }, t('signup.submit')),
+  );
+  const send = idempotentSender('POST', eventPath(e.id, '/signups'));
+  handleSubmit(form, async (values) => {
+    const signup = await send({ party_size: Number(values.party_size) });
+    result.replaceChildren();
+    append(result, receipt(signup, e));
+    result.classList.toggle('receipt-waiting', signup.status === 'waitlisted');
+    result.hidden = false;
+    form.hidden = true;
+    flash(() => t(signup.status === 'waitlisted' ? 'flash.signed_up_waitlisted' : 'flash.signed_up'), 'success');
+    result.focus();
+  });
+  return [result, form];
+}
+
+// The signup area: the form, a log-in prompt, or why there is no signup now.
+function signupArea(e, mine) {
+  const state = signupState(e);
+  const dates = signupDates(e);
+  const notice = (...text) => h('div', { class: 'notice notice-plain', id: 'signup-unavailable' }, h('p', {}, text));
+  let content;
+  if (mine) {
+    content = h('div', { class: 'notice notice-open', id: 'signup-existing' },
+      h('p', {}, t('signup.already'), ' ', signupBadge(mine.status)),
+      h('p', {}, mySignupsLink('signup-mine')));
+  } else if (state !== 'open') {
+    content = notice(t(`signup.state_${state}`, dates));
+  } else if (!isLoggedIn()) {
+    const next = encodeURIComponent(location.hash);
+    content = notice(t('signup.login_first'), ' ',
+      h('a', { id: 'signup-login', href: `#/login?next=${next}` }, t('nav.login')), ' ',
+      h('a', { href: '#/register' }, t('nav.register')));
+  } else content = signupForm(e);
+  return h('section', { class: 'signup-area', 'aria-labelledby': 'signup-title' },
+    h('h2', { id: 'signup-title' }, t('signup.title')),
+    state === 'open' && !mine && h('p', {}, t('signup.window_open', dates)),
+    content);
+}
+
+export async function render(root, ctx) {
+  const { params: { id }, signal } = ctx;
+  const [e, mine] = await Promise.all([
+    fetchEvent(id, signal),
+    isLoggedIn() ? mySignup(id, signal) : null,
+  ]);
+  const seats = seatsText(e);
+  append(root,
+    breadcrumb('#/events', t('events.title')),
+    h('h1', { id: 'event-title' }, e.title),
+    h('p', { class: 'meta' }, eventBadges(e), ' ', e.host.name),
+    e.status === 'cancelled' && h('div', { class: 'notice notice-cancelled', id: 'event-cancelled' },
+      h('p', {}, t('event.cancelled_notice'))),
+    managesDepartment(getUser(), e.host.id) && h('p', { class: 'actions' },
+      h('a', { id: 'manage-event', class: 'button button-secondary', href: staffEventHash(id) }, t('event.manage'))),
+    panel('event-details', t('event.details'), details([
+      [t('event.when'), rangeEl(e.starts_at, e.ends_at), 'event-when'],
+      [t('event.venue'), e.venue, 'event-venue'],
+      [t('event.host'), e.host.name, 'event-host'],
+      [t('event.theme'), label('theme', e.theme)],
+      [t('event.accessibility_notes'),
+        e.accessibility_notes ? textBlocks(e.accessibility_notes) : t('event.no_accessibility_notes'),
+        'event-accessibility'],
+      [t('event.seats'), seats, 'event-seats'],
+      [t('event.max_party_size'), t('event.party_max', { n: e.max_party_size })],
+      [t('event.signup_window'), t('event.window', signupDates(e)), 'event-signup-window'],
+    ])),
+    e.description && panel('event-description', t('event.description'),
+      h('div', { class: 'prose' }, textBlocks(e.description))),
+    signupArea(e, mine),
+  );
+}

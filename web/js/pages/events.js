@@ -1,0 +1,69 @@
+// The Government Open Month calendar (政府开放月): events by theme, filters in the address
+// (#/events?theme=…&from=2021-10-01&to=2021-10-31&has_seats=true), page by page.
+
+import { query } from '../api.js';
+import { t } from '../i18n.js';
+import {
+  h, field, checkbox, filteredList,
+} from '../ui.js';
+import { label } from '../decisions.js';
+import { THEMES, eventCalendar } from '../events.js';
+
+export const name = 'events';
+export const title = 'events.title';
+
+const FILTERS = ['theme', 'from', 'to', 'has_seats'];
+
+// Midnight in Shanghai starting the day `days` after `date` (YYYY-MM-DD), as UTC.
+function shanghaiMidnight(date, days = 0) {
+  const midnight = new Date(`${date}T00:00:00+08:00`);
+  if (!date || Number.isNaN(midnight.getTime())) return undefined;
+  return new Date(midnight.getTime() + days * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// "All" and one chip per theme; each keeps the other filters.
+function themeChips(filters) {
+  const chip = (theme, text) => h('li', {}, h('a', {
+    class: 'chip',
+    href: `#/events${query({ ...filters, theme })}`,
+    'aria-current': filters.theme === theme ? 'page' : null,
+    dataset: { theme },
+  }, text));
+  return h('nav', { class: 'chips', id: 'theme-chips', 'aria-label': t('events.filter_theme') },
+    h('ul', {}, chip('', t('events.all_themes')), THEMES.map((th) => chip(th, label('theme', th)))));
+}
+
+export async function render(root, ctx) {
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, ctx.query.get(f) || '']));
+  const form = h('form', {
+    id: 'event-filters', class: 'filters', role: 'search', 'aria-label': t('events.filters'),
+  },
+    field({
+      id: 'filter-from', name: 'from', type: 'date', label: t('events.filter_from'), value: filters.from,
+    }),
+    field({
+      id: 'filter-to', name: 'to', type: 'date', label: t('events.filter_to'), value: filters.to,
+    }),
+    checkbox({
+      id: 'filter-has-seats', name: 'has_seats', label: t('events.filter_has_seats'),
+      checked: filters.has_seats === 'true',
+    }),
+    h('button', { type: 'submit', id: 'event-filter-submit', class: 'button' }, t('events.filter_submit')),
+  );
+  root.append(
+    h('h1', { id: 'events-title' }, t('events.title')),
+    h('p', { class: 'lead' }, t('events.lead')),
+    themeChips(filters),
+    form,
+  );
+  await filteredList(root, ctx, form,
+    (values) => `#/events${query({
+      theme: filters.theme, from: values.from, to: values.to, has_seats: values.has_seats ? 'true' : '',
+    })}`,
+    () => eventCalendar({
+      theme: filters.theme,
+      from: shanghaiMidnight(filters.from),
+      to: shanghaiMidnight(filters.to, 1), // the whole last day
+      has_seats: filters.has_seats === 'true' ? 'true' : undefined,
+    }, ctx.signal));
+}
