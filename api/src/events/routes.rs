@@ -49,6 +49,7 @@ impl EventsApi {
     async fn list(
         &self,
         state: Data<&AppState>,
+        auth: MaybePerson,
         theme: Query<Option<Theme>>,
         /// Events starting at or after this instant.
         from: Query<Option<DateTime<Utc>>>,
@@ -56,6 +57,8 @@ impl EventsApi {
         to: Query<Option<DateTime<Utc>>>,
         /// Only events with seats left.
         has_seats: Query<Option<bool>>,
+        /// Only this department's events; its staff (and admins) also see its drafts.
+        host_department_id: Query<Option<Uuid>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
         cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Event>>> {
@@ -65,8 +68,11 @@ impl EventsApi {
             from: from.0,
             to: to.0,
             has_seats: has_seats.0.unwrap_or(false),
+            host_department_id: host_department_id.0,
         };
-        Ok(Json(service::list(&state, filter, page).await?))
+        Ok(Json(
+            service::list(&state, auth.session(), filter, page).await?,
+        ))
     }
 
     /// Create an event

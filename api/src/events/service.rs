@@ -35,6 +35,8 @@ pub struct CalendarFilter {
     pub to: Option<DateTime<Utc>>,
     /// Only events with seats left.
     pub has_seats: bool,
+    /// Only this department's events; its staff also see its drafts.
+    pub host_department_id: Option<Uuid>,
 }
 
 pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Result<Event> {
@@ -150,11 +152,20 @@ impl Schedule {
 
 pub async fn list(
     state: &AppState,
+    session: Option<&Session>,
     filter: CalendarFilter,
     page: PageRequest,
 ) -> Result<Page<Event>> {
-    let mut select =
-        event::Entity::find().filter(event::Column::Status.ne(name(EventStatus::Draft)));
+    let mut select = event::Entity::find();
+    let sees_drafts = filter
+        .host_department_id
+        .is_some_and(|d| session.is_some_and(|s| s.manages(d)));
+    if !sees_drafts {
+        select = select.filter(event::Column::Status.ne(name(EventStatus::Draft)));
+    }
+    if let Some(host) = filter.host_department_id {
+        select = select.filter(event::Column::HostDepartmentId.eq(host));
+    }
     if let Some(theme) = filter.theme {
         select = select.filter(event::Column::Theme.eq(name(theme)));
     }

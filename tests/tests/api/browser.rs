@@ -116,3 +116,79 @@ async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_signs_up_for_an_open_day_and_staff_check_them_in() {
+    canyu_tests::run(Backend::Sqlite, |app: TestApp| async move {
+        let admin = app.admin().await;
+        let (staff, _) = app.staff(&admin, "cyzx").await;
+        let event = app.open_event(&staff, 10, 2).await;
+        let resident = app.resident("张三").await;
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let base = format!("http://{}", app.addr);
+        browser.log_in(&base, &resident.login, PASSWORD).await;
+
+        browser
+            .client
+            .goto(&format!("{base}/#/events"))
+            .await
+            .unwrap();
+        browser.find("[data-page=events]").await;
+        browser
+            .click(&format!("a.event-link[data-id=\"{event}\"]"))
+            .await;
+        browser.find("[data-page=event]").await;
+        browser.click("#signup-submit").await;
+        browser.wait_for_text("#signup-result", "确认").await;
+
+        browser
+            .client
+            .goto(&format!("{base}/#/me/signups"))
+            .await
+            .unwrap();
+        browser.find("[data-page=my-signups]").await;
+        browser.find("img.signup-qr").await;
+        let code = browser.find(".signup-code").await.text().await.unwrap();
+        assert!(
+            code.trim().len() >= 22,
+            "the check-in code is shown: {code:?}"
+        );
+
+        // Staff at the door, on the check-in page.
+        browser.click("#nav-logout").await;
+        browser.find("#nav-login").await;
+        browser.log_in(&base, &staff.login, PASSWORD).await;
+        browser
+            .client
+            .goto(&format!("{base}/#/staff/events/{event}/checkin"))
+            .await
+            .unwrap();
+        browser.find("[data-page=checkin]").await;
+        browser.fill("#checkin-code", code.trim()).await;
+        browser.click("#checkin-submit").await;
+        browser.wait_for_text("#checkin-result", "张*").await;
+        browser.fill("#checkin-code", code.trim()).await;
+        browser.click("#checkin-submit").await;
+        browser.wait_for_text("#checkin-result", "已签到过").await;
+        browser.close().await;
+
+        let mine = expect_status(
+            app.send(
+                Method::GET,
+                "/me/signups",
+                Some(&resident.token),
+                Value::Null,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert!(
+            mine["items"][0]["checked_in_at"].is_string(),
+            "checked in once"
+        );
+    })
+    .await;
+}

@@ -786,3 +786,88 @@ async fn personal_data_is_erased_after_the_retention_period(app: TestApp) {
         "once"
     );
 }
+
+on_every_backend!(drafts_are_seen_only_by_the_host_department);
+
+async fn drafts_are_seen_only_by_the_host_department(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, department) = app.staff(&admin, "cyzx").await;
+    let resident = app.resident("张三").await;
+    let now = app.clock.now();
+    let draft = json!({
+        "title": "筹备中的开放日", "theme": "public_health", "description": "", "venue": "区疾控中心",
+        "accessibility_notes": "", "capacity": 20, "max_party_size": 1,
+        "starts_at": (now + Duration::days(20)).to_rfc3339(), "ends_at": (now + Duration::days(20) + Duration::hours(1)).to_rfc3339(),
+        "signup_opens_at": now.to_rfc3339(), "signup_closes_at": (now + Duration::days(19)).to_rfc3339(),
+    });
+    let created = expect_status(
+        app.send(Method::POST, "/events", Some(&staff.token), draft)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["status"], "draft");
+    let id = created["id"].as_str().unwrap();
+    let own = format!("/events?host_department_id={department}");
+    let count = |page: Value| page["items"].as_array().unwrap().len();
+    assert_eq!(
+        count(
+            expect_status(
+                app.send(Method::GET, &own, Some(&staff.token), Value::Null)
+                    .await,
+                StatusCode::OK
+            )
+            .await
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            expect_status(
+                app.send(Method::GET, &own, Some(&resident.token), Value::Null)
+                    .await,
+                StatusCode::OK
+            )
+            .await
+        ),
+        0
+    );
+    assert_eq!(
+        count(expect_status(app.get("/events").send().await.unwrap(), StatusCode::OK).await),
+        0
+    );
+    expect_problem(
+        app.get(&format!("/events/{id}")).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_problem(
+        app.send(
+            Method::POST,
+            &format!("/events/{id}/signups"),
+            Some(&resident.token),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let published = app
+        .send(
+            Method::PATCH,
+            &format!("/events/{id}"),
+            Some(&staff.token),
+            json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(
+        expect_status(published, StatusCode::OK).await["status"],
+        "published"
+    );
+    assert_eq!(
+        count(expect_status(app.get("/events").send().await.unwrap(), StatusCode::OK).await),
+        1
+    );
+}
