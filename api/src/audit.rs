@@ -58,3 +58,22 @@ pub async fn record(
     .await
     .map(|_| ())
 }
+
+/// Records a write by a logged-in person (staff or an admin) to `entity`: `(type, id)`.
+pub async fn record_write(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    session: &crate::auth::Session,
+    action: &str,
+    entity: (&str, Uuid),
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    let (entity_type, id) = entity;
+    let event = AuditEvent {
+        action,
+        entity_type,
+        entity_id: id.to_string(),
+        detail,
+    };
+    record(db, at, session.actor(), event).await
+}

@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     accounts::dto::Department,
-    audit::{self, AuditEvent},
+    audit,
     auth::{Role, Session},
     enums::{name, parse},
     error::{Error, FieldError, Result, UniqueIndex},
@@ -781,13 +781,7 @@ pub(super) async fn audit_write(
     decision_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<()> {
-    let event = AuditEvent {
-        action,
-        entity_type: "decision",
-        entity_id: decision_id.to_string(),
-        detail,
-    };
-    Ok(audit::record(txn, now, session.actor(), event).await?)
+    Ok(audit::record_write(txn, now, session, action, ("decision", decision_id), detail).await?)
 }
 
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision::Model> {

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     accounts::dto::Department,
-    audit::{self, AuditEvent},
+    audit,
     auth::{Role, Session},
     enums::{name, parse},
     error::{Error, FieldError, Result},
@@ -348,13 +348,7 @@ pub(super) async fn audit_write(
     event_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<()> {
-    let event = AuditEvent {
-        action,
-        entity_type: "event",
-        entity_id: event_id.to_string(),
-        detail,
-    };
-    Ok(audit::record(txn, now, session.actor(), event).await?)
+    Ok(audit::record_write(txn, now, session, action, ("event", event_id), detail).await?)
 }
 
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<event::Model> {
