@@ -111,6 +111,8 @@ pub async fn load(
     let first = (now + Duration::days(3))
         .with_hour(6)
         .and_then(|t| t.with_minute(0))
+        .and_then(|t| t.with_second(0))
+        .and_then(|t| t.with_nanosecond(0))
         .unwrap_or(now);
     let mut day = 0;
     for (theme, host, titles) in PROGRAMME {
