@@ -126,6 +126,10 @@ async fn docs_spec_and_portal_are_served(app: TestApp) {
     let portal = app.get("//").send().await.unwrap();
     assert_eq!(portal.status(), StatusCode::OK);
     assert!(portal.text().await.unwrap().contains("<html"));
+    assert!(
+        portal_csp(&app).await.contains("default-src 'self'"),
+        "the portal runs only its own code"
+    );
     let module = app.get("//js/app.js").send().await.unwrap();
     assert!(
         module.headers()["content-type"]
@@ -144,4 +148,12 @@ async fn nul_characters_are_refused_everywhere(app: TestApp) {
     assert_eq!(problem["errors"][0]["field"], "body");
     let query = app.get("/decisions?q=%00").send().await.unwrap();
     expect_problem(query, StatusCode::BAD_REQUEST, "invalid_request").await;
+}
+
+async fn portal_csp(app: &TestApp) -> String {
+    let portal = app.get("//").send().await.unwrap();
+    portal.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string()
 }
