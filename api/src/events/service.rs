@@ -303,6 +303,7 @@ pub async fn update(
     get(state, Some(session), id).await
 }
 
+/// Cancels every active signup of a cancelled event and tells each person.
 async fn notify_cancellation(
     txn: &impl ConnectionTrait,
     event: &event::Model,
@@ -316,8 +317,18 @@ async fn notify_cancellation(
     .map(name);
     let affected = signup::Entity::find()
         .filter(signup::Column::EventId.eq(event.id))
-        .filter(signup::Column::Status.is_in(active))
+        .filter(signup::Column::Status.is_in(active.clone()))
         .all(txn)
+        .await?;
+    signup::Entity::update_many()
+        .col_expr(
+            signup::Column::Status,
+            Expr::value(name(SignupStatus::Cancelled)),
+        )
+        .col_expr(signup::Column::UpdatedAt, Expr::value(now))
+        .filter(signup::Column::EventId.eq(event.id))
+        .filter(signup::Column::Status.is_in(active))
+        .exec(txn)
         .await?;
     for person in affected.iter().filter_map(|s| s.user_id) {
         let notice = Notice {

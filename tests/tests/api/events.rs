@@ -453,6 +453,11 @@ async fn cancelling_an_event_notifies_everyone_signed_up(app: TestApp) {
         .await;
         assert_eq!(inbox["items"][0]["kind"], "event_cancelled");
     }
+    assert_eq!(
+        my_signup(&app, &people[0]).await["status"],
+        "cancelled",
+        "signups say so too"
+    );
     let latecomer = app.resident("王五").await;
     expect_problem(
         sign_up(&app, &latecomer, &id, 1).await,
