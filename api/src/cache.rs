@@ -55,20 +55,6 @@ impl Cache {
         }
     }
 
-    pub async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
-        match self {
-            Self::Redis { conn, prefix } => Ok(conn.clone().get(format!("{prefix}{key}")).await?),
-            Self::Memory(store) => {
-                let store = store.lock().expect("cache lock poisoned");
-                Ok(store
-                    .entries
-                    .get(key)
-                    .filter(|(_, until)| *until > Instant::now())
-                    .map(|(v, _)| v.clone()))
-            }
-        }
-    }
-
     pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
         match self {
             Self::Redis { conn, prefix } => Ok(conn.clone().del(format!("{prefix}{key}")).await?),
@@ -173,14 +159,21 @@ mod tests {
             2,
             "the first expiry stands"
         );
-        assert_eq!(cache.get("k").await.unwrap().as_deref(), Some("2"));
         assert!(cache.ttl("k").await.unwrap().is_some_and(|secs| secs <= 60));
+        assert_eq!(
+            cache.increment("k", Duration::from_secs(60)).await.unwrap(),
+            3
+        );
         cache.delete("k").await.unwrap();
-        assert_eq!(cache.get("k").await.unwrap(), None);
+        assert_eq!(cache.ttl("k").await.unwrap(), None);
+        assert_eq!(
+            cache.increment("k", Duration::from_secs(60)).await.unwrap(),
+            1,
+            "deleted"
+        );
 
         // A counter whose time is up starts again.
         assert_eq!(cache.increment("gone", Duration::ZERO).await.unwrap(), 1);
-        assert_eq!(cache.get("gone").await.unwrap(), None);
         assert_eq!(cache.ttl("gone").await.unwrap(), None);
         assert_eq!(
             cache

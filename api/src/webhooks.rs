@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use poem_openapi::{types::Example, Object};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use sha2::Sha256;
@@ -90,6 +90,7 @@ pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<
         ));
     }
     let now = state.clock.now();
+    let txn = state.db.begin().await?;
     let created = webhook::ActiveModel {
         id: Set(Uuid::now_v7()),
         url: Set(form.url.trim().to_string()),
@@ -99,7 +100,7 @@ pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<
         created_by: Set(actor.user_id()),
         created_at: Set(now),
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
     let event = AuditEvent {
         action: "webhook.create",
@@ -107,7 +108,8 @@ pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<
         entity_id: created.id.to_string(),
         detail: json!({"url": created.url, "kinds": created.kinds}),
     };
-    audit::record(&state.db, now, actor, event).await?;
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
     Ok(view(created, true))
 }
 
@@ -120,20 +122,22 @@ pub async fn list(state: &AppState) -> Result<Vec<Webhook>> {
 }
 
 pub async fn deactivate(state: &AppState, actor: Actor, id: Uuid) -> Result<()> {
+    let txn = state.db.begin().await?;
     let found = webhook::Entity::find_by_id(id)
-        .one(&state.db)
+        .one(&txn)
         .await?
         .ok_or(Error::NotFound("webhook"))?;
     let mut active: webhook::ActiveModel = found.into();
     active.active = Set(false);
-    active.update(&state.db).await?;
+    active.update(&txn).await?;
     let event = AuditEvent {
         action: "webhook.deactivate",
         entity_type: "webhook",
         entity_id: id.to_string(),
         detail: json!({}),
     };
-    audit::record(&state.db, state.clock.now(), actor, event).await?;
+    audit::record(&txn, state.clock.now(), actor, event).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -221,10 +225,19 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
         if leased.rows_affected == 0 {
             continue; // another instance is sending it
         }
-        let Some(hook) = webhook::Entity::find_by_id(delivery.webhook_id)
+        let hook = webhook::Entity::find_by_id(delivery.webhook_id)
             .one(&state.db)
-            .await?
-        else {
+            .await?;
+        let Some(hook) = hook.filter(|h| h.active) else {
+            // Switched off: give the delivery up rather than send it.
+            webhook_delivery::Entity::update_many()
+                .col_expr(
+                    webhook_delivery::Column::Attempts,
+                    Expr::value(MAX_ATTEMPTS),
+                )
+                .filter(webhook_delivery::Column::Id.eq(delivery.id))
+                .exec(&state.db)
+                .await?;
             continue;
         };
         let body = serde_json::to_vec(&delivery.payload).map_err(anyhow::Error::from)?;

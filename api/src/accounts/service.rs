@@ -4,7 +4,7 @@ use std::{collections::HashMap, time::Duration};
 
 use entity::{api_key, audit_entry, department, notification, role_grant, session, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
 };
 use serde_json::json;
@@ -106,7 +106,7 @@ pub async fn login(state: &AppState, raw_login: &str, password: String) -> Resul
         return Err(bad_credentials());
     };
     let throttle_key = format!("login-failures:{}", &hash_secret(&login)[..32]);
-    refuse_if_throttled(state, &throttle_key).await?;
+    count_attempt(state, &throttle_key).await?;
 
     let account = user::Entity::find()
         .filter(user::Column::Login.eq(&login))
@@ -116,16 +116,7 @@ pub async fn login(state: &AppState, raw_login: &str, password: String) -> Resul
         passwords::verify(password, account.as_ref().map(|u| u.password_hash.clone())).await?;
     let account = match account {
         Some(account) if matches => account,
-        _ => {
-            if let Err(err) = state
-                .cache
-                .increment(&throttle_key, FAILED_LOGIN_WINDOW)
-                .await
-            {
-                tracing::warn!(error = %err, "cannot count a failed login");
-            }
-            return Err(bad_credentials());
-        }
+        _ => return Err(bad_credentials()),
     };
     if let Err(err) = state.cache.delete(&throttle_key).await {
         tracing::warn!(error = %err, "cannot reset failed logins");
@@ -152,16 +143,19 @@ pub async fn login(state: &AppState, raw_login: &str, password: String) -> Resul
     })
 }
 
-async fn refuse_if_throttled(state: &AppState, key: &str) -> Result<()> {
-    let failures = match state.cache.get(key).await {
-        Ok(count) => count.and_then(|c| c.parse::<u64>().ok()).unwrap_or(0),
+/// Counts a login attempt for the account before the password is checked, so parallel
+/// guesses are counted too; past the limit, attempts are refused until the window ends. A
+/// successful login resets the count.
+async fn count_attempt(state: &AppState, key: &str) -> Result<()> {
+    let attempts = match state.cache.increment(key, FAILED_LOGIN_WINDOW).await {
+        Ok(attempts) => attempts,
         Err(err) => {
             // Without the cache, logins are not throttled rather than refused.
-            tracing::warn!(error = %err, "cannot read failed logins");
-            0
+            tracing::warn!(error = %err, "cannot count a login attempt");
+            return Ok(());
         }
     };
-    if failures < MAX_FAILED_LOGINS {
+    if attempts <= MAX_FAILED_LOGINS {
         return Ok(());
     }
     let retry_after_secs = state
@@ -441,15 +435,14 @@ pub async fn revoke_role(state: &AppState, actor: Actor, user_id: Uuid, role: Ro
         .await?
         .ok_or(Error::NotFound("user"))?;
     if role == Role::Admin {
+        // Locked, so two admins revoking each other at once cannot leave none.
         let admins = role_grant::Entity::find()
             .filter(role_grant::Column::Role.eq(Role::Admin.as_str()))
-            .count(&txn)
+            .lock_exclusive()
+            .all(&txn)
             .await?;
-        let is_admin = role_grant::Entity::find_by_id((user_id, Role::Admin.as_str().to_string()))
-            .one(&txn)
-            .await?
-            .is_some();
-        if is_admin && admins <= 1 {
+        let is_admin = admins.iter().any(|grant| grant.user_id == user_id);
+        if is_admin && admins.len() <= 1 {
             return Err(Error::conflict(
                 "last_admin",
                 "this is the last admin; grant the role to someone else first",

@@ -18,7 +18,7 @@ use super::{
         Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest,
         NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, SectionFeedback,
     },
-    service::{audit_write, latest_draft, load, DecisionChanges, Entry, Step},
+    service::{audit_write, latest_draft, load, load_locked, DecisionChanges, Entry, Step},
     stage::Stage,
 };
 use crate::{
@@ -49,7 +49,10 @@ pub async fn submit(
     form: NewComment,
 ) -> Result<Comment> {
     let now = state.clock.now();
-    let decision = load(&state.db, decision_id).await?;
+    // Under the decision's row lock, a comment is wholly before or after a stage move such as
+    // publishing the feedback report.
+    let txn = state.db.begin().await?;
+    let decision = load_locked(&txn, decision_id).await?;
     let stage = Stage::of(&decision, now);
     let offline = form.channel.filter(|c| *c != Channel::Online);
     let body = input::multi_line("body", &form.body)?;
@@ -87,7 +90,7 @@ pub async fn submit(
             }
             throttle(state, session.user_id).await?;
             let me = entity::user::Entity::find_by_id(session.user_id)
-                .one(&state.db)
+                .one(&txn)
                 .await?
                 .ok_or(Error::NotFound("user"))?;
             (
@@ -97,14 +100,14 @@ pub async fn submit(
             )
         }
     };
-    let draft = latest_draft(&state.db, decision_id)
+    let draft = latest_draft(&txn, decision_id)
         .await?
         .ok_or(Error::NotFound("draft"))?;
     if let Some(anchor) = &form.section_anchor {
         let known = draft_section::Entity::find()
             .filter(draft_section::Column::DraftId.eq(draft.id))
             .filter(draft_section::Column::Anchor.eq(anchor))
-            .one(&state.db)
+            .one(&txn)
             .await?
             .is_some();
         if !known {
@@ -133,26 +136,34 @@ pub async fn submit(
             moderated_at: Set(offline.map(|_| now)),
             ..Default::default()
         };
-        match row.insert(&state.db).await {
-            Ok(created) => break created,
+        // A savepoint, so that a taken tracking number does not abort the transaction.
+        let savepoint = txn.begin().await?;
+        match row.insert(&savepoint).await {
+            Ok(created) => {
+                savepoint.commit().await?;
+                break created;
+            }
             // One in a billion; draw another number.
-            Err(err) if TRACKING_NUMBER_TAKEN.is_violated_by(&err) && attempt < 3 => attempt += 1,
+            Err(err) if TRACKING_NUMBER_TAKEN.is_violated_by(&err) && attempt < 3 => {
+                savepoint.rollback().await?;
+                attempt += 1;
+            }
             Err(err) => return Err(err.into()),
         }
     };
     if offline.is_some() {
-        let txn = state.db.begin().await?;
+        let detail = json!({"comment_id": created.id, "channel": created.channel});
         audit_write(
             &txn,
             now,
             session,
             "comment.record_offline",
             decision_id,
-            json!({"comment_id": created.id, "channel": created.channel}),
+            detail,
         )
         .await?;
-        txn.commit().await?;
     }
+    txn.commit().await?;
     Ok(view(created, draft.version, Audience::Author, false))
 }
 
@@ -273,7 +284,7 @@ async fn draft_versions(
 /// Loads a comment for staff of the sponsoring department while its comments are being
 /// handled: during the consultation and after it, until the feedback report.
 async fn managed_comment(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     session: &Session,
     id: Uuid,
     now: DateTime<Utc>,
@@ -283,7 +294,7 @@ async fn managed_comment(
         .one(db)
         .await?
         .ok_or(Error::NotFound("comment"))?;
-    let decision = load(db, found.decision_id).await?;
+    let decision = load_locked(db, found.decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     Stage::of(&decision, now).require(
         &[Stage::ConsultationOpen, Stage::ConsultationClosed],

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::{comment, decision, decision_event, department, draft, draft_section};
 use sea_orm::{
-    sea_query::{Expr, Func},
+    sea_query::{Expr, Func, LikeExpr},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
@@ -142,8 +142,10 @@ pub async fn list(
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let contains =
-            |col: decision::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.as_str());
+        let contains = |col: decision::Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(LikeExpr::new(pattern.as_str()).escape('\\'))
+        };
         select = select.filter(
             Condition::any()
                 .add(contains(decision::Column::Title))
@@ -214,7 +216,7 @@ pub async fn update(
 ) -> Result<Decision> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let decision = load(&txn, id).await?;
+    let decision = load_locked(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
     let stage = Stage::of(&decision, now);
     stage.require(&ACTIVE, "change the catalog entry")?;
@@ -686,7 +688,7 @@ impl Step {
     ) -> Result<Self> {
         let now = state.clock.now();
         let txn = state.db.begin().await?;
-        let decision = load(&txn, id).await?;
+        let decision = load_locked(&txn, id).await?;
         session.require_manager_of(decision.sponsor_department_id)?;
         let stage = Stage::of(&decision, now);
         stage.require(allowed, action)?;
@@ -787,6 +789,17 @@ pub(super) async fn audit_write(
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision::Model> {
     decision::Entity::find_by_id(id)
         .one(db)
+        .await?
+        .ok_or(Error::NotFound("decision"))
+}
+
+/// Loads a decision and locks its row until the transaction ends, so that writes about it
+/// (a stage move, a comment's outcome, an offline comment) happen one after another.
+/// SQLite needs no lock: it has one connection.
+pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<decision::Model> {
+    decision::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
         .await?
         .ok_or(Error::NotFound("decision"))
 }

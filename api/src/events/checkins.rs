@@ -110,7 +110,8 @@ pub async fn apply_scans(
     Ok(results)
 }
 
-/// Records the check-in unless there already is one; says whether this call recorded it.
+/// Records the check-in of a confirmed signup unless there already is one; says whether this
+/// call recorded it.
 async fn mark(state: &AppState, id: Uuid, at: DateTime<Utc>, nonce: Option<&str>) -> Result<bool> {
     let marked = signup::Entity::update_many()
         .col_expr(signup::Column::CheckedInAt, Expr::value(Some(at)))
@@ -120,6 +121,8 @@ async fn mark(state: &AppState, id: Uuid, at: DateTime<Utc>, nonce: Option<&str>
         )
         .filter(signup::Column::Id.eq(id))
         .filter(signup::Column::CheckedInAt.is_null())
+        // A signup cancelled since it was read has given its seat away.
+        .filter(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
         .exec(&state.db)
         .await?;
     Ok(marked.rows_affected == 1)

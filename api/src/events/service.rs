@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{department, event, signup};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -223,7 +223,7 @@ pub async fn update(
 ) -> Result<Event> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let current = load(&txn, id).await?;
+    let current = load_locked(&txn, id).await?;
     session.require_manager_of(current.host_department_id)?;
     let status = parse::<EventStatus>(&current.status).unwrap_or(EventStatus::Draft);
     if status == EventStatus::Cancelled {
@@ -365,6 +365,17 @@ pub(super) async fn audit_write(
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<event::Model> {
     event::Entity::find_by_id(id)
         .one(db)
+        .await?
+        .ok_or(Error::NotFound("event"))
+}
+
+/// Loads an event and locks its row until the transaction ends: every change to its seats
+/// and waitlist then happens one after another, whatever the number of instances. SQLite
+/// needs no lock: it has one connection.
+pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<event::Model> {
+    event::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
         .await?
         .ok_or(Error::NotFound("event"))
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{Attendee, EventStatus, Signup, SignupStatus},
-    service::load,
+    service::{load, load_locked},
 };
 use crate::{
     auth::Session,
@@ -45,7 +45,10 @@ pub async fn sign_up(
     party_size: i32,
 ) -> Result<Signup> {
     let now = state.clock.now();
-    let found = load(&state.db, event_id).await?;
+    // Everything below happens under the event's row lock: a cancellation freeing a seat, a
+    // capacity change or the event's cancellation comes wholly before or wholly after.
+    let txn = state.db.begin().await?;
+    let found = load_locked(&txn, event_id).await?;
     match parse::<EventStatus>(&found.status) {
         Some(EventStatus::Published) => {}
         Some(EventStatus::Cancelled) => {
@@ -75,7 +78,6 @@ pub async fn sign_up(
         );
         return Err(Error::invalid("party_size", message));
     }
-    let txn = state.db.begin().await?;
     let (status, queue_number) = if take_seats(&txn, event_id, party_size, true).await? {
         (SignupStatus::Confirmed, None)
     } else {
@@ -118,15 +120,18 @@ pub async fn sign_up(
 /// transaction ends, so places are given in commit order: a position counted after commit
 /// sees everyone ahead.
 async fn next_queue_number(txn: &DatabaseTransaction, event_id: Uuid) -> Result<i32> {
-    event::Entity::update_many()
+    let updated = event::Entity::update_many()
         .col_expr(
             event::Column::WaitlistSeq,
             Expr::col(event::Column::WaitlistSeq).add(1),
         )
         .filter(event::Column::Id.eq(event_id))
-        .exec(txn)
+        .exec_with_returning(txn)
         .await?;
-    Ok(load(txn, event_id).await?.waitlist_seq)
+    updated
+        .first()
+        .map(|e| e.waitlist_seq)
+        .ok_or(Error::NotFound("event"))
 }
 
 /// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting).
@@ -265,7 +270,7 @@ pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Sig
             "this signup is no longer active",
         ));
     }
-    let event = load(&txn, found.event_id).await?;
+    let event = load_locked(&txn, found.event_id).await?;
     if event.starts_at <= now {
         return Err(Error::conflict(
             "event_started",
@@ -294,6 +299,8 @@ pub async fn respond_to_offer(
 ) -> Result<Signup> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
+    let found = own_signup(&txn, session, id).await?;
+    load_locked(&txn, found.event_id).await?;
     let found = own_signup(&txn, session, id).await?;
     let offered = found.status == name(SignupStatus::Offered)
         && found.offer_expires_at.is_some_and(|until| now < until);
@@ -332,6 +339,7 @@ pub async fn expire_offers(state: &AppState) -> Result<u64> {
     let mut expired = 0;
     for offer in due {
         let txn = state.db.begin().await?;
+        load_locked(&txn, offer.event_id).await?;
         if transition(&txn, &offer, SignupStatus::Expired, now)
             .await
             .is_err()

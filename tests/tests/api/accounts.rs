@@ -256,3 +256,33 @@ async fn me_needs_a_valid_token(app: TestApp) {
     )
     .await;
 }
+
+on_every_backend!(parallel_guesses_are_counted_too);
+
+async fn parallel_guesses_are_counted_too(app: TestApp) {
+    let person = app.resident("吴十").await;
+    let guesses: Vec<_> = (0..12)
+        .map(|i| {
+            tokio::spawn(
+                app.post(
+                    "/auth/login",
+                    json!({"login": person.login, "password": format!("guess {i}")}),
+                )
+                .send(),
+            )
+        })
+        .collect();
+    let mut refused = 0;
+    for guess in guesses {
+        let status = guess.await.unwrap().unwrap().status();
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS,
+            "{status}"
+        );
+        refused += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(
+        refused, 7,
+        "only five guesses are checked, however fast they come"
+    );
+}

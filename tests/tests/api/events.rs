@@ -876,3 +876,30 @@ async fn drafts_are_seen_only_by_the_host_department(app: TestApp) {
         1
     );
 }
+
+on_every_backend!(a_cancelled_signup_cannot_be_checked_in);
+
+async fn a_cancelled_signup_cannot_be_checked_in(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 5, 1).await;
+    let person = app.resident("张三").await;
+    let signup = signed_up(&app, &person, &id).await;
+    let code = signup["checkin_code"].as_str().unwrap().to_string();
+    app.send(
+        Method::DELETE,
+        &format!("/signups/{}", signup["id"].as_str().unwrap()),
+        Some(&person.token),
+        Value::Null,
+    )
+    .await;
+    let scan = app
+        .send(
+            Method::POST,
+            &format!("/events/{id}/checkins"),
+            Some(&staff.token),
+            json!({"code": code}),
+        )
+        .await;
+    expect_problem(scan, StatusCode::CONFLICT, "not_confirmed").await;
+}
