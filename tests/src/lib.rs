@@ -269,7 +269,16 @@ impl TestApp {
 
     /// A login no other test person has.
     pub fn unique_phone() -> String {
-        let n = Uuid::new_v4().as_u128() % 100_000_000;
+        // Consecutive numbers from a random start: random ones would collide now and then in
+        // a crowd of hundreds.
+        static NEXT: std::sync::OnceLock<std::sync::atomic::AtomicU64> = std::sync::OnceLock::new();
+        let next = NEXT.get_or_init(|| {
+            (Uuid::new_v4().as_u128() % 50_000_000)
+                .try_into()
+                .map(std::sync::atomic::AtomicU64::new)
+                .unwrap()
+        });
+        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 100_000_000;
         format!("139{n:08}")
     }
 
