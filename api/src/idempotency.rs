@@ -31,9 +31,12 @@ const WAIT_FOR_FIRST: Duration = Duration::from_secs(10);
 /// Makes an operation honour `Idempotency-Key` (used as an operation `transform`).
 pub fn idempotent(ep: impl Endpoint + 'static) -> impl Endpoint {
     ep.around(|ep, req| async move {
-        handle(&ep, req)
-            .await
-            .or_else(|err| Ok(ApiError::from(err).into_response()))
+        // A task of its own: a client hanging up mid-request must not cancel the work between
+        // the write's commit and the storing of its answer, or a retry would write again.
+        let answered = tokio::spawn(async move { handle(&*ep, req).await }).await;
+        let result = answered
+            .unwrap_or_else(|err| Err(anyhow::anyhow!("request task failed: {err}").into()));
+        Ok::<_, poem::Error>(result.unwrap_or_else(|err| ApiError::from(err).into_response()))
     })
 }
 
