@@ -1,11 +1,15 @@
-//! Connecting to the database: SQLite (the embedded default) or PostgreSQL.
+//! Connecting to the database, SQLite (the embedded default) or PostgreSQL, and loading a
+//! row by id.
 
 use std::{path::Path, time::Duration};
+
+use uuid::Uuid;
 
 use anyhow::Context;
 use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
-    ConnectOptions, Database, DatabaseConnection,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PrimaryKeyTrait, QuerySelect,
 };
 
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -31,6 +35,40 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Database::connect(options)
         .await
         .with_context(|| format!("cannot open the database at {}", redact(url)))
+}
+
+/// The row with primary key `id`, or a 404 naming `what`.
+pub async fn find<E>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    what: &'static str,
+) -> crate::error::Result<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(crate::error::Error::NotFound(what))
+}
+
+/// `find`, locking the row until the transaction ends (`FOR UPDATE`), so that writes about
+/// it happen one after another across instances. SQLite needs no lock: it has one connection.
+pub async fn find_locked<E>(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    what: &'static str,
+) -> crate::error::Result<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    E::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(crate::error::Error::NotFound(what))
 }
 
 fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {

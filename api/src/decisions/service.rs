@@ -25,6 +25,7 @@ use crate::{
     accounts::dto::Department,
     audit,
     auth::{Role, Session},
+    db,
     enums::{name, parse},
     error::{Error, FieldError, Result, UniqueIndex},
     input,
@@ -787,21 +788,13 @@ pub(super) async fn audit_write(
 }
 
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision::Model> {
-    decision::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound("decision"))
+    db::find::<decision::Entity>(db, id, "decision").await
 }
 
 /// Loads a decision and locks its row until the transaction ends, so that writes about it
 /// (a stage move, a comment's outcome, an offline comment) happen one after another.
-/// SQLite needs no lock: it has one connection.
 pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<decision::Model> {
-    decision::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound("decision"))
+    db::find_locked::<decision::Entity>(txn, id, "decision").await
 }
 
 pub(super) async fn latest_draft(

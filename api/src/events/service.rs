@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{department, event, signup};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -19,6 +19,7 @@ use crate::{
     accounts::dto::Department,
     audit,
     auth::{Role, Session},
+    db,
     enums::{name, parse},
     error::{Error, FieldError, Result},
     input,
@@ -363,21 +364,13 @@ pub(super) async fn audit_write(
 }
 
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<event::Model> {
-    event::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound("event"))
+    db::find::<event::Entity>(db, id, "event").await
 }
 
 /// Loads an event and locks its row until the transaction ends: every change to its seats
-/// and waitlist then happens one after another, whatever the number of instances. SQLite
-/// needs no lock: it has one connection.
+/// and waitlist then happens one after another, whatever the number of instances.
 pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<event::Model> {
-    event::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound("event"))
+    db::find_locked::<event::Entity>(txn, id, "event").await
 }
 
 async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
@@ -389,17 +382,22 @@ async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Departme
         .collect())
 }
 
+/// How many wait for each of `ids`, in one grouped query.
 async fn waitlist_lengths(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, u64>> {
-    let mut lengths = HashMap::new();
-    for id in ids {
-        let waiting = signup::Entity::find()
-            .filter(signup::Column::EventId.eq(id))
-            .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
-            .count(db)
-            .await?;
-        lengths.insert(id, waiting);
-    }
-    Ok(lengths)
+    let counts: Vec<(Uuid, i64)> = signup::Entity::find()
+        .select_only()
+        .column(signup::Column::EventId)
+        .column_as(signup::Column::Id.count(), "waiting")
+        .filter(signup::Column::EventId.is_in(ids))
+        .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
+        .group_by(signup::Column::EventId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counts
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 fn view(
