@@ -1,29 +1,99 @@
 //! One error type for the rules (`Error`), one for the wire (`ApiError`), and the single
 //! mapping between them and to `application/problem+json` (RFC 9457).
 
-use poem::{http::StatusCode, Endpoint, IntoResponse, Request, Response};
+use poem::{
+    http::{header, Method, StatusCode},
+    Endpoint, IntoResponse, Request, Response,
+};
 use poem_openapi::{
-    error::{AuthorizationError, ContentTypeError, ParseParamError, ParseRequestPayloadError},
+    error::{AuthorizationError, ContentTypeError, ParseParamError},
     payload::Json,
     types::{Example, ToJSON},
-    ApiResponse, Object,
+    ApiResponse, Enum, Object,
 };
 use sea_orm::DbErr;
 
+use crate::openapi::{self, BASE_PATH};
+
 /// What is wrong with one field of the request.
 #[derive(Object, Clone, Debug, PartialEq, Eq)]
+#[oai(skip_serializing_if_is_none)]
 pub struct FieldError {
-    /// The JSON field, query or header parameter, e.g. `password`.
+    /// The JSON field (`documents[0].url` inside lists and objects), query or header
+    /// parameter, e.g. `password`.
     pub field: String,
+    /// Stable machine code; clients show their own sentence for it, in the person's language.
+    pub code: FieldCode,
+    /// An English sentence for developers; may change between versions.
     pub message: String,
+    /// The bounds or the other field the code refers to.
+    pub params: Option<FieldParams>,
+}
+
+/// Why a field was refused.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum FieldCode {
+    /// The field is missing.
+    Required,
+    /// Shorter than `params.min` characters (or items).
+    TooShort,
+    /// Longer than `params.max` characters (or items).
+    TooLong,
+    /// A number outside `params.min` ..= `params.max`.
+    OutOfRange,
+    /// Not of the documented type, format or pattern.
+    InvalidFormat,
+    /// Must be later than `params.other_field`.
+    MustBeAfter,
+    /// Not one of the documented values.
+    NotOneOf,
+    /// The API has no such field.
+    UnknownField,
+    /// Only white space.
+    Blank,
+    /// Holds control characters.
+    ControlCharacters,
+    /// The record it names does not exist.
+    NotFound,
+    /// Another record already uses this value.
+    Taken,
+    /// Breaks a rule that `message` explains.
+    Invalid,
+}
+
+/// Parameters of a field error.
+#[derive(Object, Clone, Debug, Default, PartialEq, Eq)]
+#[oai(skip_serializing_if_is_none)]
+pub struct FieldParams {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub other_field: Option<String>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
+            code,
             message: message.into(),
+            params: None,
         }
+    }
+
+    pub fn min(mut self, min: i64) -> Self {
+        self.params.get_or_insert_with(Default::default).min = Some(min);
+        self
+    }
+
+    pub fn max(mut self, max: i64) -> Self {
+        self.params.get_or_insert_with(Default::default).max = Some(max);
+        self
+    }
+
+    pub fn other_field(mut self, other: &str) -> Self {
+        self.params.get_or_insert_with(Default::default).other_field = Some(other.to_string());
+        self
     }
 }
 
@@ -53,6 +123,7 @@ impl Example for Problem {
             "Some fields are not valid.",
             vec![FieldError::new(
                 "login",
+                FieldCode::InvalidFormat,
                 "use a mainland mobile number or an e-mail address",
             )],
         )
@@ -124,15 +195,17 @@ impl Error {
         }
     }
 
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid(vec![FieldError::new(field, message)])
+    /// A 422 about one field.
+    pub fn invalid(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
     }
 
-    pub fn malformed(field: &str, message: impl Into<String>) -> Self {
+    /// A 400 about one field.
+    pub fn malformed(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
         let message = message.into();
         Self::Malformed {
             detail: message.clone(),
-            errors: vec![FieldError::new(field, message)],
+            errors: vec![FieldError::new(field, code, message)],
         }
     }
 }
@@ -250,42 +323,61 @@ impl From<Error> for ApiError {
 }
 
 /// Turns every error that did not come from a handler (unreadable parameters or bodies,
-/// missing credentials, unknown paths) into `application/problem+json`, so a client meets
-/// one error format everywhere.
+/// missing credentials, unknown paths, wrong methods) into `application/problem+json`, so a
+/// client meets one error format everywhere.
 pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let method = req.method().clone();
+    let uri = req.original_uri().clone();
     match next.call(req).await {
         Ok(output) => Ok(output.into_response()),
-        Err(err) => Ok(problem_from_poem_error(err)),
+        Err(err) => {
+            let path = uri.path().strip_prefix(BASE_PATH).unwrap_or(uri.path());
+            if let Some(param) = err.downcast_ref::<ParseParamError>() {
+                let query = uri.query().unwrap_or_default();
+                let error = openapi::parameter_error(&method, path, query, param.name)
+                    .unwrap_or_else(|| {
+                        FieldError::new(param.name, FieldCode::InvalidFormat, param.reason.clone())
+                    });
+                let detail = format!("{}: {}", error.field, error.message);
+                return Ok(ApiError::from(Error::Malformed {
+                    detail,
+                    errors: vec![error],
+                })
+                .into_response());
+            }
+            let mut response = problem_from_poem_error(err);
+            if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+                let methods = openapi::allowed_methods(path);
+                let allowed: Vec<&str> = methods
+                    .iter()
+                    .map(Method::as_str)
+                    .map(|m| if m == "GET" { "GET, HEAD" } else { m })
+                    .collect();
+                if let Ok(value) = allowed.join(", ").parse() {
+                    response.headers_mut().insert(header::ALLOW, value);
+                }
+            }
+            Ok(response)
+        }
     }
 }
 
 pub fn problem_from_poem_error(err: poem::Error) -> Response {
     if err.is_from_response() {
-        // Already an `ApiError` answered by a handler or an auth checker.
+        // Already an `ApiError` answered by a handler, a body check or an auth checker.
         return err.into_response();
     }
     let status = err.status();
-    let (code, errors) = if let Some(param) = err.downcast_ref::<ParseParamError>() {
-        (
-            "invalid_request",
-            vec![FieldError::new(param.name, param.reason.clone())],
-        )
-    } else if let Some(payload) = err.downcast_ref::<ParseRequestPayloadError>() {
-        let field = field_of(&payload.reason).unwrap_or("body");
-        (
-            "invalid_request",
-            vec![FieldError::new(field, field_message(&payload.reason))],
-        )
-    } else if err.is::<AuthorizationError>() {
-        ("unauthorized", vec![])
+    let code = if err.is::<AuthorizationError>() {
+        "unauthorized"
     } else if err.is::<ContentTypeError>() {
-        ("unsupported_media_type", vec![])
+        "unsupported_media_type"
     } else {
-        (code_for_status(status), vec![])
+        code_for_status(status)
     };
     let problem = match status {
-        StatusCode::UNAUTHORIZED => Problem::new(status, code, LOG_IN_FIRST, errors),
-        s if s.is_client_error() => Problem::new(status, code, err.to_string(), errors),
+        StatusCode::UNAUTHORIZED => Problem::new(status, code, LOG_IN_FIRST, vec![]),
+        s if s.is_client_error() => Problem::new(status, code, err.to_string(), vec![]),
         _ => {
             tracing::error!(error = %err, "unhandled error");
             internal_problem()
@@ -302,36 +394,6 @@ pub fn problem_from_poem_error(err: poem::Error) -> Response {
 const LOG_IN_FIRST: &str =
     "Log in first: send `Authorization: Bearer <token>` (or `X-Api-Key` where allowed).";
 
-/// A person-readable message for a failed schema check such as `minLength(8)`.
-fn field_message(reason: &str) -> String {
-    let Some((_, check)) = reason.split_once("verification failed. ") else {
-        return reason.to_string();
-    };
-    let number = |prefix: &str| {
-        check
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix(')'))
-    };
-    if let Some(n) = number("minLength(") {
-        format!("must have at least {n} characters")
-    } else if let Some(n) = number("maxLength(") {
-        format!("must have at most {n} characters")
-    } else if let Some(n) = number("minItems(") {
-        format!("must have at least {n} items")
-    } else if let Some(n) = number("maxItems(") {
-        format!("must have at most {n} items")
-    } else {
-        format!("does not match {check}")
-    }
-}
-
-/// poem-openapi reports a failed field check as "… field `name` verification failed …".
-fn field_of(reason: &str) -> Option<&str> {
-    let start = reason.find("field `")? + "field `".len();
-    let len = reason[start..].find('`')?;
-    Some(&reason[start..start + len])
-}
-
 fn code_for_status(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "not_found",
@@ -344,11 +406,14 @@ fn code_for_status(status: StatusCode) -> &'static str {
     }
 }
 
-/// Names a unique index so that a violation of it can be answered with a 409. SQLite names
-/// the columns in its message, PostgreSQL the index.
+/// Names a unique index and the 409 that answers a violation of it. SQLite names the
+/// columns in its message, PostgreSQL the index.
 pub struct UniqueIndex {
     pub name: &'static str,
     pub sqlite_columns: &'static str,
+    /// The 409's code, e.g. `already_signed_up`.
+    pub code: &'static str,
+    pub detail: &'static str,
 }
 
 impl UniqueIndex {
@@ -360,18 +425,13 @@ impl UniqueIndex {
             _ => false,
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn field_name_is_read_from_a_validator_message() {
-        let reason =
-            r#"failed to parse "Register": field `password` verification failed. minLength(8)"#;
-        assert_eq!(field_of(reason), Some("password"));
-        assert_eq!(field_of("Type \"String\" expects an input value."), None);
-        assert_eq!(field_message(reason), "must have at least 8 characters");
+    /// `err` as this index's 409 when it is a violation of it; otherwise as it is.
+    pub fn conflict(&self, err: DbErr) -> Error {
+        if self.is_violated_by(&err) {
+            Error::conflict(self.code, self.detail)
+        } else {
+            err.into()
+        }
     }
 }

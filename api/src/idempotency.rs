@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    error::{problem_from_poem_error, ApiError, Error, FieldError},
+    error::{problem_from_poem_error, ApiError, Error, FieldCode, FieldError},
     state::AppState,
 };
 
@@ -41,17 +41,17 @@ pub fn idempotent(ep: impl Endpoint + 'static) -> impl Endpoint {
 }
 
 async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error> {
-    let Some(key) = req.headers().get(HEADER).cloned() else {
+    let key = req
+        .headers()
+        .get(HEADER)
+        .and_then(|k| k.to_str().ok())
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string);
+    let Some(key) = key else {
+        // No key, or one the operation's declared parameter refuses: after checking the
+        // credentials, as for any other parameter, and before the handler can write.
         return Ok(answer(ep.call(req).await.map(IntoResponse::into_response)));
     };
-    let key = key
-        .to_str()
-        .ok()
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            Error::malformed("Idempotency-Key", "use 1 to 255 printable ASCII characters")
-        })?
-        .to_string();
     let state = req
         .data::<AppState>()
         .expect("AppState is attached to every request")
@@ -60,7 +60,7 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
         .take_body()
         .into_bytes()
         .await
-        .map_err(|err| Error::malformed("body", err.to_string()))?;
+        .map_err(|err| Error::malformed("body", FieldCode::InvalidFormat, err.to_string()))?;
     let scope = credential_hash(&req);
     let request_hash = {
         let mut hasher = Sha256::new();
@@ -174,6 +174,7 @@ async fn claim(
             if row.request_hash != request_hash {
                 return Err(Error::Invalid(vec![FieldError::new(
                     "Idempotency-Key",
+                    FieldCode::Taken,
                     "this key was used for a different request; use a new key",
                 )]));
             }

@@ -1,16 +1,26 @@
 //! Checks of free text shared by every area: names and titles are trimmed, not blank, and
 //! hold no control characters (PostgreSQL refuses NUL, and none belongs in a name).
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Result};
+
+const CONTROL: &str = "must not hold control characters";
 
 /// `value` trimmed, or the error of `field` (a 422 when returned with `?`).
 pub fn single_line(field: &str, value: &str) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, "must not be blank"));
+        return Err(FieldError::new(
+            field,
+            FieldCode::Blank,
+            "must not be blank",
+        ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must not hold control characters"));
+        return Err(FieldError::new(
+            field,
+            FieldCode::ControlCharacters,
+            CONTROL,
+        ));
     }
     Ok(trimmed.to_string())
 }
@@ -18,9 +28,11 @@ pub fn single_line(field: &str, value: &str) -> Result<String, FieldError> {
 /// A filter from a query parameter: a 400 naming `field` when it holds control characters.
 pub fn query_text<'a>(field: &str, value: Option<&'a str>) -> Result<Option<&'a str>> {
     match value {
-        Some(v) if v.chars().any(char::is_control) => {
-            Err(Error::malformed(field, "must not hold control characters"))
-        }
+        Some(v) if v.chars().any(char::is_control) => Err(Error::malformed(
+            field,
+            FieldCode::ControlCharacters,
+            CONTROL,
+        )),
         other => Ok(other),
     }
 }
@@ -30,13 +42,21 @@ pub fn query_text<'a>(field: &str, value: Option<&'a str>) -> Result<Option<&'a 
 pub fn multi_line(field: &str, value: &str) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, "must not be blank"));
+        return Err(FieldError::new(
+            field,
+            FieldCode::Blank,
+            "must not be blank",
+        ));
     }
     if trimmed
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(FieldError::new(field, "must not hold control characters"));
+        return Err(FieldError::new(
+            field,
+            FieldCode::ControlCharacters,
+            CONTROL,
+        ));
     }
     Ok(trimmed.to_string())
 }

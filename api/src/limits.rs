@@ -5,7 +5,7 @@
 use poem::{http::StatusCode, Endpoint, IntoResponse, Request, Response};
 use poem_openapi::payload::Json;
 
-use crate::error::{problem_from_poem_error, ApiError, FieldError, Problem};
+use crate::error::{problem_from_poem_error, ApiError, FieldCode, FieldError, Problem};
 
 /// JSON bodies of this API are small; anything larger is refused with `413`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -66,7 +66,11 @@ fn holds_nul(field: &str) -> Response {
         StatusCode::BAD_REQUEST,
         "invalid_request",
         message,
-        vec![FieldError::new(field, message)],
+        vec![FieldError::new(
+            field,
+            FieldCode::ControlCharacters,
+            message,
+        )],
     );
     ApiError::BadRequest(Json(problem)).into_response()
 }

@@ -9,10 +9,13 @@ use poem_openapi::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldCode, Result};
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
+/// What a cursor looks like: 16 bytes in URL-safe base64 (the routes state it literally, a
+/// test keeps them equal).
+pub const CURSOR_PATTERN: &str = r"^[A-Za-z0-9_-]{21}[AQgw]$";
 
 /// One page of a list.
 #[derive(Object, Debug)]
@@ -40,6 +43,7 @@ impl PageRequest {
                     .ok_or_else(|| {
                         Error::malformed(
                             "cursor",
+                            FieldCode::InvalidFormat,
                             "not a cursor from this list; start again without one",
                         )
                     })

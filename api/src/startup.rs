@@ -40,17 +40,15 @@ pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
 /// Every route of the service.
 pub fn routes(state: AppState) -> impl Endpoint {
     let api = openapi::service();
-    let swagger_ui = api.swagger_ui();
-    let spec = api.spec_endpoint_yaml();
     let metrics = state.metrics.clone();
     Route::new()
         .nest(
             openapi::BASE_PATH,
             Route::new()
-                .at("/openapi.yaml", spec)
+                .at("/openapi.yaml", openapi::spec_endpoint())
                 .nest("/", api.around(error::problem_json)),
         )
-        .nest("/docs", swagger_ui)
+        .nest("/docs", openapi::docs_endpoint())
         .at("/healthz", ops::healthz)
         .at("/readyz", ops::readyz)
         .at("/metrics", ops::metrics)

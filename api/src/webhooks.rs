@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::{
     audit::{self, Actor, AuditEvent},
     auth::new_secret,
-    error::{Error, Result},
+    error::{Error, FieldCode, Result},
     outbox::Notice,
     state::AppState,
 };
@@ -86,6 +86,7 @@ pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<
     if let Some(unknown) = form.kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
         return Err(Error::invalid(
             "kinds",
+            FieldCode::NotOneOf,
             format!("unknown kind {unknown}; use one of {}", KINDS.join(", ")),
         ));
     }

@@ -406,6 +406,16 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         .collect()
 }
 
+/// `(field, code)` of each field error of a problem.
+pub fn field_codes(problem: &Value) -> Vec<(&str, &str)> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect()
+}
+
 /// A draft with a preamble, two headings and two articles: anchors `s0` to `s4`.
 pub const DRAFT: &str = "杨浦区城区管理精细化“十四五”规划（征求意见稿）\n\n# 总则\n为提升城区精细化管理水平，制定本规划。\n\n第一条 本规划适用于杨浦区全域。\n第二条 到2025年，基本建成精细化管理体系。\n# 附则\n本规划自印发之日起施行。";
 

@@ -18,7 +18,11 @@ fn example_id(n: u128) -> Uuid {
 #[oai(example)]
 pub struct RegisterRequest {
     /// A mainland mobile number (`13812345678`, `+86 138 1234 5678`) or an e-mail address.
-    #[oai(validator(min_length = 1, max_length = 254))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^\s*(?:(?:\+86[ -]?)?1[3-9](?:[ -]?[0-9]){9}|[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.])\s*$"
+    ))]
     pub login: String,
     /// 8 to 128 characters.
     #[oai(validator(min_length = 8, max_length = 128), write_only)]
@@ -41,7 +45,11 @@ impl Example for RegisterRequest {
 #[derive(Object, Debug)]
 #[oai(example)]
 pub struct LoginRequest {
-    #[oai(validator(min_length = 1, max_length = 254))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^\s*(?:(?:\+86[ -]?)?1[3-9](?:[ -]?[0-9]){9}|[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.])\s*$"
+    ))]
     pub login: String,
     #[oai(validator(min_length = 1, max_length = 128), write_only)]
     pub password: String,

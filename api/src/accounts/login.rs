@@ -1,6 +1,9 @@
 //! Logins are a mainland mobile number or an e-mail address: personal data, normalised once
 //! on the way in and masked in every view but the person's own.
 
+/// What the API accepts as a login (stated in the spec; `normalize` reads every such value).
+pub const PATTERN: &str = r"^\s*(?:(?:\+86[ -]?)?1[3-9](?:[ -]?[0-9]){9}|[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.])\s*$";
+
 /// The canonical form: 11 digits for a phone, lower case for an e-mail.
 pub fn normalize(raw: &str) -> Option<String> {
     let raw = raw.trim();
@@ -74,6 +77,32 @@ mod tests {
             "a@@b.com",
         ] {
             assert_eq!(normalize(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_login_the_spec_allows_is_read() {
+        let pattern = regex::Regex::new(PATTERN).unwrap();
+        for login in [
+            "13812345678",
+            " +86 138 1234 5678 ",
+            "+86-138-1234-5678",
+            "zhang.san@example.com",
+            "张三@例子.中国",
+            "a@b.c",
+        ] {
+            assert!(pattern.is_match(login), "{login}");
+            assert!(normalize(login).is_some(), "{login}");
+        }
+        for login in [
+            "12812345678",
+            "a@b",
+            "a@.b.c",
+            "a@b.c.",
+            "a b@c.d",
+            "a@b@c.d",
+        ] {
+            assert!(!pattern.is_match(login), "{login}");
         }
     }
 

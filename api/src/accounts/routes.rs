@@ -2,7 +2,7 @@
 
 use poem::web::Data;
 use poem_openapi::{
-    param::{Path, Query},
+    param::{Header, Path, Query},
     payload::Json,
     OpenApi,
 };
@@ -19,7 +19,7 @@ use crate::{
     auth::{BearerAuth, PersonOrApp, Role, Scope},
     error::ApiError,
     idempotency::idempotent,
-    openapi::{ApiTags, Created, NoContent},
+    openapi::{ApiTags, Created, JsonBody, NoContent, Problems},
     pagination::{Page, PageRequest},
     state::AppState,
     webhooks::{self, NewWebhook, Webhook},
@@ -38,20 +38,20 @@ impl AccountsApi {
     #[oai(
         path = "/auth/register",
         method = "post",
+        operation_id = "registerAccount",
         tag = "ApiTags::Auth",
-        transform = "idempotent",
-        request_header(
-            name = "Idempotency-Key",
-            ty = "Option<String>",
-            description = "Retry-safe key (1–255 printable ASCII characters): a retry with the same key and body returns the first answer."
-        )
+        transform = "idempotent"
     )]
     async fn register(
         &self,
         state: Data<&AppState>,
-        body: Json<RegisterRequest>,
+        /// Retry-safe key (1–255 printable ASCII characters): a retry with the same key and
+        /// body returns the first answer.
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,255}$"))]
+        _idempotency_key: Header<Option<String>>,
+        body: JsonBody<RegisterRequest>,
     ) -> Result<Created<User>> {
-        let Json(form) = body;
+        let JsonBody(form) = body;
         let form = Registration {
             login: form.login,
             password: form.password,
@@ -66,13 +66,18 @@ impl AccountsApi {
     ///
     /// Exchanges a login and password for a bearer token. After 5 failed attempts for one
     /// account within 15 minutes, further attempts answer `429` until the window ends.
-    #[oai(path = "/auth/login", method = "post", tag = "ApiTags::Auth")]
+    #[oai(
+        path = "/auth/login",
+        method = "post",
+        operation_id = "logIn",
+        tag = "ApiTags::Auth"
+    )]
     async fn login(
         &self,
         state: Data<&AppState>,
-        body: Json<LoginRequest>,
+        body: JsonBody<LoginRequest>,
     ) -> Result<Json<LoginResponse>> {
-        let Json(form) = body;
+        let JsonBody(form) = body;
         Ok(Json(
             service::login(&state, &form.login, form.password).await?,
         ))
@@ -81,7 +86,12 @@ impl AccountsApi {
     /// Log out
     ///
     /// Ends the session of the token sent; the token stops working at once.
-    #[oai(path = "/auth/logout", method = "post", tag = "ApiTags::Auth")]
+    #[oai(
+        path = "/auth/logout",
+        method = "post",
+        operation_id = "logOut",
+        tag = "ApiTags::Auth"
+    )]
     async fn logout(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<NoContent> {
         service::logout(&state, &auth.0).await?;
         Ok(NoContent::NoContent)
@@ -90,7 +100,12 @@ impl AccountsApi {
     /// The caller's own account
     ///
     /// With roles and, for staff, their department.
-    #[oai(path = "/me", method = "get", tag = "ApiTags::Auth")]
+    #[oai(
+        path = "/me",
+        method = "get",
+        operation_id = "getMe",
+        tag = "ApiTags::Auth"
+    )]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<User>> {
         Ok(Json(service::me(&state, auth.0.user_id).await?))
     }
@@ -98,13 +113,18 @@ impl AccountsApi {
     /// The caller's notifications
     ///
     /// Newest first: comment outcomes and other news about the caller's own business.
-    #[oai(path = "/me/notifications", method = "get", tag = "ApiTags::Auth")]
+    #[oai(
+        path = "/me/notifications",
+        method = "get",
+        operation_id = "listMyNotifications",
+        tag = "ApiTags::Auth"
+    )]
     async fn notifications(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Notification>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         Ok(Json(
@@ -115,12 +135,17 @@ impl AccountsApi {
     /// List departments
     ///
     /// The departments of the district government, newest first. Public.
-    #[oai(path = "/departments", method = "get", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/departments",
+        method = "get",
+        operation_id = "listDepartments",
+        tag = "ApiTags::Admin"
+    )]
     async fn list_departments(
         &self,
         state: Data<&AppState>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Department>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         Ok(Json(service::list_departments(&state, page).await?))
@@ -129,12 +154,17 @@ impl AccountsApi {
     /// Create a department
     ///
     /// Admin only.
-    #[oai(path = "/departments", method = "post", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/departments",
+        method = "post",
+        operation_id = "createDepartment",
+        tag = "ApiTags::Admin"
+    )]
     async fn create_department(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<NewDepartment>,
+        body: JsonBody<NewDepartment>,
     ) -> Result<Created<Department>> {
         auth.0.require(Role::Admin)?;
         let department =
@@ -145,14 +175,19 @@ impl AccountsApi {
     /// List accounts
     ///
     /// Admin only. Logins are masked; `login` finds one account by its exact login.
-    #[oai(path = "/users", method = "get", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/users",
+        method = "get",
+        operation_id = "listUsers",
+        tag = "ApiTags::Admin"
+    )]
     async fn list_users(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         #[oai(validator(max_length = 254))] login: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<UserSummary>>> {
         auth.0.require(Role::Admin)?;
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
@@ -168,6 +203,7 @@ impl AccountsApi {
     #[oai(
         path = "/users/:id/roles/:role",
         method = "put",
+        operation_id = "grantRole",
         tag = "ApiTags::Admin"
     )]
     async fn grant_role(
@@ -176,7 +212,7 @@ impl AccountsApi {
         auth: BearerAuth,
         id: Path<Uuid>,
         role: Path<Role>,
-        body: Json<RoleGrantRequest>,
+        body: JsonBody<RoleGrantRequest>,
     ) -> Result<Json<User>> {
         auth.0.require(Role::Admin)?;
         let user =
@@ -191,6 +227,7 @@ impl AccountsApi {
     #[oai(
         path = "/users/:id/roles/:role",
         method = "delete",
+        operation_id = "revokeRole",
         tag = "ApiTags::Admin"
     )]
     async fn revoke_role(
@@ -208,12 +245,17 @@ impl AccountsApi {
     /// Create an API key
     ///
     /// Admin only. The key is in this answer only; store it in the app backend's secrets.
-    #[oai(path = "/api-keys", method = "post", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/api-keys",
+        method = "post",
+        operation_id = "createApiKey",
+        tag = "ApiTags::Admin"
+    )]
     async fn create_api_key(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<NewApiKey>,
+        body: JsonBody<NewApiKey>,
     ) -> Result<Created<ApiKeyCreated>> {
         auth.0.require(Role::Admin)?;
         let created =
@@ -224,13 +266,18 @@ impl AccountsApi {
     /// List API keys
     ///
     /// Admin only; newest first, without the keys themselves.
-    #[oai(path = "/api-keys", method = "get", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/api-keys",
+        method = "get",
+        operation_id = "listApiKeys",
+        tag = "ApiTags::Admin"
+    )]
     async fn list_api_keys(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<ApiKeyInfo>>> {
         auth.0.require(Role::Admin)?;
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
@@ -240,7 +287,12 @@ impl AccountsApi {
     /// Revoke an API key
     ///
     /// Admin only. The key stops working at once; revoking it again does nothing.
-    #[oai(path = "/api-keys/:id", method = "delete", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/api-keys/:id",
+        method = "delete",
+        operation_id = "revokeApiKey",
+        tag = "ApiTags::Admin"
+    )]
     async fn revoke_api_key(
         &self,
         state: Data<&AppState>,
@@ -258,12 +310,17 @@ impl AccountsApi {
     /// `POST` with `X-Canyu-Delivery` (unique id), `X-Canyu-Event`, `X-Canyu-Timestamp` and
     /// `X-Canyu-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">`; anything but a 2xx
     /// answer is retried with backoff.
-    #[oai(path = "/webhooks", method = "post", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/webhooks",
+        method = "post",
+        operation_id = "createWebhook",
+        tag = "ApiTags::Admin"
+    )]
     async fn create_webhook(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<NewWebhook>,
+        body: JsonBody<NewWebhook>,
     ) -> Result<Created<Webhook>> {
         auth.0.require(Role::Admin)?;
         Ok(Created::Created(Json(
@@ -274,7 +331,12 @@ impl AccountsApi {
     /// List webhooks
     ///
     /// Admin only; without their secrets.
-    #[oai(path = "/webhooks", method = "get", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/webhooks",
+        method = "get",
+        operation_id = "listWebhooks",
+        tag = "ApiTags::Admin"
+    )]
     async fn list_webhooks(
         &self,
         state: Data<&AppState>,
@@ -287,7 +349,12 @@ impl AccountsApi {
     /// Deactivate a webhook
     ///
     /// Admin only. Nothing more is sent to it.
-    #[oai(path = "/webhooks/:id", method = "delete", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/webhooks/:id",
+        method = "delete",
+        operation_id = "deactivateWebhook",
+        tag = "ApiTags::Admin"
+    )]
     async fn deactivate_webhook(
         &self,
         state: Data<&AppState>,
@@ -303,7 +370,12 @@ impl AccountsApi {
     ///
     /// Every write by staff, admins and app backends, newest first. For admins, and for API
     /// keys with the `audit:read` scope.
-    #[oai(path = "/audit-log", method = "get", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/audit-log",
+        method = "get",
+        operation_id = "listAuditLog",
+        tag = "ApiTags::Admin"
+    )]
     async fn audit_log(
         &self,
         state: Data<&AppState>,
@@ -312,7 +384,7 @@ impl AccountsApi {
         #[oai(validator(max_length = 64))]
         entity_type: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<AuditEntry>>> {
         auth.require(Role::Admin, Scope::AuditRead)?;
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
@@ -321,3 +393,25 @@ impl AccountsApi {
         ))
     }
 }
+
+/// Problems each operation answers from its own rules (see `openapi::Problems`).
+#[rustfmt::skip]
+pub const PROBLEMS: &[Problems] = &[
+    Problems::new("registerAccount", &[(409, &["idempotency_key_in_progress", "login_taken"]), (422, &["validation_failed"])]),
+    Problems::new("logIn", &[(401, &["invalid_credentials"]), (429, &["too_many_attempts"])]),
+    Problems::new("logOut", &[]),
+    Problems::new("getMe", &[]),
+    Problems::new("listMyNotifications", &[]),
+    Problems::new("listDepartments", &[]),
+    Problems::new("createDepartment", &[(403, &["forbidden"]), (409, &["department_code_taken"]), (422, &["validation_failed"])]),
+    Problems::new("listUsers", &[(403, &["forbidden"])]),
+    Problems::new("grantRole", &[(403, &["forbidden"]), (404, &["not_found"]), (422, &["validation_failed"])]),
+    Problems::new("revokeRole", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["last_admin"])]),
+    Problems::new("createApiKey", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
+    Problems::new("listApiKeys", &[(403, &["forbidden"])]),
+    Problems::new("revokeApiKey", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("createWebhook", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
+    Problems::new("listWebhooks", &[(403, &["forbidden"])]),
+    Problems::new("deactivateWebhook", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("listAuditLog", &[(403, &["forbidden"])]),
+];

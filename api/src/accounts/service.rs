@@ -20,7 +20,7 @@ use super::{
 use crate::{
     audit::{self, Actor, AuditEvent},
     auth::{hash_secret, new_secret, AppKey, Role, Scope, Session},
-    error::{Error, FieldError, Result, UniqueIndex},
+    error::{Error, FieldCode, FieldError, Result, UniqueIndex},
     input,
     pagination::{Page, PageRequest},
     state::AppState,
@@ -29,10 +29,14 @@ use crate::{
 const LOGIN_TAKEN: UniqueIndex = UniqueIndex {
     name: "ux_users_login",
     sqlite_columns: "users.login",
+    code: "login_taken",
+    detail: "an account with this login already exists; log in instead",
 };
 const DEPARTMENT_CODE_TAKEN: UniqueIndex = UniqueIndex {
     name: "ux_departments_code",
     sqlite_columns: "departments.code",
+    code: "department_code_taken",
+    detail: "a department with this code already exists",
 };
 
 /// After this many failed logins for one account within `FAILED_LOGIN_WINDOW`, logins for
@@ -60,6 +64,7 @@ async fn new_account(
     let login = login::normalize(&form.login).ok_or_else(|| {
         FieldError::new(
             "login",
+            FieldCode::InvalidFormat,
             "use a mainland mobile number (11 digits) or an e-mail address",
         )
     });
@@ -85,16 +90,10 @@ async fn insert_account(
     db: &impl ConnectionTrait,
     account: user::ActiveModel,
 ) -> Result<user::Model> {
-    account.insert(db).await.map_err(|err| {
-        if LOGIN_TAKEN.is_violated_by(&err) {
-            Error::conflict(
-                "login_taken",
-                "an account with this login already exists; log in instead",
-            )
-        } else {
-            err.into()
-        }
-    })
+    account
+        .insert(db)
+        .await
+        .map_err(|err| LOGIN_TAKEN.conflict(err))
 }
 
 pub async fn login(state: &AppState, raw_login: &str, password: String) -> Result<LoginResponse> {
@@ -259,8 +258,13 @@ pub async fn list_users(
     let mut select = user::Entity::find();
     if let Some(raw) = login_filter {
         // Exact match only: an admin looks a person up, never browses logins.
-        let login = login::normalize(raw)
-            .ok_or_else(|| Error::malformed("login", "not a mobile number or an e-mail address"))?;
+        let login = login::normalize(raw).ok_or_else(|| {
+            Error::malformed(
+                "login",
+                FieldCode::InvalidFormat,
+                "not a mobile number or an e-mail address",
+            )
+        })?;
         select = select.filter(user::Column::Login.eq(login));
     }
     let users = page.apply(select, user::Column::Id).all(&state.db).await?;
@@ -361,16 +365,7 @@ pub async fn create_department(
     }
     .insert(&txn)
     .await
-    .map_err(|err| {
-        if DEPARTMENT_CODE_TAKEN.is_violated_by(&err) {
-            Error::conflict(
-                "department_code_taken",
-                format!("a department with code {code} already exists"),
-            )
-        } else {
-            err.into()
-        }
-    })?;
+    .map_err(|err| DEPARTMENT_CODE_TAKEN.conflict(err))?;
     let event = AuditEvent {
         action: "department.create",
         entity_type: "department",
@@ -393,18 +388,21 @@ pub async fn grant_role(
         (Role::Resident, _) => {
             return Err(Error::invalid(
                 "role",
+                FieldCode::Invalid,
                 "every account is a resident; nothing to grant",
             ))
         }
         (Role::Staff, None) => {
             return Err(Error::invalid(
                 "department_id",
+                FieldCode::Required,
                 "staff must belong to a department",
             ))
         }
         (Role::Representative | Role::Admin, Some(_)) => {
             return Err(Error::invalid(
                 "department_id",
+                FieldCode::Invalid,
                 "only staff belong to a department",
             ))
         }
@@ -420,7 +418,9 @@ pub async fn grant_role(
         department::Entity::find_by_id(id)
             .one(&txn)
             .await?
-            .ok_or_else(|| Error::invalid("department_id", "no such department"))?;
+            .ok_or_else(|| {
+                Error::invalid("department_id", FieldCode::NotFound, "no such department")
+            })?;
     }
     insert_grant(&txn, actor, now, user_id, role, department_id).await?;
     txn.commit().await?;

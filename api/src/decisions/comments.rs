@@ -24,7 +24,7 @@ use super::{
 use crate::{
     auth::Session,
     enums::{name, parse},
-    error::{Error, Result, UniqueIndex},
+    error::{Error, FieldCode, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
     input,
     outbox::{self, Notice},
@@ -40,6 +40,8 @@ const COMMENT_WINDOW: Duration = Duration::from_secs(60 * 60);
 const TRACKING_NUMBER_TAKEN: UniqueIndex = UniqueIndex {
     name: "ux_comments_tracking_number",
     sqlite_columns: "comments.tracking_number",
+    code: "tracking_number_taken",
+    detail: "no free tracking number was found; retry",
 };
 
 pub async fn submit(
@@ -63,10 +65,9 @@ pub async fn submit(
                 &[Stage::ConsultationOpen, Stage::ConsultationClosed],
                 "record a comment received offline",
             )?;
-            let name = form
-                .author_name
-                .as_deref()
-                .ok_or_else(|| Error::invalid("author_name", "name the author"))?;
+            let name = form.author_name.as_deref().ok_or_else(|| {
+                Error::invalid("author_name", FieldCode::Required, "name the author")
+            })?;
             // Staff transcribed it, so it is published at once.
             (
                 input::single_line("author_name", name)?,
@@ -113,6 +114,7 @@ pub async fn submit(
         if !known {
             return Err(Error::invalid(
                 "section_anchor",
+                FieldCode::NotFound,
                 "no such section in the current draft",
             ));
         }
@@ -148,7 +150,7 @@ pub async fn submit(
                 savepoint.rollback().await?;
                 attempt += 1;
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(TRACKING_NUMBER_TAKEN.conflict(err)),
         }
     };
     if offline.is_some() {
@@ -333,7 +335,11 @@ pub async fn moderate(
         (ModerationAction::Publish, _) => (CommentStatus::Published, None),
         (ModerationAction::Reject, Some(reason)) => (CommentStatus::Rejected, Some(reason)),
         (ModerationAction::Reject, None) => {
-            return Err(Error::invalid("reason", "say why the comment is rejected"))
+            return Err(Error::invalid(
+                "reason",
+                FieldCode::Required,
+                "say why the comment is rejected",
+            ))
         }
     };
     let mut active: comment::ActiveModel = found.into();
@@ -371,12 +377,14 @@ pub async fn set_outcome(
         (Outcome::NotAdopted, _) if reason.is_none() => {
             return Err(Error::invalid(
                 "reason",
+                FieldCode::Required,
                 "say why the comment is not adopted; the reason is published",
             ))
         }
         (Outcome::Duplicate, None) => {
             return Err(Error::invalid(
                 "duplicate_of",
+                FieldCode::Required,
                 "name the comment this one repeats",
             ))
         }
@@ -388,6 +396,7 @@ pub async fn set_outcome(
             if !same_decision {
                 return Err(Error::invalid(
                     "duplicate_of",
+                    FieldCode::NotFound,
                     "not another comment on this decision",
                 ));
             }

@@ -2,7 +2,7 @@
 
 use poem::{web::Data, Body};
 use poem_openapi::{
-    param::{Path, Query},
+    param::{Header, Path, Query},
     payload::Json,
     OpenApi,
 };
@@ -23,7 +23,7 @@ use crate::{
     error::{ApiError, Error},
     export::CsvFile,
     idempotency::idempotent,
-    openapi::{ApiTags, Created},
+    openapi::{ApiTags, Created, JsonBody, Problems},
     pagination::{Page, PageRequest},
     state::AppState,
 };
@@ -38,7 +38,7 @@ impl DecisionsApi {
     ///
     /// Public. Newest first; filter by catalog year, stage, sponsoring department, or words
     /// in the title or summary.
-    #[oai(path = "/decisions", method = "get")]
+    #[oai(path = "/decisions", method = "get", operation_id = "listDecisions")]
     async fn list(
         &self,
         state: Data<&AppState>,
@@ -51,7 +51,7 @@ impl DecisionsApi {
         #[oai(validator(max_length = 100))]
         q: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<DecisionSummary>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         let filter = CatalogFilter {
@@ -66,12 +66,12 @@ impl DecisionsApi {
     /// Put a decision in the catalog
     ///
     /// Staff of the sponsoring department (their own by default), or an admin.
-    #[oai(path = "/decisions", method = "post")]
+    #[oai(path = "/decisions", method = "post", operation_id = "createDecision")]
     async fn create(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<NewDecision>,
+        body: JsonBody<NewDecision>,
     ) -> Result<Created<Decision>> {
         Ok(Created::Created(Json(
             service::create(&state, &auth.0, body.0).await?,
@@ -81,7 +81,7 @@ impl DecisionsApi {
     /// A decision
     ///
     /// Public: everything its chain has disclosed so far.
-    #[oai(path = "/decisions/:id", method = "get")]
+    #[oai(path = "/decisions/:id", method = "get", operation_id = "getDecision")]
     async fn get(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Decision>> {
         Ok(Json(service::get(&state, id.0).await?))
     }
@@ -89,13 +89,17 @@ impl DecisionsApi {
     /// Change a decision's catalog entry
     ///
     /// Staff of the sponsoring department, or an admin; not once decided or withdrawn.
-    #[oai(path = "/decisions/:id", method = "patch")]
+    #[oai(
+        path = "/decisions/:id",
+        method = "patch",
+        operation_id = "updateDecision"
+    )]
     async fn update(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<DecisionPatch>,
+        body: JsonBody<DecisionPatch>,
     ) -> Result<Json<Decision>> {
         Ok(Json(service::update(&state, &auth.0, id.0, body.0).await?))
     }
@@ -103,7 +107,11 @@ impl DecisionsApi {
     /// A decision's timeline
     ///
     /// Public: every stage it entered, oldest first, with the documents published then.
-    #[oai(path = "/decisions/:id/timeline", method = "get")]
+    #[oai(
+        path = "/decisions/:id/timeline",
+        method = "get",
+        operation_id = "getTimeline"
+    )]
     async fn timeline(
         &self,
         state: Data<&AppState>,
@@ -116,13 +124,17 @@ impl DecisionsApi {
     ///
     /// The first version moves a catalogued decision to `draft_published`. Later versions
     /// (before or during the consultation) need a changelog; earlier ones stay readable.
-    #[oai(path = "/decisions/:id/drafts", method = "post")]
+    #[oai(
+        path = "/decisions/:id/drafts",
+        method = "post",
+        operation_id = "publishDraft"
+    )]
     async fn publish_draft(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<NewDraft>,
+        body: JsonBody<NewDraft>,
     ) -> Result<Created<Draft>> {
         Ok(Created::Created(Json(
             service::publish_draft(&state, &auth.0, id.0, body.0).await?,
@@ -132,7 +144,11 @@ impl DecisionsApi {
     /// A decision's draft versions
     ///
     /// Public. Newest first, each split into sections with their published comment counts.
-    #[oai(path = "/decisions/:id/drafts", method = "get")]
+    #[oai(
+        path = "/decisions/:id/drafts",
+        method = "get",
+        operation_id = "listDrafts"
+    )]
     async fn drafts(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Vec<Draft>>> {
         Ok(Json(service::drafts(&state, id.0).await?))
     }
@@ -141,13 +157,17 @@ impl DecisionsApi {
     ///
     /// At least 30 days unless `shortened_reason` is given (it is published). On an open
     /// consultation this extends the window. The window closes by the clock.
-    #[oai(path = "/decisions/:id/consultation", method = "post")]
+    #[oai(
+        path = "/decisions/:id/consultation",
+        method = "post",
+        operation_id = "openConsultation"
+    )]
     async fn consultation(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ConsultationRequest>,
+        body: JsonBody<ConsultationRequest>,
     ) -> Result<Json<Decision>> {
         Ok(Json(
             service::open_consultation(&state, &auth.0, id.0, body.0).await?,
@@ -163,19 +183,19 @@ impl DecisionsApi {
     #[oai(
         path = "/decisions/:id/comments",
         method = "post",
-        transform = "idempotent",
-        request_header(
-            name = "Idempotency-Key",
-            ty = "Option<String>",
-            description = "Retry-safe key: a retry with the same key and body returns the first answer."
-        )
+        operation_id = "submitComment",
+        transform = "idempotent"
     )]
     async fn comment(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Retry-safe key (1–255 printable ASCII characters): a retry with the same key and
+        /// body returns the first answer.
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,255}$"))]
+        _idempotency_key: Header<Option<String>>,
         id: Path<Uuid>,
-        body: Json<NewComment>,
+        body: JsonBody<NewComment>,
     ) -> Result<Created<Comment>> {
         Ok(Created::Created(Json(
             comments::submit(&state, &auth.0, id.0, body.0).await?,
@@ -187,7 +207,11 @@ impl DecisionsApi {
     /// Public: published comments, authors' names masked. With `mine=true`, the caller's own
     /// comments in any status; with `status`, staff of the sponsoring department see that
     /// status (`pending` is the moderation queue).
-    #[oai(path = "/decisions/:id/comments", method = "get")]
+    #[oai(
+        path = "/decisions/:id/comments",
+        method = "get",
+        operation_id = "listComments"
+    )]
     async fn comments(
         &self,
         state: Data<&AppState>,
@@ -198,7 +222,7 @@ impl DecisionsApi {
         /// Staff only.
         status: Query<Option<CommentStatus>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Comment>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         let session = auth.session();
@@ -216,7 +240,11 @@ impl DecisionsApi {
     ///
     /// Staff of the sponsoring department: every comment with its status, section and
     /// outcome. Streamed, so any number of comments downloads in flat memory.
-    #[oai(path = "/decisions/:id/comments/export", method = "get")]
+    #[oai(
+        path = "/decisions/:id/comments/export",
+        method = "get",
+        operation_id = "exportComments"
+    )]
     async fn export(
         &self,
         state: Data<&AppState>,
@@ -234,13 +262,17 @@ impl DecisionsApi {
     /// Moderate a comment
     ///
     /// Staff of the sponsoring department publish it or reject it with a reason.
-    #[oai(path = "/comments/:id/moderation", method = "post")]
+    #[oai(
+        path = "/comments/:id/moderation",
+        method = "post",
+        operation_id = "moderateComment"
+    )]
     async fn moderate(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ModerationRequest>,
+        body: JsonBody<ModerationRequest>,
     ) -> Result<Json<Comment>> {
         Ok(Json(
             comments::moderate(&state, &auth.0, id.0, body.0).await?,
@@ -251,13 +283,17 @@ impl DecisionsApi {
     ///
     /// Staff of the sponsoring department: `adopted`, `partially_adopted`, `not_adopted`
     /// (with a published reason) or `duplicate` (of another comment).
-    #[oai(path = "/comments/:id/outcome", method = "put")]
+    #[oai(
+        path = "/comments/:id/outcome",
+        method = "put",
+        operation_id = "setCommentOutcome"
+    )]
     async fn outcome(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<OutcomeRequest>,
+        body: JsonBody<OutcomeRequest>,
     ) -> Result<Json<Comment>> {
         Ok(Json(
             comments::set_outcome(&state, &auth.0, id.0, body.0).await?,
@@ -268,13 +304,17 @@ impl DecisionsApi {
     ///
     /// After the window closed, once no comment awaits moderation or an outcome
     /// (`409 comments_without_outcome` otherwise). Each commenter is notified.
-    #[oai(path = "/decisions/:id/feedback", method = "post")]
+    #[oai(
+        path = "/decisions/:id/feedback",
+        method = "post",
+        operation_id = "publishFeedback"
+    )]
     async fn publish_feedback(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<FeedbackRequest>,
+        body: JsonBody<FeedbackRequest>,
     ) -> Result<Json<FeedbackReport>> {
         Ok(Json(
             comments::publish_feedback(&state, &auth.0, id.0, &body.narrative).await?,
@@ -285,7 +325,11 @@ impl DecisionsApi {
     ///
     /// Public once published: totals per outcome and per section, and the reasons for what
     /// was not adopted. Before that, a preview for the sponsoring department's staff.
-    #[oai(path = "/decisions/:id/feedback", method = "get")]
+    #[oai(
+        path = "/decisions/:id/feedback",
+        method = "get",
+        operation_id = "getFeedback"
+    )]
     async fn feedback(
         &self,
         state: Data<&AppState>,
@@ -298,13 +342,17 @@ impl DecisionsApi {
     }
 
     /// Record the executive meeting's deliberation
-    #[oai(path = "/decisions/:id/deliberation", method = "post")]
+    #[oai(
+        path = "/decisions/:id/deliberation",
+        method = "post",
+        operation_id = "recordDeliberation"
+    )]
     async fn deliberation(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<DeliberationRequest>,
+        body: JsonBody<DeliberationRequest>,
     ) -> Result<Json<Decision>> {
         Ok(Json(
             service::record_deliberation(&state, &auth.0, id.0, body.0).await?,
@@ -314,13 +362,17 @@ impl DecisionsApi {
     /// Record the decision's result
     ///
     /// The decision document, its number and effective date.
-    #[oai(path = "/decisions/:id/result", method = "post")]
+    #[oai(
+        path = "/decisions/:id/result",
+        method = "post",
+        operation_id = "recordResult"
+    )]
     async fn result(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ResultRequest>,
+        body: JsonBody<ResultRequest>,
     ) -> Result<Json<Decision>> {
         Ok(Json(
             service::record_result(&state, &auth.0, id.0, body.0).await?,
@@ -330,13 +382,17 @@ impl DecisionsApi {
     /// Withdraw a decision
     ///
     /// With a published reason, at any stage before the result.
-    #[oai(path = "/decisions/:id/withdrawal", method = "post")]
+    #[oai(
+        path = "/decisions/:id/withdrawal",
+        method = "post",
+        operation_id = "withdrawDecision"
+    )]
     async fn withdraw(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<WithdrawalRequest>,
+        body: JsonBody<WithdrawalRequest>,
     ) -> Result<Json<Decision>> {
         Ok(Json(
             service::withdraw(&state, &auth.0, id.0, body.0).await?,
@@ -350,3 +406,26 @@ fn log_in() -> Error {
         detail: "log in to see your own comments".into(),
     }
 }
+
+/// Problems each operation answers from its own rules (see `openapi::Problems`).
+#[rustfmt::skip]
+pub const PROBLEMS: &[Problems] = &[
+    Problems::new("listDecisions", &[]),
+    Problems::new("createDecision", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
+    Problems::new("getDecision", &[(404, &["not_found"])]),
+    Problems::new("updateDecision", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["stage_is_decided", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("getTimeline", &[(404, &["not_found"])]),
+    Problems::new("publishDraft", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "draft_version_taken", "stage_is_consultation_closed", "stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("listDrafts", &[(404, &["not_found"])]),
+    Problems::new("openConsultation", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "stage_is_catalogued", "stage_is_consultation_closed", "stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("submitComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["consultation_not_open", "idempotency_key_in_progress", "stage_is_catalogued", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn", "tracking_number_taken"]), (422, &["validation_failed"]), (429, &["too_many_comments"])]),
+    Problems::new("listComments", &[(401, &["unauthorized"]), (403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("exportComments", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("moderateComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("setCommentOutcome", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["comment_not_published", "stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("publishFeedback", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["comments_without_outcome", "decision_changed", "stage_is_catalogued", "stage_is_consultation_open", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("getFeedback", &[(404, &["not_found"])]),
+    Problems::new("recordDeliberation", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "stage_is_catalogued", "stage_is_consultation_closed", "stage_is_consultation_open", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("recordResult", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "stage_is_catalogued", "stage_is_consultation_closed", "stage_is_consultation_open", "stage_is_decided", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("withdrawDecision", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "stage_is_decided", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+];

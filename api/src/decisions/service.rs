@@ -27,7 +27,7 @@ use crate::{
     auth::{Role, Session},
     db,
     enums::{name, parse},
-    error::{Error, FieldError, Result, UniqueIndex},
+    error::{Error, FieldCode, FieldError, Result, UniqueIndex},
     input,
     pagination::{Page, PageRequest},
     state::AppState,
@@ -39,6 +39,8 @@ pub const MIN_WINDOW: Duration = Duration::days(30);
 const DRAFT_VERSION_TAKEN: UniqueIndex = UniqueIndex {
     name: "ux_drafts_decision_version",
     sqlite_columns: "drafts.decision_id, drafts.version",
+    code: "draft_version_taken",
+    detail: "another version was published at the same time; reload and retry",
 };
 
 /// Filters of the public catalog.
@@ -58,6 +60,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> R
         (None, _) => {
             return Err(Error::invalid(
                 "sponsor_department_id",
+                FieldCode::Required,
                 "name the sponsoring department",
             ))
         }
@@ -74,7 +77,13 @@ pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> R
     department::Entity::find_by_id(sponsor_id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::invalid("sponsor_department_id", "no such department"))?;
+        .ok_or_else(|| {
+            Error::invalid(
+                "sponsor_department_id",
+                FieldCode::NotFound,
+                "no such department",
+            )
+        })?;
     let created = decision::ActiveModel {
         id: Set(Uuid::now_v7()),
         year: Set(form.year),
@@ -330,6 +339,7 @@ pub async fn publish_draft(
     if previous.is_some() && changelog.is_none() {
         return Err(Error::invalid(
             "changelog",
+            FieldCode::Required,
             "say what changed from the previous version",
         ));
     }
@@ -345,14 +355,7 @@ pub async fn publish_draft(
     }
     .insert(&step.txn)
     .await
-    .map_err(|err| {
-        if DRAFT_VERSION_TAKEN.is_violated_by(&err) {
-            let detail = "another version was published at the same time; reload and retry";
-            Error::conflict("draft_version_taken", detail)
-        } else {
-            err.into()
-        }
-    })?;
+    .map_err(|err| DRAFT_VERSION_TAKEN.conflict(err))?;
     for (position, section) in sections::split(&created.body).into_iter().enumerate() {
         draft_section::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -494,18 +497,24 @@ pub async fn open_consultation(
     };
     let mut errors = Vec::new();
     if !extending && opens_at < now - Duration::minutes(1) {
-        errors.push(FieldError::new("opens_at", "cannot be in the past"));
+        errors.push(FieldError::new(
+            "opens_at",
+            FieldCode::OutOfRange,
+            "cannot be in the past",
+        ));
     }
     let current_close = decision.consultation_closes_at.filter(|_| extending);
     if form.closes_at <= current_close.unwrap_or(opens_at) {
-        errors.push(FieldError::new(
-            "closes_at",
-            if extending {
-                "an extension must end later than the current window"
-            } else {
-                "must be after opens_at"
-            },
-        ));
+        let (after, message) = if extending {
+            (
+                "closes_at",
+                "an extension must end later than the current window",
+            )
+        } else {
+            ("opens_at", "must be after opens_at")
+        };
+        errors
+            .push(FieldError::new("closes_at", FieldCode::MustBeAfter, message).other_field(after));
     }
     let shortened_reason =
         match input::optional_text("shortened_reason", form.shortened_reason.as_deref()) {
@@ -521,6 +530,7 @@ pub async fn open_consultation(
     if short && shortened_reason.is_none() {
         errors.push(FieldError::new(
             "shortened_reason",
+            FieldCode::Required,
             "a window shorter than 30 days needs a published reason (State Council decree 713)",
         ));
     }

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     auth::Session,
     enums::name,
-    error::{Error, Result},
+    error::{Error, FieldCode, Result},
     privacy,
     state::AppState,
 };
@@ -32,7 +32,13 @@ pub async fn check_in(
         .await?;
     let found = match found {
         Some(found) if found.event_id == event_id => found,
-        Some(_) => return Err(Error::invalid("code", "this code is for another event")),
+        Some(_) => {
+            return Err(Error::invalid(
+                "code",
+                FieldCode::Invalid,
+                "this code is for another event",
+            ))
+        }
         None => return Err(Error::NotFound("check-in code")),
     };
     if found.status != name(SignupStatus::Confirmed) {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use poem::{web::Data, Body};
 use poem_openapi::{
-    param::{Path, Query},
+    param::{Header, Path, Query},
     payload::{Json, PlainText},
     ApiResponse, OpenApi,
 };
@@ -23,7 +23,7 @@ use crate::{
     error::ApiError,
     export::CsvFile,
     idempotency::idempotent,
-    openapi::{ApiTags, Created},
+    openapi::{ApiTags, Created, JsonBody, Problems},
     pagination::{Page, PageRequest},
     state::AppState,
 };
@@ -45,7 +45,7 @@ impl EventsApi {
     ///
     /// Public: published and cancelled events, newest first, with seats left. Filter by
     /// theme, by start date, or to events with seats left.
-    #[oai(path = "/events", method = "get")]
+    #[oai(path = "/events", method = "get", operation_id = "listEvents")]
     async fn list(
         &self,
         state: Data<&AppState>,
@@ -60,7 +60,7 @@ impl EventsApi {
         /// Only this department's events; its staff (and admins) also see its drafts.
         host_department_id: Query<Option<Uuid>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Event>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         let filter = CalendarFilter {
@@ -78,12 +78,12 @@ impl EventsApi {
     /// Create an event
     ///
     /// Staff of the host department (their own by default), or an admin.
-    #[oai(path = "/events", method = "post")]
+    #[oai(path = "/events", method = "post", operation_id = "createEvent")]
     async fn create(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<NewEvent>,
+        body: JsonBody<NewEvent>,
     ) -> Result<Created<Event>> {
         Ok(Created::Created(Json(
             service::create(&state, &auth.0, body.0).await?,
@@ -93,7 +93,7 @@ impl EventsApi {
     /// An event
     ///
     /// Public once published; drafts only for the host department's staff.
-    #[oai(path = "/events/:id", method = "get")]
+    #[oai(path = "/events/:id", method = "get", operation_id = "getEvent")]
     async fn get(
         &self,
         state: Data<&AppState>,
@@ -108,13 +108,13 @@ impl EventsApi {
     /// Staff of the host department. Publishing, cancelling (everyone signed up is notified),
     /// and capacity: lowering it below the seats taken is refused (`409 capacity_below_taken`);
     /// raising it offers the new seats to the waitlist at once.
-    #[oai(path = "/events/:id", method = "patch")]
+    #[oai(path = "/events/:id", method = "patch", operation_id = "updateEvent")]
     async fn update(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<EventPatch>,
+        body: JsonBody<EventPatch>,
     ) -> Result<Json<Event>> {
         Ok(Json(service::update(&state, &auth.0, id.0, body.0).await?))
     }
@@ -127,19 +127,19 @@ impl EventsApi {
     #[oai(
         path = "/events/:id/signups",
         method = "post",
-        transform = "idempotent",
-        request_header(
-            name = "Idempotency-Key",
-            ty = "Option<String>",
-            description = "Retry-safe key: a retry with the same key and body returns the first answer."
-        )
+        operation_id = "signUp",
+        transform = "idempotent"
     )]
     async fn sign_up(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Retry-safe key (1–255 printable ASCII characters): a retry with the same key and
+        /// body returns the first answer.
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,255}$"))]
+        _idempotency_key: Header<Option<String>>,
         id: Path<Uuid>,
-        body: Json<NewSignup>,
+        body: JsonBody<NewSignup>,
     ) -> Result<Created<Signup>> {
         Ok(Created::Created(Json(
             signups::sign_up(&state, &auth.0, id.0, body.party_size).await?,
@@ -149,7 +149,11 @@ impl EventsApi {
     /// An event's signups
     ///
     /// Staff of the host department: every signup with its status, oldest first.
-    #[oai(path = "/events/:id/signups", method = "get")]
+    #[oai(
+        path = "/events/:id/signups",
+        method = "get",
+        operation_id = "listEventSignups"
+    )]
     async fn attendees(
         &self,
         state: Data<&AppState>,
@@ -163,7 +167,11 @@ impl EventsApi {
     ///
     /// The owner, before the event starts. A seat it held is offered to the first person on
     /// the waitlist at once.
-    #[oai(path = "/signups/:id", method = "delete")]
+    #[oai(
+        path = "/signups/:id",
+        method = "delete",
+        operation_id = "cancelSignup"
+    )]
     async fn cancel(
         &self,
         state: Data<&AppState>,
@@ -176,13 +184,17 @@ impl EventsApi {
     /// Accept or decline an offered seat
     ///
     /// Before `offer_expires_at`; afterwards the seat has passed to the next person.
-    #[oai(path = "/signups/:id/offer", method = "post")]
+    #[oai(
+        path = "/signups/:id/offer",
+        method = "post",
+        operation_id = "respondToOffer"
+    )]
     async fn respond(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<OfferResponse>,
+        body: JsonBody<OfferResponse>,
     ) -> Result<Json<Signup>> {
         Ok(Json(
             signups::respond_to_offer(&state, &auth.0, id.0, body.accept).await?,
@@ -192,13 +204,13 @@ impl EventsApi {
     /// The caller's signups
     ///
     /// Newest first, with waitlist positions, offers and check-in codes.
-    #[oai(path = "/me/signups", method = "get")]
+    #[oai(path = "/me/signups", method = "get", operation_id = "listMySignups")]
     async fn mine(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Signup>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
         Ok(Json(signups::mine(&state, &auth.0, page).await?))
@@ -207,7 +219,11 @@ impl EventsApi {
     /// The QR code of a signup's check-in code
     ///
     /// The owner, while confirmed: an SVG to show at the door.
-    #[oai(path = "/signups/:id/qr.svg", method = "get")]
+    #[oai(
+        path = "/signups/:id/qr.svg",
+        method = "get",
+        operation_id = "getSignupQr"
+    )]
     async fn qr_code(
         &self,
         state: Data<&AppState>,
@@ -222,7 +238,11 @@ impl EventsApi {
     /// Export an event's signups as CSV
     ///
     /// Staff of the host department: every signup with its status and check-in time.
-    #[oai(path = "/events/:id/signups/export", method = "get")]
+    #[oai(
+        path = "/events/:id/signups/export",
+        method = "get",
+        operation_id = "exportSignups"
+    )]
     async fn export(
         &self,
         state: Data<&AppState>,
@@ -240,13 +260,17 @@ impl EventsApi {
     ///
     /// Staff of the host department scan or type the code. A repeat answers
     /// `409 already_checked_in` with the first time; a code of another event is refused.
-    #[oai(path = "/events/:id/checkins", method = "post")]
+    #[oai(
+        path = "/events/:id/checkins",
+        method = "post",
+        operation_id = "checkIn"
+    )]
     async fn check_in(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<CheckinRequest>,
+        body: JsonBody<CheckinRequest>,
     ) -> Result<Json<Checkin>> {
         Ok(Json(
             checkins::check_in(&state, &auth.0, id.0, &body.code).await?,
@@ -257,16 +281,38 @@ impl EventsApi {
     ///
     /// Each scan carries the scanner's nonce; sending a batch again changes nothing. One
     /// result per scan, in order.
-    #[oai(path = "/events/:id/checkins/batch", method = "post")]
+    #[oai(
+        path = "/events/:id/checkins/batch",
+        method = "post",
+        operation_id = "applyScans"
+    )]
     async fn check_in_batch(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ScanBatch>,
+        body: JsonBody<ScanBatch>,
     ) -> Result<Json<Vec<ScanResult>>> {
         Ok(Json(
             checkins::apply_scans(&state, &auth.0, id.0, body.0.scans).await?,
         ))
     }
 }
+
+/// Problems each operation answers from its own rules (see `openapi::Problems`).
+#[rustfmt::skip]
+pub const PROBLEMS: &[Problems] = &[
+    Problems::new("listEvents", &[]),
+    Problems::new("createEvent", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
+    Problems::new("getEvent", &[(404, &["not_found"])]),
+    Problems::new("updateEvent", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["capacity_below_taken", "event_cancelled"]), (422, &["validation_failed"])]),
+    Problems::new("signUp", &[(404, &["not_found"]), (409, &["already_signed_up", "event_cancelled", "idempotency_key_in_progress", "signup_closed", "signup_not_open"]), (422, &["validation_failed"])]),
+    Problems::new("listEventSignups", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("cancelSignup", &[(404, &["not_found"]), (409, &["event_started", "signup_changed", "signup_not_active"])]),
+    Problems::new("respondToOffer", &[(404, &["not_found"]), (409, &["no_open_offer", "signup_changed"])]),
+    Problems::new("listMySignups", &[]),
+    Problems::new("getSignupQr", &[(404, &["not_found"]), (409, &["not_confirmed"])]),
+    Problems::new("exportSignups", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("checkIn", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_checked_in", "not_confirmed"]), (422, &["validation_failed"])]),
+    Problems::new("applyScans", &[(403, &["forbidden"]), (404, &["not_found"])]),
+];

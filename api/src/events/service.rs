@@ -21,7 +21,7 @@ use crate::{
     auth::{Role, Session},
     db,
     enums::{name, parse},
-    error::{Error, FieldError, Result},
+    error::{Error, FieldCode, FieldError, Result},
     input,
     outbox::{self, Notice},
     pagination::{Page, PageRequest},
@@ -47,6 +47,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
         (None, _) => {
             return Err(Error::invalid(
                 "host_department_id",
+                FieldCode::Required,
                 "name the host department",
             ))
         }
@@ -55,6 +56,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
     if form.status == EventStatus::Cancelled {
         return Err(Error::invalid(
             "status",
+            FieldCode::NotOneOf,
             "a new event is a draft or published",
         ));
     }
@@ -66,10 +68,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
     };
     schedule.check()?;
     if form.max_party_size > form.capacity {
-        return Err(Error::invalid(
-            "max_party_size",
-            "cannot exceed the capacity",
-        ));
+        return Err(party_above_capacity());
     }
     let title = input::single_line("title", &form.title)?;
     let venue = input::single_line("venue", &form.venue)?;
@@ -78,7 +77,13 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
     department::Entity::find_by_id(host_id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::invalid("host_department_id", "no such department"))?;
+        .ok_or_else(|| {
+            Error::invalid(
+                "host_department_id",
+                FieldCode::NotFound,
+                "no such department",
+            )
+        })?;
     let created = event::ActiveModel {
         id: Set(Uuid::now_v7()),
         title: Set(title),
@@ -129,19 +134,30 @@ impl Schedule {
     fn check(&self) -> Result<()> {
         let mut errors = Vec::new();
         if self.ends_at <= self.starts_at {
-            errors.push(FieldError::new("ends_at", "must be after starts_at"));
+            errors.push(
+                FieldError::new("ends_at", FieldCode::MustBeAfter, "must be after starts_at")
+                    .other_field("starts_at"),
+            );
         }
         if self.signup_closes_at <= self.signup_opens_at {
-            errors.push(FieldError::new(
-                "signup_closes_at",
-                "must be after signup_opens_at",
-            ));
+            errors.push(
+                FieldError::new(
+                    "signup_closes_at",
+                    FieldCode::MustBeAfter,
+                    "must be after signup_opens_at",
+                )
+                .other_field("signup_opens_at"),
+            );
         }
         if self.signup_closes_at > self.starts_at {
-            errors.push(FieldError::new(
-                "signup_closes_at",
-                "signups close before the event starts",
-            ));
+            errors.push(
+                FieldError::new(
+                    "signup_closes_at",
+                    FieldCode::OutOfRange,
+                    "signups close before the event starts",
+                )
+                .other_field("starts_at"),
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -236,6 +252,7 @@ pub async fn update(
     if patch.status == Some(EventStatus::Draft) && status == EventStatus::Published {
         return Err(Error::invalid(
             "status",
+            FieldCode::Invalid,
             "a published event cannot go back to draft; cancel it instead",
         ));
     }
@@ -267,10 +284,7 @@ pub async fn update(
     let capacity = patch.capacity.unwrap_or(current.capacity);
     let max_party_size = patch.max_party_size.unwrap_or(current.max_party_size);
     if max_party_size > capacity {
-        return Err(Error::invalid(
-            "max_party_size",
-            "cannot exceed the capacity",
-        ));
+        return Err(party_above_capacity());
     }
     changed.max_party_size = Set(max_party_size);
     if let Some(capacity) = patch.capacity {
@@ -436,4 +450,11 @@ fn view(
         signup_closes_at: e.signup_closes_at,
         offer_hours: e.offer_hours,
     }
+}
+
+fn party_above_capacity() -> Error {
+    let message = "cannot exceed the capacity";
+    FieldError::new("max_party_size", FieldCode::OutOfRange, message)
+        .other_field("capacity")
+        .into()
 }

@@ -19,7 +19,7 @@ use super::{
 use crate::{
     auth::Session,
     enums::{name, parse},
-    error::{Error, Result, UniqueIndex},
+    error::{Error, FieldCode, FieldError, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
     outbox::{self, Notice},
     pagination::{Page, PageRequest},
@@ -29,6 +29,8 @@ use crate::{
 const ALREADY_SIGNED_UP: UniqueIndex = UniqueIndex {
     name: "ux_signups_active",
     sqlite_columns: "signups.event_id, signups.user_id",
+    code: "already_signed_up",
+    detail: "you have already signed up for this event; see your signups",
 };
 
 /// Statuses that hold a person's place: a seat or a place in line.
@@ -76,7 +78,10 @@ pub async fn sign_up(
             "at most {} people per signup, you included",
             found.max_party_size
         );
-        return Err(Error::invalid("party_size", message));
+        let error = FieldError::new("party_size", FieldCode::OutOfRange, message)
+            .min(1)
+            .max(i64::from(found.max_party_size));
+        return Err(error.into());
     }
     let (status, queue_number) = if take_seats(&txn, event_id, party_size, true).await? {
         (SignupStatus::Confirmed, None)
@@ -102,16 +107,7 @@ pub async fn sign_up(
     }
     .insert(&txn)
     .await
-    .map_err(|err| {
-        if ALREADY_SIGNED_UP.is_violated_by(&err) {
-            Error::conflict(
-                "already_signed_up",
-                "you have already signed up for this event; see your signups",
-            )
-        } else {
-            err.into()
-        }
-    })?;
+    .map_err(|err| ALREADY_SIGNED_UP.conflict(err))?;
     txn.commit().await?;
     view(&state.db, created, &found).await
 }
