@@ -352,3 +352,19 @@ impl From<entity::notification::Model> for Notification {
         }
     }
 }
+
+/// How the district reads dates.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct District {
+    /// IANA time zone, e.g. `Asia/Shanghai`.
+    pub timezone: String,
+}
+
+impl Example for District {
+    fn example() -> Self {
+        Self {
+            timezone: "Asia/Shanghai".into(),
+        }
+    }
+}

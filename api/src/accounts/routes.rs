@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginRequest, LoginResponse, NewApiKey,
-        NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User, UserSummary,
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, District, LoginRequest, LoginResponse,
+        NewApiKey, NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User,
+        UserSummary,
     },
     service::{self, Registration},
 };
@@ -130,6 +131,22 @@ impl AccountsApi {
         Ok(Json(
             service::notifications(&state, auth.0.user_id, page).await?,
         ))
+    }
+
+    /// The district's settings
+    ///
+    /// Public: the time zone in which the district reads dates (for display and for entering
+    /// local times), as an IANA name.
+    #[oai(
+        path = "/district",
+        method = "get",
+        operation_id = "getDistrict",
+        tag = "ApiTags::Admin"
+    )]
+    async fn district(&self, state: Data<&AppState>) -> Json<District> {
+        Json(District {
+            timezone: state.config.timezone.name().to_string(),
+        })
     }
 
     /// List departments
@@ -397,6 +414,7 @@ impl AccountsApi {
 /// Problems each operation answers from its own rules (see `openapi::Problems`).
 #[rustfmt::skip]
 pub const PROBLEMS: &[Problems] = &[
+    Problems::new("getDistrict", &[]),
     Problems::new("registerAccount", &[(409, &["idempotency_key_in_progress", "login_taken"]), (422, &["validation_failed"])]),
     Problems::new("logIn", &[(401, &["invalid_credentials"]), (429, &["too_many_attempts"])]),
     Problems::new("logOut", &[]),

@@ -18,7 +18,10 @@ use super::{
         Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest,
         NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, SectionFeedback,
     },
-    service::{audit_write, latest_draft, load, load_locked, DecisionChanges, Entry, Step},
+    rules::{self, Move},
+    service::{
+        audit_write, latest_draft, load, load_locked, window_of, DecisionChanges, Entry, Step,
+    },
     stage::Stage,
 };
 use crate::{
@@ -61,10 +64,7 @@ pub async fn submit(
     let (author_name, author_user_id, status) = match offline {
         Some(_) => {
             session.require_manager_of(decision.sponsor_department_id)?;
-            stage.require(
-                &[Stage::ConsultationOpen, Stage::ConsultationClosed],
-                "record a comment received offline",
-            )?;
+            Move::RecordOfflineComment.check(stage)?;
             let name = form.author_name.as_deref().ok_or_else(|| {
                 Error::invalid("author_name", FieldCode::Required, "name the author")
             })?;
@@ -76,13 +76,7 @@ pub async fn submit(
             )
         }
         None => {
-            let window_open = stage == Stage::ConsultationOpen
-                && decision
-                    .consultation_opens_at
-                    .is_some_and(|opens| opens <= now)
-                && decision
-                    .consultation_closes_at
-                    .is_some_and(|closes| now < closes);
+            let window_open = window_of(&decision).is_some_and(|w| w.is_open(stage, now));
             if !window_open {
                 return Err(Error::conflict(
                     "consultation_not_open",
@@ -290,7 +284,6 @@ async fn managed_comment(
     session: &Session,
     id: Uuid,
     now: DateTime<Utc>,
-    action: &str,
 ) -> Result<(comment::Model, decision::Model)> {
     let found = comment::Entity::find_by_id(id)
         .one(db)
@@ -298,10 +291,7 @@ async fn managed_comment(
         .ok_or(Error::NotFound("comment"))?;
     let decision = load_locked(db, found.decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    Stage::of(&decision, now).require(
-        &[Stage::ConsultationOpen, Stage::ConsultationClosed],
-        action,
-    )?;
+    Move::ManageComments.check(Stage::of(&decision, now))?;
     Ok((found, decision))
 }
 
@@ -330,7 +320,7 @@ pub async fn moderate(
 ) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let (found, _) = managed_comment(&txn, session, id, now, "moderate comments").await?;
+    let (found, _) = managed_comment(&txn, session, id, now).await?;
     let (status, reason) = match (form.action, form.reason) {
         (ModerationAction::Publish, _) => (CommentStatus::Published, None),
         (ModerationAction::Reject, Some(reason)) => (CommentStatus::Rejected, Some(reason)),
@@ -364,8 +354,7 @@ pub async fn set_outcome(
 ) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let (found, decision) =
-        managed_comment(&txn, session, id, now, "give comments an outcome").await?;
+    let (found, decision) = managed_comment(&txn, session, id, now).await?;
     if found.status != name(CommentStatus::Published) {
         return Err(Error::conflict(
             "comment_not_published",
@@ -373,21 +362,8 @@ pub async fn set_outcome(
         ));
     }
     let reason = input::optional_text("reason", form.reason.as_deref())?;
+    rules::check_outcome(form.outcome, reason.as_deref(), form.duplicate_of.is_some())?;
     let duplicate_of = match (form.outcome, form.duplicate_of) {
-        (Outcome::NotAdopted, _) if reason.is_none() => {
-            return Err(Error::invalid(
-                "reason",
-                FieldCode::Required,
-                "say why the comment is not adopted; the reason is published",
-            ))
-        }
-        (Outcome::Duplicate, None) => {
-            return Err(Error::invalid(
-                "duplicate_of",
-                FieldCode::Required,
-                "name the comment this one repeats",
-            ))
-        }
         (Outcome::Duplicate, Some(original)) => {
             let same_decision = comment::Entity::find_by_id(original)
                 .one(&txn)
@@ -422,15 +398,7 @@ pub async fn publish_feedback(
     narrative: &str,
 ) -> Result<FeedbackReport> {
     let narrative = input::multi_line("narrative", narrative)?;
-    let allowed = [Stage::ConsultationClosed];
-    let step = Step::begin(
-        state,
-        session,
-        decision_id,
-        &allowed,
-        "publish the feedback report",
-    )
-    .await?;
+    let step = Step::begin(state, session, decision_id, Move::PublishFeedback).await?;
     let comments = comment::Entity::find()
         .filter(comment::Column::DecisionId.eq(decision_id))
         .all(&step.txn)
@@ -443,12 +411,7 @@ pub async fn publish_feedback(
         .iter()
         .filter(|c| c.status == name(CommentStatus::Published) && c.outcome.is_none())
         .count();
-    if pending > 0 || without_outcome > 0 {
-        return Err(Error::conflict(
-            "comments_without_outcome",
-            format!("{pending} comments await moderation and {without_outcome} published comments have no outcome"),
-        ));
-    }
+    rules::check_ready_for_feedback(pending as u64, without_outcome as u64)?;
     let published: Vec<&comment::Model> = comments
         .iter()
         .filter(|c| c.status == name(CommentStatus::Published))
@@ -479,8 +442,7 @@ pub async fn publish_feedback(
         documents: &[],
         audit: ("feedback.publish", json!({})),
     };
-    step.finish(session, Stage::FeedbackPublished, changes, entry)
-        .await?;
+    step.finish(session, changes, entry).await?;
     feedback(state, None, decision_id).await
 }
 
@@ -523,7 +485,7 @@ pub async fn feedback(
             &mut totals,
             by_section.entry((version, anchor)).or_default(),
         ] {
-            count(counts, c.outcome.as_deref());
+            rules::tally(counts, c.outcome.as_deref().and_then(parse));
         }
         if c.outcome.as_deref() == Some(name(Outcome::NotAdopted).as_str()) {
             not_adopted.push(NotAdoptedReason {
@@ -562,17 +524,6 @@ pub async fn feedback(
         by_section,
         not_adopted,
     })
-}
-
-fn count(counts: &mut OutcomeCounts, outcome: Option<&str>) {
-    counts.total += 1;
-    match outcome.and_then(parse) {
-        Some(Outcome::Adopted) => counts.adopted += 1,
-        Some(Outcome::PartiallyAdopted) => counts.partially_adopted += 1,
-        Some(Outcome::NotAdopted) => counts.not_adopted += 1,
-        Some(Outcome::Duplicate) => counts.duplicate += 1,
-        None => {}
-    }
 }
 
 /// The comment as `audience` sees it. Outcomes are public with the feedback report, not before.

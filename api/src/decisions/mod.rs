@@ -4,6 +4,7 @@
 pub mod comments;
 pub mod dto;
 pub mod routes;
+pub mod rules;
 pub mod sections;
 pub mod service;
 pub mod stage;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{comment, decision, decision_event, department, draft, draft_section};
 use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
@@ -18,6 +18,7 @@ use super::{
         DecisionSummary, Deliberation, DeliberationRequest, Document, Draft, DraftChanges,
         DraftSection, NewDecision, NewDraft, ResultRequest, TimelineEntry, WithdrawalRequest,
     },
+    rules::{self, Move, Window},
     sections,
     stage::Stage,
 };
@@ -27,14 +28,11 @@ use crate::{
     auth::{Role, Session},
     db,
     enums::{name, parse},
-    error::{Error, FieldCode, FieldError, Result, UniqueIndex},
+    error::{Error, FieldCode, Result, UniqueIndex},
     input,
     pagination::{Page, PageRequest},
     state::AppState,
 };
-
-/// The shortest consultation window that needs no published reason.
-pub const MIN_WINDOW: Duration = Duration::days(30);
 
 const DRAFT_VERSION_TAKEN: UniqueIndex = UniqueIndex {
     name: "ux_drafts_decision_version",
@@ -186,7 +184,8 @@ pub async fn list(
     ))
 }
 
-/// Decisions in `stage` at `now`, where an open consultation closes by the clock.
+/// Decisions in `stage` at `now`, where an open consultation closes by the clock: the SQL
+/// form of `Window::closed_by_clock`.
 fn stage_condition(stage: Stage, now: DateTime<Utc>) -> Condition {
     let stored = |s: Stage| decision::Column::Stage.eq(s.as_str());
     match stage {
@@ -228,8 +227,7 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let decision = load_locked(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    let stage = Stage::of(&decision, now);
-    stage.require(&ACTIVE, "change the catalog entry")?;
+    Move::EditCatalog.check(Stage::of(&decision, now))?;
     let mut changed = decision::ActiveModel {
         id: Set(id),
         updated_at: Set(now),
@@ -265,16 +263,6 @@ pub async fn update(
     get(state, id).await
 }
 
-/// Stages in which a decision is still being made.
-const ACTIVE: [Stage; 6] = [
-    Stage::Catalogued,
-    Stage::DraftPublished,
-    Stage::ConsultationOpen,
-    Stage::ConsultationClosed,
-    Stage::FeedbackPublished,
-    Stage::Deliberated,
-];
-
 pub async fn timeline(state: &AppState, id: Uuid) -> Result<Vec<TimelineEntry>> {
     let decision = load(&state.db, id).await?;
     let events = decision_event::Entity::find()
@@ -296,18 +284,20 @@ fn closed_by_clock(
     decision: &decision::Model,
     now: DateTime<Utc>,
 ) -> Option<decision_event::Model> {
-    let stored_open = decision.stage == Stage::ConsultationOpen.as_str();
-    let closes_at = decision.consultation_closes_at?;
-    (stored_open && now >= closes_at).then(|| decision_event::Model {
-        id: Uuid::now_v7(),
-        decision_id: decision.id,
-        at: closes_at,
-        kind: Stage::ConsultationClosed.as_str().into(),
-        stage: Stage::ConsultationClosed.as_str().into(),
-        note: Some("征求意见期限届满".into()),
-        documents: json!([]),
-        actor_user_id: None,
-    })
+    let window = window_of(decision)?;
+    let stored = Stage::parse(&decision.stage)?;
+    window
+        .closed_by_clock(stored, now)
+        .then(|| decision_event::Model {
+            id: Uuid::now_v7(),
+            decision_id: decision.id,
+            at: window.closes_at,
+            kind: Stage::ConsultationClosed.as_str().into(),
+            stage: Stage::ConsultationClosed.as_str().into(),
+            note: Some("征求意见期限届满".into()),
+            documents: json!([]),
+            actor_user_id: None,
+        })
 }
 
 fn entry(event: decision_event::Model) -> TimelineEntry {
@@ -327,12 +317,7 @@ pub async fn publish_draft(
     id: Uuid,
     form: NewDraft,
 ) -> Result<Draft> {
-    let allowed = [
-        Stage::Catalogued,
-        Stage::DraftPublished,
-        Stage::ConsultationOpen,
-    ];
-    let step = Step::begin(state, session, id, &allowed, "publish a draft").await?;
+    let step = Step::begin(state, session, id, Move::PublishDraft).await?;
     let body = input::multi_line("body", &form.body)?;
     let changelog = input::optional_text("changelog", form.changelog.as_deref())?;
     let previous = latest_draft(&step.txn, id).await?;
@@ -368,9 +353,9 @@ pub async fn publish_draft(
         .insert(&step.txn)
         .await?;
     }
-    let (kind, to) = match step.stage {
-        Stage::Catalogued => (Stage::DraftPublished.as_str(), Stage::DraftPublished),
-        other => ("draft_revised", other),
+    let kind = match step.stage {
+        Stage::Catalogued => Stage::DraftPublished.as_str(),
+        _ => "draft_revised",
     };
     let note = match &changelog {
         Some(log) => format!("第{version}稿：{log}"),
@@ -382,7 +367,7 @@ pub async fn publish_draft(
         documents: &form.documents,
         audit: ("draft.publish", json!({"version": version})),
     };
-    step.finish(session, to, <DecisionChanges as Default>::default(), entry)
+    step.finish(session, <DecisionChanges as Default>::default(), entry)
         .await?;
     let drafts = drafts(state, id).await?;
     Ok(drafts
@@ -480,64 +465,23 @@ pub async fn open_consultation(
     id: Uuid,
     form: ConsultationRequest,
 ) -> Result<Decision> {
-    let allowed = [Stage::DraftPublished, Stage::ConsultationOpen];
-    let step = Step::begin(
-        state,
-        session,
-        id,
-        &allowed,
-        "open or extend the consultation",
-    )
-    .await?;
+    let step = Step::begin(state, session, id, Move::OpenConsultation).await?;
     let (decision, now) = (&step.decision, step.now);
-    let extending = step.stage == Stage::ConsultationOpen;
-    let opens_at = match (extending, decision.consultation_opens_at) {
-        (true, Some(opened)) => opened,
-        _ => form.opens_at.unwrap_or(now),
+    let current = window_of(decision)
+        .filter(|_| step.stage == Stage::ConsultationOpen)
+        .map(|open| (open, decision.shortened_reason.clone()));
+    let extending = current.is_some();
+    let opens_at = match &current {
+        Some((open, _)) => open.opens_at,
+        None => form.opens_at.unwrap_or(now),
     };
-    let mut errors = Vec::new();
-    if !extending && opens_at < now - Duration::minutes(1) {
-        errors.push(FieldError::new(
-            "opens_at",
-            FieldCode::OutOfRange,
-            "cannot be in the past",
-        ));
-    }
-    let current_close = decision.consultation_closes_at.filter(|_| extending);
-    if form.closes_at <= current_close.unwrap_or(opens_at) {
-        let (after, message) = if extending {
-            (
-                "closes_at",
-                "an extension must end later than the current window",
-            )
-        } else {
-            ("opens_at", "must be after opens_at")
-        };
-        errors
-            .push(FieldError::new("closes_at", FieldCode::MustBeAfter, message).other_field(after));
-    }
+    let window = Window {
+        opens_at,
+        closes_at: form.closes_at,
+    };
+    let reason = input::optional_text("shortened_reason", form.shortened_reason.as_deref())?;
     let shortened_reason =
-        match input::optional_text("shortened_reason", form.shortened_reason.as_deref()) {
-            Ok(reason) => {
-                reason.or_else(|| decision.shortened_reason.clone().filter(|_| extending))
-            }
-            Err(err) => {
-                errors.push(err);
-                None
-            }
-        };
-    let short = form.closes_at - opens_at < MIN_WINDOW;
-    if short && shortened_reason.is_none() {
-        errors.push(FieldError::new(
-            "shortened_reason",
-            FieldCode::Required,
-            "a window shorter than 30 days needs a published reason (State Council decree 713)",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
-    }
-    let shortened_reason = shortened_reason.filter(|_| short);
+        rules::check_window(window, current, reason, now).map_err(Error::Invalid)?;
     let (kind, note) = if extending {
         (
             "consultation_extended",
@@ -567,8 +511,7 @@ pub async fn open_consultation(
         documents: &[],
         audit: ("consultation.open", detail),
     };
-    step.finish(session, Stage::ConsultationOpen, changes, entry)
-        .await?;
+    step.finish(session, changes, entry).await?;
     get(state, id).await
 }
 
@@ -578,14 +521,7 @@ pub async fn record_deliberation(
     id: Uuid,
     form: DeliberationRequest,
 ) -> Result<Decision> {
-    let step = Step::begin(
-        state,
-        session,
-        id,
-        &[Stage::FeedbackPublished],
-        "record the deliberation",
-    )
-    .await?;
+    let step = Step::begin(state, session, id, Move::Deliberate).await?;
     let meeting_number = input::single_line("meeting_number", &form.meeting_number)?;
     let changes = DecisionChanges {
         meeting_number: Set(Some(meeting_number.clone())),
@@ -603,8 +539,7 @@ pub async fn record_deliberation(
             json!({"meeting_number": meeting_number}),
         ),
     };
-    step.finish(session, Stage::Deliberated, changes, entry)
-        .await?;
+    step.finish(session, changes, entry).await?;
     get(state, id).await
 }
 
@@ -614,14 +549,7 @@ pub async fn record_result(
     id: Uuid,
     form: ResultRequest,
 ) -> Result<Decision> {
-    let step = Step::begin(
-        state,
-        session,
-        id,
-        &[Stage::Deliberated],
-        "record the decision's result",
-    )
-    .await?;
+    let step = Step::begin(state, session, id, Move::Decide).await?;
     let number = input::single_line("document_number", &form.document_number)?;
     let title = input::single_line("document_title", &form.document_title)?;
     let note = format!(
@@ -641,7 +569,7 @@ pub async fn record_result(
         documents: &form.documents,
         audit: ("decision.result", json!({"document_number": number})),
     };
-    step.finish(session, Stage::Decided, changes, entry).await?;
+    step.finish(session, changes, entry).await?;
     get(state, id).await
 }
 
@@ -651,7 +579,7 @@ pub async fn withdraw(
     id: Uuid,
     form: WithdrawalRequest,
 ) -> Result<Decision> {
-    let step = Step::begin(state, session, id, &ACTIVE, "withdraw the decision").await?;
+    let step = Step::begin(state, session, id, Move::Withdraw).await?;
     let reason = input::multi_line("reason", &form.reason)?;
     let changes = DecisionChanges {
         withdrawn_reason: Set(Some(reason.clone())),
@@ -663,8 +591,7 @@ pub async fn withdraw(
         documents: &[],
         audit: ("decision.withdraw", json!({})),
     };
-    step.finish(session, Stage::Withdrawn, changes, entry)
-        .await?;
+    step.finish(session, changes, entry).await?;
     get(state, id).await
 }
 
@@ -676,6 +603,7 @@ pub(super) type DecisionChanges = decision::ActiveModel;
 pub(super) struct Step {
     pub txn: DatabaseTransaction,
     pub decision: decision::Model,
+    pub step: Move,
     /// The stage now (an open consultation closes by the clock).
     pub stage: Stage,
     pub now: DateTime<Utc>,
@@ -690,40 +618,39 @@ pub(super) struct Entry<'a> {
 }
 
 impl Step {
-    pub async fn begin(
-        state: &AppState,
-        session: &Session,
-        id: Uuid,
-        allowed: &[Stage],
-        action: &str,
-    ) -> Result<Self> {
+    pub async fn begin(state: &AppState, session: &Session, id: Uuid, step: Move) -> Result<Self> {
         let now = state.clock.now();
         let txn = state.db.begin().await?;
         let decision = load_locked(&txn, id).await?;
         session.require_manager_of(decision.sponsor_department_id)?;
         let stage = Stage::of(&decision, now);
-        stage.require(allowed, action)?;
+        step.check(stage)?;
         Ok(Self {
             txn,
             decision,
+            step,
             stage,
             now,
         })
     }
 
-    /// Moves the decision to `to` (writing `changes`), records `entry`, and commits. The move
-    /// happens only if no one else moved the decision meanwhile; a consultation the clock
-    /// closed gets its closing entry on the timeline first.
+    /// Moves the decision to the stage its step leads to (writing `changes`), records
+    /// `entry`, and commits. The move happens only if no one else moved the decision
+    /// meanwhile; a consultation the clock closed gets its closing entry on the timeline first.
     pub async fn finish(
         self,
         session: &Session,
-        to: Stage,
         mut changes: DecisionChanges,
         entry: Entry<'_>,
     ) -> Result<()> {
         let Self {
-            txn, decision, now, ..
+            txn,
+            decision,
+            step,
+            stage,
+            now,
         } = self;
+        let to = step.to(stage);
         if let Some(closed) = closed_by_clock(&decision, now) {
             decision_event::ActiveModel::from(closed)
                 .insert(&txn)
@@ -797,6 +724,14 @@ pub(super) async fn audit_write(
     Ok(audit::record_write(txn, now, session, action, ("decision", decision_id), detail).await?)
 }
 
+/// The consultation window of `decision`, once one was opened.
+pub(super) fn window_of(decision: &decision::Model) -> Option<Window> {
+    Some(Window {
+        opens_at: decision.consultation_opens_at?,
+        closes_at: decision.consultation_closes_at?,
+    })
+}
+
 pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision::Model> {
     db::find::<decision::Entity>(db, id, "decision").await
 }
@@ -849,15 +784,12 @@ fn view(
     now: DateTime<Utc>,
 ) -> Decision {
     let stage = Stage::of(&d, now);
-    let consultation = match (d.consultation_opens_at, d.consultation_closes_at) {
-        (Some(opens_at), Some(closes_at)) => Some(Consultation {
-            opens_at,
-            closes_at,
-            shortened_reason: d.shortened_reason.clone(),
-            is_open: stage == Stage::ConsultationOpen && opens_at <= now && now < closes_at,
-        }),
-        _ => None,
-    };
+    let consultation = window_of(&d).map(|window| Consultation {
+        opens_at: window.opens_at,
+        closes_at: window.closes_at,
+        shortened_reason: d.shortened_reason.clone(),
+        is_open: window.is_open(stage, now),
+    });
     let outcome = d.deliberation_outcome.as_deref().and_then(parse);
     let deliberation = match (d.meeting_number, d.meeting_date, outcome) {
         (Some(meeting_number), Some(meeting_date), Some(outcome)) => Some(Deliberation {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::decision;
 use poem_openapi::Enum;
 
+use super::service::window_of;
 use crate::error::{Error, Result};
 
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,13 +55,11 @@ impl Stage {
         ALL.into_iter().find(|stage| stage.as_str() == s)
     }
 
-    /// The stage of `decision` at `now`.
+    /// The stage of `decision` at `now`: an open consultation closes by the clock.
     pub fn of(decision: &decision::Model, now: DateTime<Utc>) -> Self {
         let stored = Self::parse(&decision.stage).unwrap_or(Self::Catalogued);
-        match (stored, decision.consultation_closes_at) {
-            (Self::ConsultationOpen, Some(closes_at)) if now >= closes_at => {
-                Self::ConsultationClosed
-            }
+        match window_of(decision) {
+            Some(window) if window.closed_by_clock(stored, now) => Self::ConsultationClosed,
             _ => stored,
         }
     }

@@ -4,5 +4,6 @@
 pub mod checkins;
 pub mod dto;
 pub mod routes;
+pub mod rules;
 pub mod service;
 pub mod signups;

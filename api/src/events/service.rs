@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{Event, EventPatch, EventStatus, NewEvent, SignupStatus, Theme},
+    rules::Seats,
     signups,
 };
 use crate::{
@@ -288,7 +289,8 @@ pub async fn update(
     }
     changed.max_party_size = Set(max_party_size);
     if let Some(capacity) = patch.capacity {
-        // Conditional, so a signup taking a seat meanwhile cannot be oversold.
+        // `Seats::may_resize`, conditional so that a signup taking a seat meanwhile cannot be
+        // oversold.
         let resized = event::Entity::update_many()
             .col_expr(event::Column::Capacity, Expr::value(capacity))
             .filter(event::Column::Id.eq(id))
@@ -432,11 +434,13 @@ fn view(
                 name: String::new(),
             }),
         theme: parse(&e.theme).unwrap_or(Theme::GovernmentServices),
-        seats_left: e.capacity - e.seats_taken,
+        seats_left: Seats {
+            capacity: e.capacity,
+            taken: e.seats_taken,
+        }
+        .left(),
         waitlist_length,
-        signup_open: status == EventStatus::Published
-            && e.signup_opens_at <= now
-            && now < e.signup_closes_at,
+        signup_open: status == EventStatus::Published && signups::signup_window(&e).is_open(now),
         status,
         title: e.title,
         description: e.description,

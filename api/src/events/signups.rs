@@ -14,12 +14,13 @@ use uuid::Uuid;
 
 use super::{
     dto::{Attendee, EventStatus, Signup, SignupStatus},
+    rules::{self, SignupWindow},
     service::{load, load_locked},
 };
 use crate::{
     auth::Session,
     enums::{name, parse},
-    error::{Error, FieldCode, FieldError, Result, UniqueIndex},
+    error::{Error, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
     outbox::{self, Notice},
     pagination::{Page, PageRequest},
@@ -51,38 +52,13 @@ pub async fn sign_up(
     // capacity change or the event's cancellation comes wholly before or wholly after.
     let txn = state.db.begin().await?;
     let found = load_locked(&txn, event_id).await?;
-    match parse::<EventStatus>(&found.status) {
-        Some(EventStatus::Published) => {}
-        Some(EventStatus::Cancelled) => {
-            return Err(Error::conflict(
-                "event_cancelled",
-                "the event has been cancelled",
-            ))
-        }
-        _ => return Err(Error::NotFound("event")),
-    }
-    if now < found.signup_opens_at {
-        return Err(Error::conflict(
-            "signup_not_open",
-            "signups for this event have not opened yet",
-        ));
-    }
-    if now >= found.signup_closes_at {
-        return Err(Error::conflict(
-            "signup_closed",
-            "signups for this event have closed",
-        ));
-    }
-    if party_size > found.max_party_size {
-        let message = format!(
-            "at most {} people per signup, you included",
-            found.max_party_size
-        );
-        let error = FieldError::new("party_size", FieldCode::OutOfRange, message)
-            .min(1)
-            .max(i64::from(found.max_party_size));
-        return Err(error.into());
-    }
+    rules::admit(
+        parse(&found.status).unwrap_or(EventStatus::Draft),
+        signup_window(&found),
+        now,
+        party_size,
+        found.max_party_size,
+    )?;
     let (status, queue_number) = if take_seats(&txn, event_id, party_size, true).await? {
         (SignupStatus::Confirmed, None)
     } else {
@@ -130,7 +106,8 @@ async fn next_queue_number(txn: &DatabaseTransaction, event_id: Uuid) -> Result<
         .ok_or(Error::NotFound("event"))
 }
 
-/// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting).
+/// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting): the SQL
+/// form of `Seats::fits` and `Seats::admits_newcomer`, atomic under concurrent writers.
 async fn take_seats(
     txn: &DatabaseTransaction,
     event_id: Uuid,
@@ -171,7 +148,7 @@ async fn release_seats(txn: &DatabaseTransaction, event_id: Uuid, n: i32) -> Res
     Ok(())
 }
 
-/// Offers free seats to the waitlist, first come first served: the head of the line gets a
+/// Offers free seats to the waitlist as `Seats::offers` says: the head of the line gets a
 /// seat held for `offer_hours` (never past the start); when its party does not fit, nobody
 /// behind it jumps ahead.
 pub(super) async fn offer_freed_seats(
@@ -276,8 +253,9 @@ pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Sig
     transition(&txn, &found, SignupStatus::Cancelled, now).await?;
     if status != SignupStatus::Waitlisted {
         release_seats(&txn, found.event_id, found.party_size).await?;
-        offer_freed_seats(&txn, found.event_id, now).await?;
     }
+    // Even leaving the line can free the way: the new head may fit where the old one did not.
+    offer_freed_seats(&txn, found.event_id, now).await?;
     txn.commit().await?;
     let updated = signup::Entity::find_by_id(id)
         .one(&state.db)
@@ -542,4 +520,11 @@ pub async fn erase_personal_data(state: &AppState, retention: Duration) -> Resul
         txn.commit().await?;
     }
     Ok(due.len() as u64)
+}
+
+pub(super) fn signup_window(event: &event::Model) -> SignupWindow {
+    SignupWindow {
+        opens_at: event.signup_opens_at,
+        closes_at: event.signup_closes_at,
+    }
 }

@@ -1,8 +1,7 @@
 //! Registration, login, sessions, `GET /me`.
 
 use canyu_tests::{
-    error_fields, expect_problem, expect_status, field_codes, on_every_backend, TestApp, PASSWORD,
-    SESSION_TTL,
+    expect_problem, expect_status, field_codes, on_every_backend, TestApp, PASSWORD, SESSION_TTL,
 };
 use chrono::Duration;
 use reqwest::StatusCode;

@@ -12,6 +12,7 @@ on_every_backend!(
     an_idempotent_retry_returns_the_first_signup,
     party_size_is_limited_and_counts_against_capacity,
     a_cancelled_seat_is_offered_to_the_first_in_line,
+    a_party_leaving_the_line_lets_the_next_one_take_the_free_seat,
     an_expired_offer_passes_to_the_next_person,
     capacity_cannot_drop_below_the_seats_taken,
     signups_are_taken_only_while_the_window_is_open,
@@ -181,6 +182,32 @@ async fn party_size_is_limited_and_counts_against_capacity(app: TestApp) {
     assert_eq!(one["status"], "waitlisted");
     assert_eq!(one["waitlist_position"], 2);
     assert_eq!(event(&app, &id).await["seats_left"], 1);
+}
+
+/// Found by the property test of the seat rules: a party too large for the free seat waits at
+/// the head; when it leaves, the one behind it that fits is offered the seat at once.
+async fn a_party_leaving_the_line_lets_the_next_one_take_the_free_seat(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 3, 2).await;
+    let people = app.crowd(3).await;
+    expect_status(sign_up(&app, &people[0], &id, 2).await, StatusCode::CREATED).await;
+    let big = expect_status(sign_up(&app, &people[1], &id, 2).await, StatusCode::CREATED).await;
+    assert_eq!(big["status"], "waitlisted");
+    let small = expect_status(sign_up(&app, &people[2], &id, 1).await, StatusCode::CREATED).await;
+    assert_eq!(small["status"], "waitlisted", "nobody jumps the line");
+
+    let left = app
+        .send(
+            Method::DELETE,
+            &format!("/signups/{}", big["id"].as_str().unwrap()),
+            Some(&people[1].token),
+            Value::Null,
+        )
+        .await;
+    expect_status(left, StatusCode::OK).await;
+    assert_eq!(my_signup(&app, &people[2]).await["status"], "offered");
+    assert_eq!(event(&app, &id).await["seats_left"], 0);
 }
 
 async fn a_cancelled_seat_is_offered_to_the_first_in_line(app: TestApp) {
