@@ -188,6 +188,11 @@ export async function logout() {
   }
 }
 
+// {name, timezone}: the district the portal serves; timezone is an IANA name.
+export function fetchDistrict() {
+  return api('GET', '/district', undefined, { auth: false });
+}
+
 export async function fetchMe({ signal } = {}) {
   const user = await api('GET', '/me', undefined, { signal });
   setUser(user);

@@ -4,6 +4,7 @@ import {
   getToken, getUser, isLoggedIn, isStaff, logout, fetchMe,
 } from './api.js';
 import { t, getLang, setLang } from './i18n.js';
+import { loadDistrict } from './format.js';
 import {
   h, flash, flashOnNavigate, renderFlash, errorMessage, snapshotInputs, restoreInputs,
 } from './ui.js';
@@ -202,6 +203,7 @@ function translateStatic() {
 
 document.documentElement.lang = getLang();
 translateStatic();
+await loadDistrict(); // pages show times in its time zone
 
 document.getElementById('lang-switch').addEventListener('click', () => {
   setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN');

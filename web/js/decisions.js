@@ -2,10 +2,11 @@
 // report and the catalog-entry fields. Text only through textContent (via h()).
 
 import { api, query } from './api.js';
-import { t, has } from './i18n.js';
+import { t } from './i18n.js';
 import {
-  h, append, field, formatDate, timeEl, textBlocks, pagedList,
+  h, append, keyedField, timeEl, textBlocks, pagedList,
 } from './ui.js';
+import { label, windowDates } from './format.js';
 
 export const STAGES = [
   'catalogued', 'draft_published', 'consultation_open', 'consultation_closed',
@@ -17,11 +18,6 @@ export const REJECTION_REASONS = ['spam', 'abusive', 'off_topic', 'personal_data
 
 // Stages in which the catalog entry may change and the decision may be withdrawn.
 export const ACTIVE_STAGES = STAGES.slice(0, 6);
-
-// t(`${prefix}.${value}`) for a known value; the value itself otherwise (a newer server).
-export function label(prefix, value) {
-  return has(`${prefix}.${value}`) ? t(`${prefix}.${value}`) : value;
-}
 
 export function stageBadge(stage) {
   return h('span', { class: `badge stage-${stage}` }, label('stage', stage));
@@ -50,12 +46,6 @@ export function fetchDecision(id, sub, signal) {
 // [decision, its drafts (newest first)].
 export function fetchWithDrafts(id, signal) {
   return Promise.all([fetchDecision(id, '', signal), fetchDecision(id, '/drafts', signal)]);
-}
-
-// The departments as <select> options, after one for "none chosen" labelled `empty`.
-export async function departmentOptions(empty, signal) {
-  const page = await api('GET', '/departments?limit=100', undefined, { signal });
-  return [{ value: '', label: empty }, ...page.items.map((d) => ({ value: d.id, label: d.name }))];
 }
 
 // Stage badge, sponsor and catalog year.
@@ -102,26 +92,12 @@ export function consultationState(decision) {
 export function consultationNotice(decision) {
   const c = decision.consultation;
   const state = consultationState(decision);
-  const dates = c && { opens: formatDate(c.opens_at, { time: true }), closes: formatDate(c.closes_at, { time: true }) };
+  const dates = c && windowDates(c.opens_at, c.closes_at);
   return h('div', { class: `notice notice-${state === 'open' ? 'open' : 'plain'}` },
     h('p', {}, t(`consultation.${state}`, dates)),
     c && h('p', {}, t('consultation.window', dates)),
     c?.shortened_reason && h('p', {}, t('consultation.shortened'), c.shortened_reason),
   );
-}
-
-// <input type="datetime-local"> holds Shanghai wall time (UTC+8 all year, no DST); the API
-// wants RFC 3339 UTC.
-export function shanghaiToUtc(local) {
-  if (!local) return undefined;
-  const date = new Date(`${local}${local.length === 16 ? ':00' : ''}+08:00`);
-  return Number.isNaN(date.getTime()) ? local : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-export function utcToShanghai(iso) {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return '';
-  return new Date(date.getTime() + 8 * 3600e3).toISOString().slice(0, 16);
 }
 
 // ---- documents, sections, comments
@@ -193,7 +169,7 @@ export function commentList({
 
 // Where a comment points: a section of a version, or the draft as a whole.
 function sectionTitle(anchor, heading) {
-  return anchor ? heading || t('draft.preamble') : t('comment.whole_draft');
+  return anchor ? sectionName({ heading }) : t('comment.whole_draft');
 }
 
 // The report's parts; idPrefix names the totals block (`${idPrefix}-totals`), level is the
@@ -243,8 +219,7 @@ const CATALOG_FIELDS = [
 ];
 
 export function catalogFields(prefix, decision = {}) {
-  return CATALOG_FIELDS.map(([name, tag, rows]) => field({
-    id: `${prefix}-${name.replace('_', '-')}`, name, tag, rows, value: decision[name],
-    label: t(`decision.${name}`), hint: has(`decision.${name}_hint`) ? t(`decision.${name}_hint`) : null,
+  return CATALOG_FIELDS.map(([name, tag, rows]) => keyedField('decision', prefix, name, {
+    tag, rows, value: decision[name],
   }));
 }

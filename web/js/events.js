@@ -3,11 +3,11 @@
 // (via h()).
 
 import { api, query, download } from './api.js';
-import { t, has } from './i18n.js';
+import { t, plural } from './i18n.js';
+import { h, keyedField, rangeEl, loadMore } from './ui.js';
 import {
-  h, field, rangeEl, loadMore,
-} from './ui.js';
-import { label, shanghaiToUtc, utcToShanghai } from './decisions.js';
+  label, codeOptions, wallTimeToUtc, utcToWallTime,
+} from './format.js';
 
 export const THEMES = [
   'one_network_governance', 'government_services', 'major_projects', 'livelihood',
@@ -34,10 +34,6 @@ export function eventPath(id, sub = '') {
 // GET /events/<id><sub> for a page; signal aborts it when the page is left.
 export function fetchEvent(id, signal, sub = '') {
   return api('GET', eventPath(id, sub), undefined, { signal });
-}
-
-export function themeOptions(empty) {
-  return [{ value: '', label: empty }, ...THEMES.map((th) => ({ value: th, label: label('theme', th) }))];
 }
 
 // 'draft' | 'cancelled' | 'upcoming' | 'open' | 'closed'
@@ -122,7 +118,7 @@ export async function eventCalendar(filters, signal) {
 
 // "1 person", "2 people".
 export function peopleText(n) {
-  return t(n === 1 ? 'signup.people_one' : 'signup.people_n', { n });
+  return plural('signup.people', n);
 }
 
 export function signupBadge(status) {
@@ -178,10 +174,10 @@ const FIELD_ATTRS = {
   ...Object.fromEntries(TIMES.map((n) => [n, { type: 'datetime-local', required: true }])),
 };
 
-// A value as the form shows it: Shanghai wall time for instants.
+// A value as the form shows it: wall time in the district for instants.
 function shown(name, value) {
   if (value == null) return '';
-  return TIMES.includes(name) ? utcToShanghai(value) : String(value);
+  return TIMES.includes(name) ? utcToWallTime(value) : String(value);
 }
 
 function typed(value) {
@@ -190,12 +186,8 @@ function typed(value) {
 
 // The fields named, filled from `event`; ids are `${prefix}-title`, `${prefix}-starts-at`, …
 export function eventFields(prefix, names, event = {}) {
-  return names.map((name) => field({
-    id: `${prefix}-${name.replaceAll('_', '-')}`,
-    name,
-    label: t(`event.${name}`),
-    hint: has(`event.${name}_hint`) ? t(`event.${name}_hint`) : null,
-    options: name === 'theme' ? themeOptions(t('form.choose')) : undefined,
+  return names.map((name) => keyedField('event', prefix, name, {
+    options: name === 'theme' ? codeOptions('theme', THEMES, t('form.choose')) : undefined,
     value: shown(name, event[name]),
     ...FIELD_ATTRS[name],
   }));
@@ -205,7 +197,7 @@ export function eventFields(prefix, names, event = {}) {
 export function eventBody(values, names) {
   return Object.fromEntries(names.map((name) => {
     const value = typed(values[name]);
-    if (TIMES.includes(name)) return [name, shanghaiToUtc(value)];
+    if (TIMES.includes(name)) return [name, wallTimeToUtc(value)];
     if (NUMBERS.includes(name)) return [name, value.trim() === '' ? undefined : Number(value)];
     return [name, value.trim()];
   }));

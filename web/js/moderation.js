@@ -4,18 +4,15 @@ import { api, ApiError } from './api.js';
 import { t } from './i18n.js';
 import {
   h, field, checkbox, flash, handleSubmit, errorMessage, setFieldError, clearFieldErrors,
-  requireFilled, panel,
+  requireFilled, panel, labelIn, namedFieldError,
 } from './ui.js';
 import {
-  OUTCOMES, REJECTION_REASONS, label, commentItem, commentList,
+  OUTCOMES, REJECTION_REASONS, commentItem, commentList,
 } from './decisions.js';
+import { codeOptions } from './format.js';
 
 function commentPath(id, action) {
   return `/comments/${encodeURIComponent(id)}/${action}`;
-}
-
-function choices(prefix, values) {
-  return [{ value: '', label: t('form.choose') }, ...values.map((v) => ({ value: v, label: label(prefix, v) }))];
 }
 
 // Publish, or reject with a reason, one pending comment; onDone(updated, doneNote).
@@ -28,7 +25,7 @@ function moderationForm(comment, onDone) {
   }, t('moderation.publish')),
   field({
     id: `reject-reason-${comment.id}`, name: 'reason', tag: 'select', label: t('moderation.reason'),
-    options: choices('rejection', REJECTION_REASONS),
+    options: codeOptions('rejection', REJECTION_REASONS, t('form.choose')),
   }),
   h('button', {
     type: 'submit', name: 'action', value: 'reject', class: 'button button-small button-secondary',
@@ -97,7 +94,7 @@ export async function outcomesPanel(decision, names, signal) {
     all,
     field({
       id: 'outcome-outcome', name: 'outcome', tag: 'select', label: t('outcomes.outcome'),
-      options: choices('outcome', OUTCOMES),
+      options: codeOptions('outcome', OUTCOMES, t('form.choose')),
     }),
     field({
       id: 'outcome-reason', name: 'reason', tag: 'textarea', rows: 3, label: t('outcomes.reason'),
@@ -122,7 +119,10 @@ export async function outcomesPanel(decision, names, signal) {
         pick.closest('li').replaceWith(renderItem(await api('PUT', commentPath(pick.value, 'outcome'), body)));
       } catch (err) {
         failures.push(err);
-        setFieldError(pick, err.errors?.length ? err.errors.map((e) => e.message).join(' ') : errorMessage(err));
+        // The errors name fields of the outcome form, not the comment they are shown by.
+        setFieldError(pick, () => (err.errors?.length
+          ? err.errors.map((e) => namedFieldError(e, labelIn(form))).join(' ')
+          : errorMessage(err)));
       }
     }
     all.querySelector('input').checked = false;

@@ -6,17 +6,30 @@ import { t } from './i18n.js';
 import {
   h, field, currentUser, flash, handleSubmit, errorMessage, saveFile, panel,
 } from './ui.js';
-import { departmentOptions } from './decisions.js';
+import { departmentOptions } from './format.js';
 
 // The current user if they are staff or admin; otherwise says why not (or goes to the login
 // page) and answers null.
 export async function staffUser(root, ctx) {
   const user = await currentUser(ctx);
   if (user && !isStaff(user)) {
-    root.append(h('p', { class: 'notice notice-plain', id: 'staff-forbidden' }, t('staff.forbidden')));
+    root.append(forbiddenNotice(t('staff.forbidden')));
     return null;
   }
   return user;
+}
+
+// Why the user may not work here (not staff, or not of the department concerned).
+export function forbiddenNotice(text) {
+  return h('p', { class: 'notice notice-plain', id: 'staff-forbidden' }, text);
+}
+
+// What a section lists: everything for an admin, the department's for staff; scope is the
+// i18n prefix of `lead` and `lead_admin`.
+export function staffLead(user, scope) {
+  return h('p', { class: 'lead' }, user.roles.includes('admin')
+    ? t(`${scope}.lead_admin`)
+    : t(`${scope}.lead`, { department: user.department?.name || '' }));
 }
 
 // The department a new record belongs to: an admin chooses it; staff see their own, which the

@@ -2,7 +2,10 @@
 // All text goes through text nodes / textContent, never innerHTML.
 
 import { ApiError, fetchMe } from './api.js';
-import { t, has, getLang } from './i18n.js';
+import {
+  t, has, plural, getLang,
+} from './i18n.js';
+import { label, formatDate, formatRange } from './format.js';
 
 // h('p', {class: 'x', onclick: fn}, 'text', childNode)
 export function h(tag, props = {}, ...children) {
@@ -70,7 +73,7 @@ export function errorMessage(err) {
     if (err.code === 'invalid_request' && err.errors?.length) return t('error.validation_failed');
     if (has(`error.${err.code}`)) return t(`error.${err.code}`);
     const stage = err.code.match(/^stage_is_(\w+)$/)?.[1]; // 409 for an action the stage forbids
-    if (stage) return t('error.stage_is', { stage: has(`stage.${stage}`) ? t(`stage.${stage}`) : stage });
+    if (stage) return t('error.stage_is', { stage: label('stage', stage) });
     if (err.detail) return err.detail;
   }
   return t('error.unknown');
@@ -90,6 +93,19 @@ export async function currentUser(ctx) {
 }
 
 // ---- form fields
+
+// A field labelled by the i18n key `${scope}.${name}`, with the hint `${scope}.${name}_hint` if
+// the table has one; its id is `${prefix}-${name}` with dashes (`new-event-starts-at`).
+export function keyedField(scope, prefix, name, attrs = {}) {
+  const hint = `${scope}.${name}_hint`;
+  return field({
+    id: `${prefix}-${name.replaceAll('_', '-')}`,
+    name,
+    label: t(`${scope}.${name}`),
+    hint: has(hint) ? t(hint) : null,
+    ...attrs,
+  });
+}
 
 // A labelled control with a hint and an (initially empty) error slot `${id}-error`.
 // tag: 'input' (default), 'textarea' or 'select' (options: [{value, label}]); value: initial value.
@@ -126,8 +142,47 @@ function fieldParts(id, label, hint) {
 // reported here, shaped like the server's 422.
 export function requireFilled(values, names) {
   const errors = names.filter((n) => !String(values[n] ?? '').trim())
-    .map((n) => ({ field: n, message: t('form.required') }));
+    .map((n) => ({ field: n, code: 'required' }));
   if (errors.length) throw new ApiError(422, { code: 'validation_failed', errors });
+}
+
+// ---- field errors
+
+// A field error's text from its code and params, or null when the table has none for them.
+function codeText(code, params, labelOf) {
+  const { min, max, other_field: other } = params;
+  switch (code) {
+    case 'too_short': return min != null && plural('field_error.too_short', min);
+    case 'too_long': return max != null && plural('field_error.too_long', max);
+    case 'out_of_range':
+      if (min != null && max != null) return t('field_error.out_of_range_between', { min, max });
+      if (min != null) return t('field_error.out_of_range_min', { min });
+      return max != null && t('field_error.out_of_range_max', { max });
+    case 'must_be_after': return other && t('field_error.must_be_after', { other: labelOf(other) });
+    case 'invalid': return null; // a rule's own refusal: only its message says what
+    default: return has(`field_error.${code}`) && t(`field_error.${code}`, params);
+  }
+}
+
+// The text of one field error {field, code, params, message} in the page's language;
+// labelOf(name) names another field (must_be_after). The server's message, which is English,
+// is shown only in English: for a rule's own refusal (invalid) or a code not known here.
+export function fieldErrorText({ code, params, message }, labelOf = (name) => name) {
+  return codeText(code, params || {}, labelOf) || (getLang() === 'en' && message) || t('field_error.invalid');
+}
+
+// name -> the label text of the form's control of that name, or the name itself.
+export function labelIn(form) {
+  return (name) => {
+    const control = form?.elements.namedItem(name);
+    return control?.labels?.[0]?.textContent || name;
+  };
+}
+
+// An error shown away from its field, with the field's name in front.
+export function namedFieldError(error, labelOf) {
+  const text = fieldErrorText(error, labelOf);
+  return error.field ? t('field_error.named', { field: labelOf(error.field), text }) : text;
 }
 
 function describedBy(input, withError) {
@@ -138,9 +193,14 @@ function describedBy(input, withError) {
   else input.removeAttribute('aria-describedby');
 }
 
+// The text each input's error was made from, so it can be made again in another language.
+const fieldErrors = new WeakMap(); // input -> string | (input) => string
+
+// message: a string, or a function of the input answering it (follows a language switch).
 export function setFieldError(input, message) {
+  fieldErrors.set(input, message);
   const slot = document.getElementById(`${input.id}-error`);
-  if (slot) slot.textContent = message;
+  if (slot) slot.textContent = typeof message === 'function' ? message(input) : message;
   input.setAttribute('aria-invalid', 'true');
   describedBy(input, true);
 }
@@ -154,20 +214,27 @@ export function clearFieldErrors(form) {
   }
 }
 
-// Shows an error: summary in #flash, each {field, message} next to its input (by name).
-// Messages for fields the form does not have are added to the summary.
+// Shows an error: summary in #flash, each field error next to its input (by name). Errors for
+// fields the form does not have are added to the summary, named.
 export function showFormError(form, err) {
   clearFieldErrors(form);
   const byField = new Map();
   const unmatched = [];
-  for (const { field: name, message } of err.errors || []) {
-    const input = name && form.elements.namedItem(name);
-    if (input && input.id) byField.set(input, [...(byField.get(input) || []), message]);
-    else if (message) unmatched.push(message);
+  for (const error of err.errors || []) {
+    const input = error.field && form.elements.namedItem(error.field);
+    if (input && input.id) byField.set(input, [...(byField.get(input) || []), error]);
+    else unmatched.push(error);
   }
-  for (const [input, messages] of byField) setFieldError(input, messages.join(' '));
-  flash(() => [errorMessage(err), ...unmatched].join(' '), 'error');
+  for (const [input, errors] of byField) {
+    setFieldError(input, (el) => errors.map((e) => fieldErrorText(e, labelIn(el.form))).join(' '));
+  }
+  flash(() => [errorMessage(err), ...unmatched.map((e) => namedFieldError(e, labelIn(form)))].join(' '), 'error');
   return [...byField.keys()][0] || null;
+}
+
+// The filters named, from the page's address (ctx.query); '' for those not in it.
+export function filterValues(query, names) {
+  return Object.fromEntries(names.map((n) => [n, query.get(n) || '']));
 }
 
 // A filter form that goes to the address hashOf(values) (so filters survive a reload and have
@@ -226,15 +293,15 @@ export function setBusy(form, busy) {
   button.disabled = busy;
 }
 
-// Keep typed values and field errors across a re-render (language switch).
+// Keep typed values and field errors across a re-render (language switch: errors made from a
+// function are made again in the new language).
 export function snapshotInputs(root) {
   const snap = new Map();
   for (const input of root.querySelectorAll('input[id], textarea[id], select[id]')) {
-    const slot = document.getElementById(`${input.id}-error`);
     snap.set(input.id, {
       value: input.value,
       checked: input.checked,
-      error: input.getAttribute('aria-invalid') === 'true' && slot ? slot.textContent : '',
+      error: input.getAttribute('aria-invalid') === 'true' && fieldErrors.get(input),
     });
   }
   return snap;
@@ -254,30 +321,8 @@ export function restoreInputs(root, snap) {
 
 // ---- display
 
-// An instant (RFC 3339) or a date (YYYY-MM-DD) as seen in Shanghai, whatever the browser's
-// own time zone. time: also show the time of day.
-export function formatDate(value, { time = false } = {}) {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value || '') ? `${value}T00:00:00+08:00` : value);
-  if (!value || Number.isNaN(date.getTime())) return value || '';
-  return new Intl.DateTimeFormat(getLang(), {
-    timeZone: 'Asia/Shanghai', dateStyle: 'long', timeStyle: time ? 'short' : undefined,
-  }).format(date);
-}
-
 export function timeEl(value, options) {
   return h('time', { datetime: value }, formatDate(value, options));
-}
-
-// From start to end (instants) in Shanghai, with the weekday: "2021年10月20日星期三 09:00–11:00";
-// the date is repeated only when the end is on another day.
-export function formatRange(start, end) {
-  const [from, to] = [new Date(start), new Date(end)];
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) {
-    return formatDate(start, { time: true });
-  }
-  return new Intl.DateTimeFormat(getLang(), {
-    timeZone: 'Asia/Shanghai', dateStyle: 'full', timeStyle: 'short',
-  }).formatRange(from, to);
 }
 
 export function rangeEl(start, end) {

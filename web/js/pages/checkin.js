@@ -5,8 +5,9 @@
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, field, errorMessage, formatDate, rangeEl, breadcrumb,
+  h, field, errorMessage, rangeEl, breadcrumb,
 } from '../ui.js';
+import { formatDate } from '../format.js';
 import {
   eventPath, staffEventHash, fetchEvent, signupTotals, peopleText,
 } from '../events.js';

@@ -4,10 +4,11 @@
 import { getUser, isLoggedIn, canManage } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, append, details, formatDate, timeEl, textBlocks, panel, breadcrumb,
+  h, append, details, timeEl, textBlocks, panel, breadcrumb,
 } from '../ui.js';
+import { label, formatDate } from '../format.js';
 import {
-  label, decisionMeta, decisionHash, manageHash, fetchDecision, consultationNotice, documentLinks,
+  decisionMeta, decisionHash, manageHash, fetchDecision, consultationNotice, documentLinks,
   sectionNames, commentList,
 } from '../decisions.js';
 

@@ -3,10 +3,11 @@
 
 import { query } from '../api.js';
 import { t } from '../i18n.js';
-import { h, field, filteredList } from '../ui.js';
 import {
-  STAGES, label, decisionList, departmentOptions,
-} from '../decisions.js';
+  h, field, filteredList, filterValues,
+} from '../ui.js';
+import { STAGES, decisionList } from '../decisions.js';
+import { codeOptions, departmentOptions } from '../format.js';
 
 export const name = 'decisions';
 export const title = 'decisions.title';
@@ -14,7 +15,7 @@ export const title = 'decisions.title';
 const FILTERS = ['year', 'stage', 'department_id', 'q'];
 
 export async function render(root, ctx) {
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, ctx.query.get(f) || '']));
+  const filters = filterValues(ctx.query, FILTERS);
   const departments = await departmentOptions(t('decisions.all'), ctx.signal);
 
   const form = h('form', {
@@ -26,8 +27,7 @@ export async function render(root, ctx) {
     }),
     field({
       id: 'filter-stage', name: 'stage', tag: 'select', label: t('decisions.filter_stage'), value: filters.stage,
-      options: [{ value: '', label: t('decisions.all') },
-        ...STAGES.map((s) => ({ value: s, label: label('stage', s) }))],
+      options: codeOptions('stage', STAGES, t('decisions.all')),
     }),
     field({
       id: 'filter-department', name: 'department_id', tag: 'select', label: t('decisions.filter_department'),

@@ -4,8 +4,9 @@
 import { getUser, isLoggedIn, idempotentSender } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, append, field, checkbox, flash, handleSubmit, formatDate, timeEl, textBlocks, breadcrumb, panel,
+  h, append, field, checkbox, flash, handleSubmit, timeEl, textBlocks, breadcrumb, panel,
 } from '../ui.js';
+import { formatDate } from '../format.js';
 import {
   decisionHash, decisionPath, fetchWithDrafts, consultationNotice, consultationState, sectionName,
   sectionNames, commentList,

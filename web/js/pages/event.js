@@ -5,9 +5,9 @@ import {
 } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, append, field, flash, handleSubmit, details, formatDate, rangeEl, textBlocks, panel, breadcrumb,
+  h, append, field, flash, handleSubmit, details, rangeEl, textBlocks, panel, breadcrumb,
 } from '../ui.js';
-import { label } from '../decisions.js';
+import { label, windowDates } from '../format.js';
 import {
   ACTIVE_SIGNUPS, eventPath, staffEventHash, fetchEvent, eventBadges, seatsText, signupBadge,
   signupState, peopleText,
@@ -29,10 +29,7 @@ async function mySignup(id, signal) {
 
 // {opens, closes}: the signup window as text.
 function signupDates(e) {
-  return {
-    opens: formatDate(e.signup_opens_at, { time: true }),
-    closes: formatDate(e.signup_closes_at, { time: true }),
-  };
+  return windowDates(e.signup_opens_at, e.signup_closes_at);
 }
 
 function mySignupsLink(id) {

@@ -4,22 +4,15 @@
 import { query } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, field, checkbox, filteredList,
+  h, field, checkbox, filteredList, filterValues,
 } from '../ui.js';
-import { label } from '../decisions.js';
+import { label, midnightUtc, zoneName } from '../format.js';
 import { THEMES, eventCalendar } from '../events.js';
 
 export const name = 'events';
 export const title = 'events.title';
 
 const FILTERS = ['theme', 'from', 'to', 'has_seats'];
-
-// Midnight in Shanghai starting the day `days` after `date` (YYYY-MM-DD), as UTC.
-function shanghaiMidnight(date, days = 0) {
-  const midnight = new Date(`${date}T00:00:00+08:00`);
-  if (!date || Number.isNaN(midnight.getTime())) return undefined;
-  return new Date(midnight.getTime() + days * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 // "All" and one chip per theme; each keeps the other filters.
 function themeChips(filters) {
@@ -34,7 +27,7 @@ function themeChips(filters) {
 }
 
 export async function render(root, ctx) {
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, ctx.query.get(f) || '']));
+  const filters = filterValues(ctx.query, FILTERS);
   const form = h('form', {
     id: 'event-filters', class: 'filters', role: 'search', 'aria-label': t('events.filters'),
   },
@@ -52,7 +45,7 @@ export async function render(root, ctx) {
   );
   root.append(
     h('h1', { id: 'events-title' }, t('events.title')),
-    h('p', { class: 'lead' }, t('events.lead')),
+    h('p', { class: 'lead' }, t('events.lead', { zone: zoneName() })),
     themeChips(filters),
     form,
   );
@@ -62,8 +55,8 @@ export async function render(root, ctx) {
     })}`,
     () => eventCalendar({
       theme: filters.theme,
-      from: shanghaiMidnight(filters.from),
-      to: shanghaiMidnight(filters.to, 1), // the whole last day
+      from: midnightUtc(filters.from),
+      to: midnightUtc(filters.to, 1), // the whole last day
       has_seats: filters.has_seats === 'true' ? 'true' : undefined,
     }, ctx.signal));
 }

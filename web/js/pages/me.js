@@ -3,17 +3,16 @@
 import { api, query } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, currentUser, details, formatDate, timeEl, pagedList,
+  h, currentUser, details, timeEl, pagedList,
 } from '../ui.js';
+import { label, formatDate } from '../format.js';
 
 export const name = 'me';
 export const title = 'me.title';
 export const requiresLogin = true; // the router sends logged-out visitors to #/login
 
-const ROLES = ['resident', 'representative', 'staff', 'admin'];
-
 function roleNames(roles = []) {
-  return roles.map((r) => (ROLES.includes(r) ? t(`role.${r}`) : r)).join(t('list.separator'));
+  return roles.map((r) => label('role', r)).join(t('list.separator'));
 }
 
 function notificationItem(n) {

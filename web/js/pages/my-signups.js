@@ -4,8 +4,9 @@
 import { api, query } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, append, flash, formatDate, timeEl, pagedList, confirmStep, whileBusy, breadcrumb,
+  h, append, flash, timeEl, pagedList, confirmStep, whileBusy, breadcrumb,
 } from '../ui.js';
+import { formatDate } from '../format.js';
 import {
   ACTIVE_SIGNUPS, eventHash, signupBadge, qrCodeUrl, peopleText,
 } from '../events.js';

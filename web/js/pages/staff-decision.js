@@ -7,10 +7,15 @@ import {
   h, field, requireFilled, panel, breadcrumb,
 } from '../ui.js';
 import {
-  ACTIVE_STAGES, label, decisionMeta, decisionHash, decisionPath, fetchDecision, fetchWithDrafts,
-  consultationNotice, catalogFields, sectionNames, feedbackReport, shanghaiToUtc, utcToShanghai,
+  ACTIVE_STAGES, decisionMeta, decisionHash, decisionPath, fetchDecision, fetchWithDrafts,
+  consultationNotice, catalogFields, sectionNames, feedbackReport,
 } from '../decisions.js';
-import { staffUser, actionPanel, exportButton } from '../staff.js';
+import {
+  codeOptions, wallTimeToUtc, utcToWallTime, zoneName,
+} from '../format.js';
+import {
+  staffUser, actionPanel, exportButton, forbiddenNotice,
+} from '../staff.js';
 import { moderationPanel, outcomesPanel } from '../moderation.js';
 
 export const name = 'staff-decision';
@@ -49,13 +54,14 @@ function formPanels(ctx, d, current) {
     consultation: allowed(['draft_published', 'consultation_open']) && actionPanel(ctx, {
       id: 'panel-consultation',
       heading: extending ? t('staff.consultation_extend') : t('staff.consultation_open'),
-      intro: [d.consultation && consultationNotice(d), h('p', { class: 'hint' }, t('staff.consultation_intro'))],
+      intro: [d.consultation && consultationNotice(d),
+        h('p', { class: 'hint' }, t('staff.consultation_intro', { zone: zoneName() }))],
       fields: [
         !extending && text('consultation-opens-at', 'opens_at', 'staff.opens_at', {
           type: 'datetime-local', hint: t('staff.opens_at_hint'),
         }),
         text('consultation-closes-at', 'closes_at', 'staff.closes_at', {
-          type: 'datetime-local', required: true, value: extending ? utcToShanghai(d.consultation.closes_at) : null,
+          type: 'datetime-local', required: true, value: extending ? utcToWallTime(d.consultation.closes_at) : null,
         }),
         text('consultation-shortened-reason', 'shortened_reason', 'staff.shortened_reason', {
           tag: 'textarea', rows: 3, hint: t('staff.shortened_reason_hint'),
@@ -66,8 +72,8 @@ function formPanels(ctx, d, current) {
       send: (v) => {
         requireFilled(v, ['closes_at']);
         return post('/consultation', {
-          opens_at: shanghaiToUtc(v.opens_at),
-          closes_at: shanghaiToUtc(v.closes_at),
+          opens_at: wallTimeToUtc(v.opens_at),
+          closes_at: wallTimeToUtc(v.closes_at),
           shortened_reason: v.shortened_reason?.trim() || undefined,
         });
       },
@@ -84,8 +90,7 @@ function formPanels(ctx, d, current) {
         }),
         field({
           id: 'deliberation-outcome', name: 'outcome', tag: 'select', label: t('deliberation.outcome'),
-          options: ['approved', 'approved_with_amendments']
-            .map((o) => ({ value: o, label: label('deliberation_outcome', o) })),
+          options: codeOptions('deliberation_outcome', ['approved', 'approved_with_amendments']),
         }),
         text('deliberation-notes', 'notes', 'deliberation.notes', { tag: 'textarea', rows: 3 }),
       ],
@@ -164,7 +169,7 @@ export async function render(root, ctx) {
     h('p', { class: 'next-action' }, h('strong', {}, t('staff.next')), t(`staff.next.${d.stage}`)),
   );
   if (!canManage(user, d)) {
-    root.append(h('p', { class: 'notice notice-plain', id: 'staff-forbidden' }, t('staff.not_yours')));
+    root.append(forbiddenNotice(t('staff.not_yours')));
     return;
   }
   root.append(h('p', { class: 'actions' },

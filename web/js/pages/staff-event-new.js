@@ -8,6 +8,7 @@ import {
 import {
   TYPED, eventFields, eventBody, staffEventHash,
 } from '../events.js';
+import { zoneName } from '../format.js';
 import { staffUser, departmentChoice } from '../staff.js';
 
 export const name = 'staff-event-new';
@@ -31,7 +32,7 @@ export async function render(root, ctx) {
   }, ctx.signal);
 
   const form = h('form', { id: 'event-new-form', class: 'form form-wide', 'aria-labelledby': 'event-new-title' },
-    h('p', { class: 'hint' }, t('staff_events.times_hint')),
+    h('p', { class: 'hint' }, t('staff_events.times_hint', { zone: zoneName() })),
     eventFields('new-event', ABOUT),
     host,
     eventFields('new-event', DETAILS, { offer_hours: 24 }),

@@ -10,7 +10,9 @@ import {
   TYPED, eventHash, eventPath, staffEventHash, fetchEvent, eventBadges, eventFields, eventBody,
   changedFields, signupBadge, signupTotals,
 } from '../events.js';
-import { staffUser, actionPanel, exportButton } from '../staff.js';
+import {
+  staffUser, actionPanel, exportButton, forbiddenNotice,
+} from '../staff.js';
 
 export const name = 'staff-event';
 export const title = 'staff_events.manage';
@@ -26,8 +28,10 @@ async function patch(e, body) {
   } catch (err) {
     if (err.code !== 'capacity_below_taken') throw err;
     const now = await fetchEvent(e.id).catch(() => e); // how many are taken by now
-    const message = t('staff_events.capacity_taken', { taken: now.capacity - now.seats_left });
-    throw new ApiError(err.status, { code: err.code, detail: err.detail, errors: [{ field: 'capacity', message }] });
+    const params = { taken: now.capacity - now.seats_left };
+    throw new ApiError(err.status, {
+      code: err.code, detail: err.detail, errors: [{ field: 'capacity', code: 'capacity_below_taken', params }],
+    });
   }
 }
 
@@ -104,7 +108,7 @@ export async function render(root, ctx) {
   heading.textContent = e.title;
   root.append(h('p', { class: 'meta' }, eventBadges(e), ' ', e.host.name));
   if (!managesDepartment(user, e.host.id)) {
-    root.append(h('p', { class: 'notice notice-plain', id: 'staff-forbidden' }, t('staff_events.not_yours')));
+    root.append(forbiddenNotice(t('staff_events.not_yours')));
     return;
   }
   const attendees = await fetchEvent(id, signal, '/signups');

@@ -5,7 +5,7 @@ import { api, query, managesDepartment } from '../api.js';
 import { t } from '../i18n.js';
 import { h, pagedList } from '../ui.js';
 import { eventItem, staffEventHash } from '../events.js';
-import { staffUser, staffSections } from '../staff.js';
+import { staffUser, staffSections, staffLead } from '../staff.js';
 
 export const name = 'staff-events';
 export const title = 'staff_events.title';
@@ -33,7 +33,6 @@ export async function render(root, ctx) {
   const user = await staffUser(root, ctx);
   if (!user) return;
 
-  const admin = user.roles.includes('admin');
   const list = await pagedList({
     id: 'staff-event-list',
     class: 'event-list',
@@ -45,8 +44,7 @@ export async function render(root, ctx) {
   });
   root.append(
     staffSections('events'),
-    h('p', { class: 'lead' },
-      admin ? t('staff_events.lead_admin') : t('staff_events.lead', { department: user.department?.name || '' })),
+    staffLead(user, 'staff_events'),
     h('p', { class: 'hint' }, t('staff_events.drafts_hint')),
     h('p', { class: 'actions' },
       h('a', { id: 'staff-event-new', class: 'button', href: '#/staff/events/new' }, t('staff_events.new'))),

@@ -6,15 +6,12 @@ import {
   h, field, flash, handleSubmit, requireFilled, breadcrumb,
 } from '../ui.js';
 import { catalogFields, manageHash } from '../decisions.js';
+import { districtYear } from '../format.js';
 import { staffUser, departmentChoice } from '../staff.js';
 
 export const name = 'staff-new';
 export const title = 'staff.new';
 export const requiresLogin = true;
-
-function shanghaiYear() {
-  return new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
-}
 
 export async function render(root, ctx) {
   root.append(
@@ -31,7 +28,7 @@ export async function render(root, ctx) {
   const form = h('form', { id: 'decision-new-form', class: 'form form-wide', 'aria-labelledby': 'decision-new-title' },
     field({
       id: 'new-year', name: 'year', type: 'number', inputmode: 'numeric', min: 2000, max: 2100,
-      label: t('decision.year'), value: shanghaiYear(), required: true,
+      label: t('decision.year'), value: districtYear(), required: true,
     }),
     sponsor,
     catalogFields('new'),

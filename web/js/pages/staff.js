@@ -4,7 +4,7 @@
 import { t } from '../i18n.js';
 import { h } from '../ui.js';
 import { decisionItem, decisionList, manageHash } from '../decisions.js';
-import { staffUser, staffSections } from '../staff.js';
+import { staffUser, staffSections, staffLead } from '../staff.js';
 
 export const name = 'staff';
 export const title = 'staff.title';
@@ -15,15 +15,13 @@ export async function render(root, ctx) {
   const user = await staffUser(root, ctx);
   if (!user) return;
 
-  const admin = user.roles.includes('admin');
-  const filters = admin || !user.department ? {} : { department_id: user.department.id };
+  const filters = user.roles.includes('admin') || !user.department ? {} : { department_id: user.department.id };
   const list = await decisionList(filters, ctx.signal, (d) => decisionItem(d,
     manageHash(d.id),
     h('p', { class: 'next-action' }, h('strong', {}, t('staff.next')), t(`staff.next.${d.stage}`))));
   root.append(
     staffSections('decisions'),
-    h('p', { class: 'lead' },
-      admin ? t('staff.lead_admin') : t('staff.lead', { department: user.department?.name || '' })),
+    staffLead(user, 'staff'),
     h('p', { class: 'actions' },
       h('a', { id: 'staff-new', class: 'button', href: '#/staff/decisions/new' }, t('staff.new'))),
     list,

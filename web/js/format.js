@@ -1,0 +1,147 @@
+// How values read in the portal: codes as labels and <select> options, and instants in the
+// district's time zone, for display and for <input type="datetime-local"> (wall time there).
+// The zone comes from the server once at start-up (loadDistrict).
+
+import { api, fetchDistrict } from './api.js';
+import { t, has, getLang } from './i18n.js';
+
+const FALLBACK_ZONE = 'Asia/Shanghai';
+let zone = FALLBACK_ZONE;
+
+// Asks the server for the district's time zone, once at start-up.
+export async function loadDistrict() {
+  try {
+    const { timezone } = await fetchDistrict();
+    zone = new Intl.DateTimeFormat('en', { timeZone: String(timezone) }).resolvedOptions().timeZone;
+  } catch {
+    // No answer, or a zone this browser does not know (RangeError): keep the fallback.
+  }
+}
+
+// ---- codes
+
+// t(`${prefix}.${value}`) for a known value; the value itself otherwise (a newer server).
+export function label(prefix, value) {
+  return has(`${prefix}.${value}`) ? t(`${prefix}.${value}`) : value;
+}
+
+// Codes as <select> options labelled from `${prefix}.…`, after one for "none chosen" labelled
+// `empty` (left out when empty is null).
+export function codeOptions(prefix, values, empty = null) {
+  return withEmpty(empty, values.map((v) => ({ value: v, label: label(prefix, v) })));
+}
+
+// The departments as <select> options, after one for "none chosen" labelled `empty`.
+export async function departmentOptions(empty, signal) {
+  const page = await api('GET', '/departments?limit=100', undefined, { signal });
+  return withEmpty(empty, page.items.map((d) => ({ value: d.id, label: d.name })));
+}
+
+function withEmpty(empty, options) {
+  return empty == null ? options : [{ value: '', label: empty }, ...options];
+}
+
+// ---- display
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+// An instant (RFC 3339) as seen in the district, whatever the browser's own time zone, or a
+// date (YYYY-MM-DD) as it is. time: also show the time of day ("2021年7月30日 09:30").
+export function formatDate(value, { time = false } = {}) {
+  const dateOnly = DATE_ONLY.test(value || '');
+  const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if (!value || Number.isNaN(date.getTime())) return value || '';
+  return new Intl.DateTimeFormat(getLang(), {
+    timeZone: dateOnly ? 'UTC' : zone, dateStyle: 'long', timeStyle: time ? 'short' : undefined,
+  }).format(date);
+}
+
+// From start to end (instants) in the district, with the weekday: "2021年10月20日星期三 09:00–11:00";
+// the date is repeated only when the end is on another day.
+export function formatRange(start, end) {
+  const [from, to] = [new Date(start), new Date(end)];
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) {
+    return formatDate(start, { time: true });
+  }
+  return new Intl.DateTimeFormat(getLang(), {
+    timeZone: zone, dateStyle: 'full', timeStyle: 'short',
+  }).formatRange(from, to);
+}
+
+// {opens, closes}: a window's two instants as text, for t('…', dates).
+export function windowDates(opens, closes) {
+  return { opens: formatDate(opens, { time: true }), closes: formatDate(closes, { time: true }) };
+}
+
+// The zone's name for "all times are …" ("中国标准时间", "Eastern Time").
+export function zoneName() {
+  try {
+    return new Intl.DateTimeFormat(getLang(), { timeZone: zone, timeZoneName: 'longGeneric' })
+      .formatToParts(new Date()).find((p) => p.type === 'timeZoneName').value;
+  } catch {
+    return zone; // a browser without 'longGeneric'
+  }
+}
+
+// The calendar year now in the district.
+export function districtYear(now = new Date()) {
+  return Number(new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(now));
+}
+
+// ---- wall time in the district <-> UTC
+
+const DAY = 86400e3;
+const WALL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
+const partsFormats = new Map(); // time zone -> Intl.DateTimeFormat
+
+// The zone's offset from UTC (ms) at the instant `ms`, e.g. 8 h for Asia/Shanghai.
+function offsetAt(ms, timeZone) {
+  if (!partsFormats.has(timeZone)) {
+    partsFormats.set(timeZone, new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    }));
+  }
+  const p = Object.fromEntries(partsFormats.get(timeZone).formatToParts(new Date(ms))
+    .map(({ type, value }) => [type, Number(value)]));
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+function isoUtc(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// Wall time in the zone ('2021-07-30T09:30', as a datetime-local input holds it) as RFC 3339
+// UTC; undefined when empty, the text itself when it is no wall time (the server names it).
+// Two passes from the offset a day before: where the clocks go back the hour repeated is read
+// as its first instance; where they go forward a skipped time moves on by the gap, as
+// browsers do.
+export function wallTimeToUtc(local, timeZone = zone) {
+  if (!local) return undefined;
+  const m = WALL.exec(local);
+  if (!m) return local;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x || 0));
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const guess = offsetAt(wall - DAY, timeZone); // the offset before any change that day
+  const first = wall - guess;
+  const offset = offsetAt(first, timeZone);
+  if (offset === guess) return isoUtc(first);
+  const retry = wall - offset;
+  // Still off: the wall time was skipped, and `first` is it moved on by the gap.
+  return isoUtc(offsetAt(retry, timeZone) === offset ? retry : first);
+}
+
+// An instant (RFC 3339) as wall time in the zone, for a datetime-local input; '' if none.
+export function utcToWallTime(iso, timeZone = zone) {
+  const ms = new Date(iso).getTime();
+  if (!iso || Number.isNaN(ms)) return '';
+  return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 16);
+}
+
+// Midnight in the zone starting the day `days` after `date` (YYYY-MM-DD), as RFC 3339 UTC.
+export function midnightUtc(date, days = 0) {
+  const day = new Date(`${date}T00:00:00Z`);
+  if (!date || Number.isNaN(day.getTime())) return undefined;
+  return wallTimeToUtc(new Date(day.getTime() + days * DAY).toISOString().slice(0, 16));
+}
