@@ -6,24 +6,7 @@ use entity::audit_entry;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
-/// Who did it.
-#[derive(Clone, Copy, Debug)]
-pub enum Actor {
-    User(Uuid),
-    ApiKey(Uuid),
-    /// The command line (`canyu admin create`, the demo loader).
-    System,
-}
-
-impl Actor {
-    /// The person behind the action, if it was a person.
-    pub fn user_id(self) -> Option<Uuid> {
-        match self {
-            Self::User(id) => Some(id),
-            _ => None,
-        }
-    }
-}
+use crate::auth::{Actor, Session};
 
 pub struct AuditEvent<'a> {
     pub action: &'a str,
@@ -63,7 +46,7 @@ pub async fn record(
 pub async fn record_write(
     db: &impl ConnectionTrait,
     at: DateTime<Utc>,
-    session: &crate::auth::Session,
+    session: &Session,
     action: &str,
     entity: (&str, Uuid),
     detail: serde_json::Value,

@@ -11,12 +11,33 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use entity::{api_key, role_grant, session};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
 use crate::{
-    accounts::service,
-    audit::Actor,
+    enums,
     error::{ApiError, Error, Result},
     state::AppState,
 };
+
+/// Who did something, for the audit log.
+#[derive(Clone, Copy, Debug)]
+pub enum Actor {
+    User(Uuid),
+    ApiKey(Uuid),
+    /// The command line (`canyu admin create`, the demo loader).
+    System,
+}
+
+impl Actor {
+    /// The person behind the action, if it was a person.
+    pub fn user_id(self) -> Option<Uuid> {
+        match self {
+            Self::User(id) => Some(id),
+            _ => None,
+        }
+    }
+}
 
 /// What a person may do. Everyone is a `resident`; the other roles are granted by an admin.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,17 +60,6 @@ impl Role {
             Self::Admin => "admin",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Resident,
-            Self::Representative,
-            Self::Staff,
-            Self::Admin,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
 }
 
 /// What an app backend's API key may do.
@@ -67,10 +77,6 @@ impl Scope {
         match self {
             Self::AuditRead => "audit:read",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|scope| scope.as_str() == s)
     }
 }
 
@@ -199,15 +205,72 @@ fn state(req: &Request) -> &AppState {
 }
 
 async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Session> {
-    service::session_for_token(state(req), &bearer.token)
+    session_for_token(state(req), &bearer.token)
         .await
         .map_err(|err| ApiError::from(err).into())
 }
 
 async fn check_api_key(req: &Request, key: ApiKey) -> poem::Result<AppKey> {
-    service::app_key_for(state(req), &key.key)
+    app_key_for(state(req), &key.key)
         .await
         .map_err(|err| ApiError::from(err).into())
+}
+
+/// Resolves a bearer token to its live session.
+pub async fn session_for_token(state: &AppState, token: &str) -> Result<Session> {
+    let unauthorized = || Error::Unauthorized {
+        code: "unauthorized",
+        detail: "the session is unknown or has expired; log in again".into(),
+    };
+    let found = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_secret(token)))
+        .filter(session::Column::ExpiresAt.gt(state.clock.now()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(unauthorized)?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(found.user_id))
+        .all(&state.db)
+        .await?;
+    let department_id = grants.iter().find_map(|g| g.department_id);
+    Ok(Session {
+        session_id: found.id,
+        user_id: found.user_id,
+        roles: roles_of(&grants)?,
+        department_id,
+    })
+}
+
+/// Resolves an `X-Api-Key` to its live key.
+pub async fn app_key_for(state: &AppState, key: &str) -> Result<AppKey> {
+    let found = api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(hash_secret(key)))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| Error::Unauthorized {
+            code: "invalid_api_key",
+            detail: "the API key is unknown or revoked".into(),
+        })?;
+    Ok(AppKey {
+        key_id: found.id,
+        name: found.name.clone(),
+        scopes: scopes_of(&found.scopes)?,
+    })
+}
+
+pub fn roles_of(grants: &[role_grant::Model]) -> Result<Vec<Role>> {
+    let mut roles = vec![Role::Resident];
+    for grant in grants {
+        roles.push(enums::parse(&grant.role)?);
+    }
+    roles.sort();
+    roles.dedup();
+    Ok(roles)
+}
+
+pub fn scopes_of(stored: &str) -> Result<Vec<Scope>> {
+    stored.split_whitespace().map(enums::parse).collect()
 }
 
 /// A new random secret (256 bits), URL-safe.

@@ -1,19 +1,14 @@
 //! One error type for the rules (`Error`), one for the wire (`ApiError`), and the single
 //! mapping between them and to `application/problem+json` (RFC 9457).
 
-use poem::{
-    http::{header, Method, StatusCode},
-    Endpoint, IntoResponse, Request, Response,
-};
+use poem::{http::StatusCode, Response};
 use poem_openapi::{
-    error::{AuthorizationError, ContentTypeError, ParseParamError},
+    error::{AuthorizationError, ContentTypeError},
     payload::Json,
     types::{Example, ToJSON},
     ApiResponse, Enum, Object,
 };
 use sea_orm::DbErr;
-
-use crate::openapi::{self, BASE_PATH};
 
 /// What is wrong with one field of the request.
 #[derive(Object, Clone, Debug, PartialEq, Eq)]
@@ -319,46 +314,6 @@ impl From<Error> for ApiError {
             }
         };
         Self::from_problem(Problem::new(status, code, detail, errors), retry_after)
-    }
-}
-
-/// Turns every error that did not come from a handler (unreadable parameters or bodies,
-/// missing credentials, unknown paths, wrong methods) into `application/problem+json`, so a
-/// client meets one error format everywhere.
-pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
-    let method = req.method().clone();
-    let uri = req.original_uri().clone();
-    match next.call(req).await {
-        Ok(output) => Ok(output.into_response()),
-        Err(err) => {
-            let path = uri.path().strip_prefix(BASE_PATH).unwrap_or(uri.path());
-            if let Some(param) = err.downcast_ref::<ParseParamError>() {
-                let query = uri.query().unwrap_or_default();
-                let error = openapi::parameter_error(&method, path, query, param.name)
-                    .unwrap_or_else(|| {
-                        FieldError::new(param.name, FieldCode::InvalidFormat, param.reason.clone())
-                    });
-                let detail = format!("{}: {}", error.field, error.message);
-                return Ok(ApiError::from(Error::Malformed {
-                    detail,
-                    errors: vec![error],
-                })
-                .into_response());
-            }
-            let mut response = problem_from_poem_error(err);
-            if response.status() == StatusCode::METHOD_NOT_ALLOWED {
-                let methods = openapi::allowed_methods(path);
-                let allowed: Vec<&str> = methods
-                    .iter()
-                    .map(Method::as_str)
-                    .map(|m| if m == "GET" { "GET, HEAD" } else { m })
-                    .collect();
-                if let Ok(value) = allowed.join(", ").parse() {
-                    response.headers_mut().insert(header::ALLOW, value);
-                }
-            }
-            Ok(response)
-        }
     }
 }
 

@@ -8,23 +8,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{error::Result, state::AppState, webhooks};
+use crate::{enums::name, error::Result, notices::Notice, state::AppState, webhooks};
 
 const BATCH: u64 = 100;
-
-/// A message for one person's inbox.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Notice {
-    /// e.g. `comment_outcome`.
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    /// Where in the portal it leads.
-    pub link: Option<String>,
-}
 
 pub async fn enqueue(
     db: &impl ConnectionTrait,
@@ -34,7 +22,7 @@ pub async fn enqueue(
 ) -> Result<()> {
     outbox_message::ActiveModel {
         id: Set(Uuid::now_v7()),
-        kind: Set(notice.kind.clone()),
+        kind: Set(name(notice.kind)),
         user_id: Set(Some(user_id)),
         payload: Set(serde_json::to_value(notice).map_err(anyhow::Error::from)?),
         created_at: Set(now),
@@ -71,7 +59,7 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
                 notification::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     user_id: Set(user_id),
-                    kind: Set(notice.kind.clone()),
+                    kind: Set(name(notice.kind)),
                     title: Set(notice.title.clone()),
                     body: Set(notice.body.clone()),
                     link: Set(notice.link.clone()),

@@ -69,8 +69,8 @@ impl PageRequest {
         &self,
         mut rows: Vec<M>,
         id: impl Fn(&M) -> Uuid,
-        item: impl FnMut(M) -> T,
-    ) -> Page<T> {
+        item: impl FnMut(M) -> Result<T>,
+    ) -> Result<Page<T>> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         let next_cursor = if more {
@@ -79,9 +79,9 @@ impl PageRequest {
         } else {
             None
         };
-        Page {
-            items: rows.into_iter().map(item).collect(),
+        Ok(Page {
+            items: rows.into_iter().map(item).collect::<Result<_>>()?,
             next_cursor,
-        }
+        })
     }
 }

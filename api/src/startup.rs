@@ -11,8 +11,8 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, db, error, limits, openapi, ops, state::AppState,
-    telemetry, telemetry::Metrics, web, worker,
+    cache::Cache, clock::Clock, config::Config, contract, db, limits, openapi, ops,
+    state::AppState, telemetry, telemetry::Metrics, web, worker,
 };
 use tokio::task::JoinHandle;
 
@@ -39,14 +39,16 @@ pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
 
 /// Every route of the service.
 pub fn routes(state: AppState) -> impl Endpoint {
+    // Published before serving: request bodies are checked against it.
+    openapi::document();
     let api = openapi::service();
     let metrics = state.metrics.clone();
     Route::new()
         .nest(
-            openapi::BASE_PATH,
+            contract::BASE_PATH,
             Route::new()
                 .at("/openapi.yaml", openapi::spec_endpoint())
-                .nest("/", api.around(error::problem_json)),
+                .nest("/", api.around(contract::problem_json)),
         )
         .nest("/docs", openapi::docs_endpoint())
         .at("/healthz", ops::healthz)

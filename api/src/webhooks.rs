@@ -17,10 +17,11 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::{
-    audit::{self, Actor, AuditEvent},
-    auth::new_secret,
-    error::{Error, FieldCode, Result},
-    outbox::Notice,
+    audit::{self, AuditEvent},
+    auth::{new_secret, Actor},
+    enums::{self, name},
+    error::{Error, Result},
+    notices::{Notice, NoticeKind},
     state::AppState,
 };
 
@@ -31,30 +32,22 @@ const LEASE: chrono::Duration = chrono::Duration::seconds(60);
 const TIMEOUT: Duration = Duration::from_secs(10);
 const BATCH: u64 = 50;
 
-/// The kinds of message a webhook can receive.
-pub const KINDS: [&str; 4] = [
-    "comment_outcome",
-    "waitlist_offer",
-    "offer_expired",
-    "event_cancelled",
-];
-
 #[derive(Object, Debug)]
 #[oai(example)]
 pub struct NewWebhook {
     /// Where to post, `https://…` (or `http://` inside the district's network).
     #[oai(validator(min_length = 8, max_length = 2000, pattern = "^https?://"))]
     pub url: String,
-    /// Kinds to receive: `comment_outcome`, `waitlist_offer`, `offer_expired`, `event_cancelled`.
+    /// The kinds of notice to receive.
     #[oai(validator(min_items = 1, max_items = 10))]
-    pub kinds: Vec<String>,
+    pub kinds: Vec<NoticeKind>,
 }
 
 impl Example for NewWebhook {
     fn example() -> Self {
         Self {
             url: "https://app.example.gov.cn/canyu/hooks".into(),
-            kinds: vec!["waitlist_offer".into()],
+            kinds: vec![NoticeKind::WaitlistOffer],
         }
     }
 }
@@ -64,39 +57,41 @@ impl Example for NewWebhook {
 pub struct Webhook {
     pub id: Uuid,
     pub url: String,
-    pub kinds: Vec<String>,
+    pub kinds: Vec<NoticeKind>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     /// The signing secret: in the answer that creates the webhook only.
     pub secret: Option<String>,
 }
 
-fn view(w: webhook::Model, with_secret: bool) -> Webhook {
-    Webhook {
+fn view(w: webhook::Model, with_secret: bool) -> Result<Webhook> {
+    Ok(Webhook {
         id: w.id,
         url: w.url,
-        kinds: w.kinds.split_whitespace().map(str::to_string).collect(),
+        kinds: w
+            .kinds
+            .split_whitespace()
+            .map(enums::parse)
+            .collect::<Result<_>>()?,
         active: w.active,
         created_at: w.created_at,
         secret: with_secret.then_some(w.secret),
-    }
+    })
 }
 
 pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<Webhook> {
-    if let Some(unknown) = form.kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
-        return Err(Error::invalid(
-            "kinds",
-            FieldCode::NotOneOf,
-            format!("unknown kind {unknown}; use one of {}", KINDS.join(", ")),
-        ));
-    }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let created = webhook::ActiveModel {
         id: Set(Uuid::now_v7()),
         url: Set(form.url.trim().to_string()),
         secret: Set(new_secret()),
-        kinds: Set(form.kinds.join(" ")),
+        kinds: Set(form
+            .kinds
+            .iter()
+            .map(|k| name(*k))
+            .collect::<Vec<_>>()
+            .join(" ")),
         active: Set(true),
         created_by: Set(actor.user_id()),
         created_at: Set(now),
@@ -111,7 +106,7 @@ pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<
     };
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    Ok(view(created, true))
+    view(created, true)
 }
 
 pub async fn list(state: &AppState) -> Result<Vec<Webhook>> {
@@ -119,7 +114,7 @@ pub async fn list(state: &AppState) -> Result<Vec<Webhook>> {
         .order_by_asc(webhook::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(rows.into_iter().map(|w| view(w, false)).collect())
+    rows.into_iter().map(|w| view(w, false)).collect()
 }
 
 pub async fn deactivate(state: &AppState, actor: Actor, id: Uuid) -> Result<()> {
@@ -156,7 +151,7 @@ pub async fn enqueue(
         .await?;
     for hook in hooks
         .iter()
-        .filter(|h| h.kinds.split_whitespace().any(|k| k == notice.kind))
+        .filter(|h| h.kinds.split_whitespace().any(|k| k == name(notice.kind)))
     {
         let id = Uuid::now_v7();
         let payload = json!({
@@ -166,7 +161,7 @@ pub async fn enqueue(
         webhook_delivery::ActiveModel {
             id: Set(id),
             webhook_id: Set(hook.id),
-            kind: Set(notice.kind.clone()),
+            kind: Set(name(notice.kind)),
             payload: Set(payload),
             attempts: Set(0),
             next_attempt_at: Set(now),

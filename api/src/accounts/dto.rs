@@ -4,7 +4,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use poem_openapi::{types::Example, Object};
 use uuid::Uuid;
 
-use crate::auth::{Role, Scope};
+use crate::{
+    auth::{Role, Scope},
+    departments::Department,
+    notices::NoticeKind,
+};
 
 fn example_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2021, 9, 1, 1, 30, 0).unwrap()
@@ -60,35 +64,6 @@ impl Example for LoginRequest {
         Self {
             login: "13812345678".into(),
             password: "correct horse battery".into(),
-        }
-    }
-}
-
-#[derive(Object, Clone, Debug)]
-#[oai(example)]
-pub struct Department {
-    pub id: Uuid,
-    /// Short stable code, e.g. `fgw`.
-    pub code: String,
-    pub name: String,
-}
-
-impl Example for Department {
-    fn example() -> Self {
-        Self {
-            id: example_id(1),
-            code: "fgw".into(),
-            name: "区发展改革委".into(),
-        }
-    }
-}
-
-impl From<entity::department::Model> for Department {
-    fn from(d: entity::department::Model) -> Self {
-        Self {
-            id: d.id,
-            code: d.code,
-            name: d.name,
         }
     }
 }
@@ -318,8 +293,7 @@ impl From<entity::audit_entry::Model> for AuditEntry {
 #[oai(example, skip_serializing_if_is_none)]
 pub struct Notification {
     pub id: Uuid,
-    /// e.g. `comment_outcome`.
-    pub kind: String,
+    pub kind: NoticeKind,
     pub title: String,
     pub body: String,
     /// Where in the portal it leads, e.g. `#/decisions/<id>/feedback`.
@@ -331,24 +305,11 @@ impl Example for Notification {
     fn example() -> Self {
         Self {
             id: example_id(6),
-            kind: "comment_outcome".into(),
+            kind: NoticeKind::CommentOutcome,
             title: "《杨浦区城区管理精细化“十四五”规划》意见采纳情况已公布".into(),
             body: "您的意见（编号 YP-2021-7K3M9Q）：部分采纳。".into(),
             link: Some(format!("#/decisions/{}/feedback", example_id(7))),
             created_at: example_time(),
-        }
-    }
-}
-
-impl From<entity::notification::Model> for Notification {
-    fn from(n: entity::notification::Model) -> Self {
-        Self {
-            id: n.id,
-            kind: n.kind,
-            title: n.title,
-            body: n.body,
-            link: n.link,
-            created_at: n.created_at,
         }
     }
 }

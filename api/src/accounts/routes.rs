@@ -10,17 +10,17 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, District, LoginRequest, LoginResponse,
-        NewApiKey, NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User,
-        UserSummary,
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, District, LoginRequest, LoginResponse, NewApiKey,
+        NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User, UserSummary,
     },
     service::{self, Registration},
 };
 use crate::{
     auth::{BearerAuth, PersonOrApp, Role, Scope},
+    contract::{ApiTags, Created, JsonBody, NoContent, Problems},
+    departments::Department,
     error::ApiError,
     idempotency::idempotent,
-    openapi::{ApiTags, Created, JsonBody, NoContent, Problems},
     pagination::{Page, PageRequest},
     state::AppState,
     webhooks::{self, NewWebhook, Webhook},
@@ -428,7 +428,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("createApiKey", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
     Problems::new("listApiKeys", &[(403, &["forbidden"])]),
     Problems::new("revokeApiKey", &[(403, &["forbidden"]), (404, &["not_found"])]),
-    Problems::new("createWebhook", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
+    Problems::new("createWebhook", &[(403, &["forbidden"])]),
     Problems::new("listWebhooks", &[(403, &["forbidden"])]),
     Problems::new("deactivateWebhook", &[(403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("listAuditLog", &[(403, &["forbidden"])]),

@@ -11,15 +11,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    dto::{
-        ApiKeyCreated, ApiKeyInfo, AuditEntry, Department, LoginResponse, Notification, User,
-        UserSummary,
-    },
+    dto::{ApiKeyCreated, ApiKeyInfo, AuditEntry, LoginResponse, Notification, User, UserSummary},
     login, passwords,
 };
 use crate::{
-    audit::{self, Actor, AuditEvent},
-    auth::{hash_secret, new_secret, AppKey, Role, Scope, Session},
+    audit::{self, AuditEvent},
+    auth::{hash_secret, new_secret, roles_of, scopes_of, Actor, Role, Scope, Session},
+    departments::{Department, Directory},
+    enums::parse,
     error::{Error, FieldCode, FieldError, Result, UniqueIndex},
     input,
     pagination::{Page, PageRequest},
@@ -53,7 +52,7 @@ pub struct Registration {
 pub async fn register(state: &AppState, form: Registration) -> Result<User> {
     let account = new_account(form, state.clock.now()).await?;
     let user = insert_account(&state.db, account).await?;
-    Ok(user_view(user, vec![], &HashMap::new()))
+    user_view(user, vec![], &Directory::default())
 }
 
 /// Checks a registration and hashes its password; nothing is written yet.
@@ -194,49 +193,6 @@ pub async fn forget_expired_sessions(
     Ok(deleted.rows_affected)
 }
 
-/// Resolves a bearer token to its live session.
-pub async fn session_for_token(state: &AppState, token: &str) -> Result<Session> {
-    let unauthorized = || Error::Unauthorized {
-        code: "unauthorized",
-        detail: "the session is unknown or has expired; log in again".into(),
-    };
-    let found = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash_secret(token)))
-        .filter(session::Column::ExpiresAt.gt(state.clock.now()))
-        .one(&state.db)
-        .await?
-        .ok_or_else(unauthorized)?;
-    let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::UserId.eq(found.user_id))
-        .all(&state.db)
-        .await?;
-    let department_id = grants.iter().find_map(|g| g.department_id);
-    Ok(Session {
-        session_id: found.id,
-        user_id: found.user_id,
-        roles: roles_of(&grants),
-        department_id,
-    })
-}
-
-/// Resolves an `X-Api-Key` to its live key.
-pub async fn app_key_for(state: &AppState, key: &str) -> Result<AppKey> {
-    let found = api_key::Entity::find()
-        .filter(api_key::Column::KeyHash.eq(hash_secret(key)))
-        .filter(api_key::Column::RevokedAt.is_null())
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| Error::Unauthorized {
-            code: "invalid_api_key",
-            detail: "the API key is unknown or revoked".into(),
-        })?;
-    Ok(AppKey {
-        key_id: found.id,
-        name: found.name.clone(),
-        scopes: scopes_of(&found.scopes),
-    })
-}
-
 pub async fn me(state: &AppState, user_id: Uuid) -> Result<User> {
     let account = user::Entity::find_by_id(user_id)
         .one(&state.db)
@@ -246,8 +202,8 @@ pub async fn me(state: &AppState, user_id: Uuid) -> Result<User> {
         .filter(role_grant::Column::UserId.eq(user_id))
         .all(&state.db)
         .await?;
-    let departments = departments_by_id(&state.db).await?;
-    Ok(user_view(account, grants, &departments))
+    let departments = Directory::load(&state.db).await?;
+    user_view(account, grants, &departments)
 }
 
 pub async fn list_users(
@@ -277,15 +233,15 @@ pub async fn list_users(
     {
         grants.entry(grant.user_id).or_default().push(grant);
     }
-    let departments = departments_by_id(&state.db).await?;
-    Ok(page.page(
+    let departments = Directory::load(&state.db).await?;
+    page.page(
         users,
         |u| u.id,
         |u| {
             let user_grants = grants.remove(&u.id).unwrap_or_default();
-            summary(user_view(u, user_grants, &departments))
+            user_view(u, user_grants, &departments).map(summary)
         },
-    ))
+    )
 }
 
 fn summary(user: User) -> UserSummary {
@@ -299,45 +255,23 @@ fn summary(user: User) -> UserSummary {
     }
 }
 
-fn roles_of(grants: &[role_grant::Model]) -> Vec<Role> {
-    let mut roles: Vec<Role> = std::iter::once(Role::Resident)
-        .chain(grants.iter().filter_map(|g| Role::parse(&g.role)))
-        .collect();
-    roles.sort();
-    roles.dedup();
-    roles
-}
-
-fn scopes_of(stored: &str) -> Vec<Scope> {
-    stored.split_whitespace().filter_map(Scope::parse).collect()
-}
-
 fn user_view(
     account: user::Model,
     grants: Vec<role_grant::Model>,
-    departments: &HashMap<Uuid, Department>,
-) -> User {
+    departments: &Directory,
+) -> Result<User> {
     let department = grants
         .iter()
         .find_map(|g| g.department_id)
-        .and_then(|id| departments.get(&id).cloned());
-    User {
+        .map(|id| departments.get(id));
+    Ok(User {
         id: account.id,
         login: account.login,
         display_name: account.display_name,
-        roles: roles_of(&grants),
+        roles: roles_of(&grants)?,
         department,
         created_at: account.created_at,
-    }
-}
-
-async fn departments_by_id(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
-    Ok(department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, Department::from(d)))
-        .collect())
+    })
 }
 
 pub async fn list_departments(state: &AppState, page: PageRequest) -> Result<Page<Department>> {
@@ -345,7 +279,7 @@ pub async fn list_departments(state: &AppState, page: PageRequest) -> Result<Pag
         .apply(department::Entity::find(), department::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(page.page(rows, |d| d.id, Department::from))
+    page.page(rows, |d| d.id, |d| Ok(d.into()))
 }
 
 pub async fn create_department(
@@ -500,19 +434,19 @@ pub async fn create_api_key(
     txn.commit().await?;
     Ok(ApiKeyCreated {
         key,
-        info: api_key_info(created),
+        info: api_key_info(created)?,
     })
 }
 
-fn api_key_info(key: api_key::Model) -> ApiKeyInfo {
-    ApiKeyInfo {
+fn api_key_info(key: api_key::Model) -> Result<ApiKeyInfo> {
+    Ok(ApiKeyInfo {
         id: key.id,
-        scopes: scopes_of(&key.scopes),
+        scopes: scopes_of(&key.scopes)?,
         name: key.name,
         prefix: key.prefix,
         created_at: key.created_at,
         revoked_at: key.revoked_at,
-    }
+    })
 }
 
 pub async fn list_api_keys(state: &AppState, page: PageRequest) -> Result<Page<ApiKeyInfo>> {
@@ -520,7 +454,7 @@ pub async fn list_api_keys(state: &AppState, page: PageRequest) -> Result<Page<A
         .apply(api_key::Entity::find(), api_key::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(page.page(rows, |k| k.id, api_key_info))
+    page.page(rows, |k| k.id, api_key_info)
 }
 
 pub async fn revoke_api_key(state: &AppState, actor: Actor, key_id: Uuid) -> Result<()> {
@@ -559,7 +493,7 @@ pub async fn audit_log(
         .apply(select, audit_entry::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(page.page(rows, |e| e.id, AuditEntry::from))
+    page.page(rows, |e| e.id, |e| Ok(e.into()))
 }
 
 /// Replaces the user's grant of `role` and records it.
@@ -615,5 +549,16 @@ pub async fn notifications(
         .apply(select, notification::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(page.page(rows, |n| n.id, Notification::from))
+    page.page(rows, |n| n.id, notification)
+}
+
+fn notification(n: entity::notification::Model) -> Result<Notification> {
+    Ok(Notification {
+        id: n.id,
+        kind: parse(&n.kind)?,
+        title: n.title,
+        body: n.body,
+        link: n.link,
+        created_at: n.created_at,
+    })
 }

@@ -30,7 +30,8 @@ use crate::{
     error::{Error, FieldCode, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
     input,
-    outbox::{self, Notice},
+    notices::{Notice, NoticeKind},
+    outbox,
     pagination::{Page, PageRequest},
     privacy,
     state::AppState,
@@ -58,7 +59,7 @@ pub async fn submit(
     // publishing the feedback report.
     let txn = state.db.begin().await?;
     let decision = load_locked(&txn, decision_id).await?;
-    let stage = Stage::of(&decision, now);
+    let stage = Stage::of(&decision, now)?;
     let offline = form.channel.filter(|c| *c != Channel::Online);
     let body = input::multi_line("body", &form.body)?;
     let (author_name, author_user_id, status) = match offline {
@@ -160,7 +161,7 @@ pub async fn submit(
         .await?;
     }
     txn.commit().await?;
-    Ok(view(created, draft.version, Audience::Author, false))
+    view(created, draft.version, Audience::Author, false)
 }
 
 async fn throttle(state: &AppState, user_id: Uuid) -> Result<()> {
@@ -249,7 +250,7 @@ pub async fn list(
         .all(&state.db)
         .await?;
     let versions = draft_versions(&state.db, decision_id).await?;
-    Ok(page.page(
+    page.page(
         rows,
         |c| c.id,
         |c| {
@@ -261,7 +262,7 @@ pub async fn list(
                 decision.feedback_published_at.is_some(),
             )
         },
-    ))
+    )
 }
 
 async fn draft_versions(
@@ -291,7 +292,7 @@ async fn managed_comment(
         .ok_or(Error::NotFound("comment"))?;
     let decision = load_locked(db, found.decision_id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    Move::ManageComments.check(Stage::of(&decision, now))?;
+    Move::ManageComments.check(Stage::of(&decision, now)?)?;
     Ok((found, decision))
 }
 
@@ -309,7 +310,7 @@ async fn save_managed(
     txn.commit().await?;
     let versions = draft_versions(&state.db, updated.decision_id).await?;
     let version = versions.get(&updated.draft_id).copied().unwrap_or(1);
-    Ok(view(updated, version, Audience::Staff, true))
+    view(updated, version, Audience::Staff, true)
 }
 
 pub async fn moderate(
@@ -419,7 +420,7 @@ pub async fn publish_feedback(
     for c in &published {
         if let (Some(author), Some(outcome)) = (c.author_user_id, c.outcome.as_deref()) {
             let notice = Notice {
-                kind: "comment_outcome".into(),
+                kind: NoticeKind::CommentOutcome,
                 title: format!("《{}》意见采纳情况已公布", step.decision.title),
                 body: format!(
                     "您的意见（编号 {}）：{}。",
@@ -485,7 +486,7 @@ pub async fn feedback(
             &mut totals,
             by_section.entry((version, anchor)).or_default(),
         ] {
-            rules::tally(counts, c.outcome.as_deref().and_then(parse));
+            rules::tally(counts, c.outcome.as_deref().map(parse).transpose()?);
         }
         if c.outcome.as_deref() == Some(name(Outcome::NotAdopted).as_str()) {
             not_adopted.push(NotAdoptedReason {
@@ -532,10 +533,11 @@ fn view(
     draft_version: i32,
     audience: Audience,
     outcomes_published: bool,
-) -> Comment {
+) -> Result<Comment> {
     let private = audience != Audience::Public;
     let outcome_shown = outcomes_published || audience == Audience::Staff;
-    Comment {
+    let status = parse::<CommentStatus>(&c.status)?;
+    Ok(Comment {
         id: c.id,
         decision_id: c.decision_id,
         draft_version,
@@ -545,24 +547,26 @@ fn view(
         } else {
             privacy::mask_name(&c.author_name)
         },
-        channel: parse(&c.channel).unwrap_or(Channel::Online),
+        channel: parse(&c.channel)?,
         body: c.body,
         created_at: c.created_at,
         outcome: c
             .outcome
             .as_deref()
-            .and_then(parse)
+            .map(parse)
+            .transpose()?
             .filter(|_| outcome_shown),
         outcome_reason: c.outcome_reason.filter(|_| outcome_shown),
         duplicate_of: c.duplicate_of.filter(|_| outcome_shown),
         tracking_number: private.then_some(c.tracking_number),
-        status: private.then(|| parse(&c.status).unwrap_or(CommentStatus::Pending)),
+        status: private.then_some(status),
         rejection_reason: c
             .rejection_reason
             .as_deref()
-            .and_then(parse)
+            .map(parse)
+            .transpose()?
             .filter(|_| private),
-    }
+    })
 }
 
 fn outcome_label(outcome: &str) -> &'static str {

@@ -5,7 +5,7 @@ use poem_openapi::{types::Example, Enum, Object};
 use uuid::Uuid;
 
 use super::stage::Stage;
-use crate::accounts::dto::Department;
+use crate::departments::Department;
 
 fn example_time(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2021, 3, day, 2, 0, 0).unwrap()

@@ -23,10 +23,10 @@ use super::{
     stage::Stage,
 };
 use crate::{
-    accounts::dto::Department,
     audit,
     auth::{Role, Session},
     db,
+    departments::{Department, Directory},
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
     input,
@@ -164,24 +164,23 @@ pub async fn list(
         .apply(select, decision::Column::Id)
         .all(&state.db)
         .await?;
-    let departments = departments(&state.db).await?;
+    let departments = Directory::load(&state.db).await?;
     let now = state.clock.now();
-    Ok(page.page(
+    page.page(
         rows,
         |d| d.id,
-        |d| DecisionSummary {
-            id: d.id,
-            year: d.year,
-            stage: Stage::of(&d, now),
-            sponsor: departments
-                .get(&d.sponsor_department_id)
-                .cloned()
-                .unwrap_or_else(|| unknown_department(d.sponsor_department_id)),
-            title: d.title,
-            summary: d.summary,
-            consultation_closes_at: d.consultation_closes_at,
+        |d| {
+            Ok(DecisionSummary {
+                id: d.id,
+                year: d.year,
+                stage: Stage::of(&d, now)?,
+                sponsor: departments.get(d.sponsor_department_id),
+                title: d.title,
+                summary: d.summary,
+                consultation_closes_at: d.consultation_closes_at,
+            })
         },
-    ))
+    )
 }
 
 /// Decisions in `stage` at `now`, where an open consultation closes by the clock: the SQL
@@ -203,18 +202,11 @@ fn stage_condition(stage: Stage, now: DateTime<Utc>) -> Condition {
 
 pub async fn get(state: &AppState, id: Uuid) -> Result<Decision> {
     let decision = load(&state.db, id).await?;
-    let sponsor = department::Entity::find_by_id(decision.sponsor_department_id)
-        .one(&state.db)
+    let sponsor = Directory::load(&state.db)
         .await?
-        .map(Department::from)
-        .unwrap_or_else(|| unknown_department(decision.sponsor_department_id));
+        .get(decision.sponsor_department_id);
     let current_draft_version = latest_draft(&state.db, id).await?.map(|d| d.version);
-    Ok(view(
-        decision,
-        sponsor,
-        current_draft_version,
-        state.clock.now(),
-    ))
+    view(decision, sponsor, current_draft_version, state.clock.now())
 }
 
 pub async fn update(
@@ -227,7 +219,7 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let decision = load_locked(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    Move::EditCatalog.check(Stage::of(&decision, now))?;
+    Move::EditCatalog.check(Stage::of(&decision, now)?)?;
     let mut changed = decision::ActiveModel {
         id: Set(id),
         updated_at: Set(now),
@@ -271,9 +263,9 @@ pub async fn timeline(state: &AppState, id: Uuid) -> Result<Vec<TimelineEntry>> 
         .order_by_asc(decision_event::Column::Id)
         .all(&state.db)
         .await?;
-    let mut entries: Vec<TimelineEntry> = events.into_iter().map(entry).collect();
+    let mut entries = events.into_iter().map(entry).collect::<Result<Vec<_>>>()?;
     if let Some(closed) = closed_by_clock(&decision, state.clock.now()) {
-        entries.push(entry(closed));
+        entries.push(entry(closed)?);
     }
     Ok(entries)
 }
@@ -285,7 +277,7 @@ fn closed_by_clock(
     now: DateTime<Utc>,
 ) -> Option<decision_event::Model> {
     let window = window_of(decision)?;
-    let stored = Stage::parse(&decision.stage)?;
+    let stored = parse(&decision.stage).ok()?;
     window
         .closed_by_clock(stored, now)
         .then(|| decision_event::Model {
@@ -300,15 +292,15 @@ fn closed_by_clock(
         })
 }
 
-fn entry(event: decision_event::Model) -> TimelineEntry {
-    TimelineEntry {
+fn entry(event: decision_event::Model) -> Result<TimelineEntry> {
+    Ok(TimelineEntry {
         id: event.id,
         at: event.at,
-        stage: Stage::parse(&event.stage).unwrap_or(Stage::Catalogued),
+        stage: parse(&event.stage)?,
         kind: event.kind,
         note: event.note,
         documents: serde_json::from_value(event.documents).unwrap_or_default(),
-    }
+    })
 }
 
 pub async fn publish_draft(
@@ -623,7 +615,7 @@ impl Step {
         let txn = state.db.begin().await?;
         let decision = load_locked(&txn, id).await?;
         session.require_manager_of(decision.sponsor_department_id)?;
-        let stage = Stage::of(&decision, now);
+        let stage = Stage::of(&decision, now)?;
         step.check(stage)?;
         Ok(Self {
             txn,
@@ -753,23 +745,6 @@ pub(super) async fn latest_draft(
         .await?)
 }
 
-async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
-    Ok(department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, Department::from(d)))
-        .collect())
-}
-
-fn unknown_department(id: Uuid) -> Department {
-    Department {
-        id,
-        code: String::new(),
-        name: String::new(),
-    }
-}
-
 /// An instant as the district reads it, e.g. `2021年7月30日 09:30`.
 fn local(state: &AppState, at: DateTime<Utc>) -> String {
     at.with_timezone(&state.config.timezone)
@@ -782,15 +757,15 @@ fn view(
     sponsor: Department,
     current_draft_version: Option<i32>,
     now: DateTime<Utc>,
-) -> Decision {
-    let stage = Stage::of(&d, now);
+) -> Result<Decision> {
+    let stage = Stage::of(&d, now)?;
     let consultation = window_of(&d).map(|window| Consultation {
         opens_at: window.opens_at,
         closes_at: window.closes_at,
         shortened_reason: d.shortened_reason.clone(),
         is_open: window.is_open(stage, now),
     });
-    let outcome = d.deliberation_outcome.as_deref().and_then(parse);
+    let outcome = d.deliberation_outcome.as_deref().map(parse).transpose()?;
     let deliberation = match (d.meeting_number, d.meeting_date, outcome) {
         (Some(meeting_number), Some(meeting_date), Some(outcome)) => Some(Deliberation {
             meeting_number,
@@ -811,7 +786,7 @@ fn view(
         }
         _ => None,
     };
-    Decision {
+    Ok(Decision {
         id: d.id,
         year: d.year,
         title: d.title,
@@ -829,5 +804,5 @@ fn view(
         withdrawn_reason: d.withdrawn_reason,
         created_at: d.created_at,
         updated_at: d.updated_at,
-    }
+    })
 }

@@ -6,7 +6,10 @@ use entity::decision;
 use poem_openapi::Enum;
 
 use super::service::window_of;
-use crate::error::{Error, Result};
+use crate::{
+    enums,
+    error::{Error, Result},
+};
 
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
@@ -26,17 +29,6 @@ pub enum Stage {
     Withdrawn,
 }
 
-const ALL: [Stage; 8] = [
-    Stage::Catalogued,
-    Stage::DraftPublished,
-    Stage::ConsultationOpen,
-    Stage::ConsultationClosed,
-    Stage::FeedbackPublished,
-    Stage::Deliberated,
-    Stage::Decided,
-    Stage::Withdrawn,
-];
-
 impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,17 +43,13 @@ impl Stage {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
-        ALL.into_iter().find(|stage| stage.as_str() == s)
-    }
-
     /// The stage of `decision` at `now`: an open consultation closes by the clock.
-    pub fn of(decision: &decision::Model, now: DateTime<Utc>) -> Self {
-        let stored = Self::parse(&decision.stage).unwrap_or(Self::Catalogued);
-        match window_of(decision) {
+    pub fn of(decision: &decision::Model, now: DateTime<Utc>) -> Result<Self> {
+        let stored = enums::parse(&decision.stage)?;
+        Ok(match window_of(decision) {
             Some(window) if window.closed_by_clock(stored, now) => Self::ConsultationClosed,
             _ => stored,
-        }
+        })
     }
 
     /// Refuses an action unless the decision is in one of `allowed`, with a 409 whose code

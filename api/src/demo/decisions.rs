@@ -5,7 +5,6 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::{
-    accounts::dto::Department,
     auth::Session,
     clock::Clock,
     decisions::{
@@ -17,6 +16,7 @@ use crate::{
         },
         service,
     },
+    departments::Department,
     state::AppState,
 };
 

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Duration, Timelike, Utc};
 
 use crate::{
-    accounts::dto::{Department, User},
+    accounts::dto::User,
     auth::Session,
+    departments::Department,
     events::{
         dto::{EventStatus, NewEvent, Theme},
         service, signups,

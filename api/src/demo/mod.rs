@@ -10,8 +10,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::{
     accounts::service::{self, Registration},
-    audit::Actor,
-    auth::Role,
+    auth::{Actor, Role},
     pagination::PageRequest,
     state::AppState,
 };

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use poem_openapi::{types::Example, Enum, Object};
 use uuid::Uuid;
 
-use crate::accounts::dto::Department;
+use crate::departments::Department;
 
 fn example_time(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2021, 10, day, hour, 0, 0).unwrap()

@@ -20,10 +20,10 @@ use super::{
 };
 use crate::{
     auth::{BearerAuth, MaybePerson},
+    contract::{ApiTags, Created, JsonBody, Problems},
     error::ApiError,
     export::CsvFile,
     idempotency::idempotent,
-    openapi::{ApiTags, Created, JsonBody, Problems},
     pagination::{Page, PageRequest},
     state::AppState,
 };

@@ -17,14 +17,15 @@ use super::{
     signups,
 };
 use crate::{
-    accounts::dto::Department,
     audit,
     auth::{Role, Session},
     db,
+    departments::Directory,
     enums::{name, parse},
     error::{Error, FieldCode, FieldError, Result},
     input,
-    outbox::{self, Notice},
+    notices::{Notice, NoticeKind},
+    outbox,
     pagination::{Page, PageRequest},
     state::AppState,
 };
@@ -199,17 +200,17 @@ pub async fn list(
             .filter(event::Column::Status.eq(name(EventStatus::Published)));
     }
     let rows = page.apply(select, event::Column::Id).all(&state.db).await?;
-    let departments = departments(&state.db).await?;
+    let departments = Directory::load(&state.db).await?;
     let waitlists = waitlist_lengths(&state.db, rows.iter().map(|e| e.id).collect()).await?;
     let now = state.clock.now();
-    Ok(page.page(
+    page.page(
         rows,
         |e| e.id,
         |e| {
             let waiting = waitlists.get(&e.id).copied().unwrap_or(0);
             view(e, &departments, waiting, now)
         },
-    ))
+    )
 }
 
 /// A published event for everyone; a draft only for its department's staff.
@@ -225,12 +226,12 @@ pub async fn get(state: &AppState, session: Option<&Session>, id: Uuid) -> Resul
         .get(&id)
         .copied()
         .unwrap_or(0);
-    Ok(view(
+    view(
         found,
-        &departments(&state.db).await?,
+        &Directory::load(&state.db).await?,
         waiting,
         state.clock.now(),
-    ))
+    )
 }
 
 pub async fn update(
@@ -243,7 +244,7 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let current = load_locked(&txn, id).await?;
     session.require_manager_of(current.host_department_id)?;
-    let status = parse::<EventStatus>(&current.status).unwrap_or(EventStatus::Draft);
+    let status = parse::<EventStatus>(&current.status)?;
     if status == EventStatus::Cancelled {
         return Err(Error::conflict(
             "event_cancelled",
@@ -349,7 +350,7 @@ async fn notify_cancellation(
         .await?;
     for person in affected.iter().filter_map(|s| s.user_id) {
         let notice = Notice {
-            kind: "event_cancelled".into(),
+            kind: NoticeKind::EventCancelled,
             title: format!("活动取消：{}", event.title),
             body: "很抱歉，您报名的政府开放活动已取消。".into(),
             link: Some(format!("#/events/{}", event.id)),
@@ -389,15 +390,6 @@ pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<e
     db::find_locked::<event::Entity>(txn, id, "event").await
 }
 
-async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<Uuid, Department>> {
-    Ok(department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, Department::from(d)))
-        .collect())
-}
-
 /// How many wait for each of `ids`, in one grouped query.
 async fn waitlist_lengths(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, u64>> {
     let counts: Vec<(Uuid, i64)> = signup::Entity::find()
@@ -418,22 +410,15 @@ async fn waitlist_lengths(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<H
 
 fn view(
     e: event::Model,
-    departments: &HashMap<Uuid, Department>,
+    departments: &Directory,
     waitlist_length: u64,
     now: DateTime<Utc>,
-) -> Event {
-    let status = parse(&e.status).unwrap_or(EventStatus::Draft);
-    Event {
+) -> Result<Event> {
+    let status = parse(&e.status)?;
+    Ok(Event {
         id: e.id,
-        host: departments
-            .get(&e.host_department_id)
-            .cloned()
-            .unwrap_or(Department {
-                id: e.host_department_id,
-                code: String::new(),
-                name: String::new(),
-            }),
-        theme: parse(&e.theme).unwrap_or(Theme::GovernmentServices),
+        host: departments.get(e.host_department_id),
+        theme: parse(&e.theme)?,
         seats_left: Seats {
             capacity: e.capacity,
             taken: e.seats_taken,
@@ -453,7 +438,7 @@ fn view(
         signup_opens_at: e.signup_opens_at,
         signup_closes_at: e.signup_closes_at,
         offer_hours: e.offer_hours,
-    }
+    })
 }
 
 fn party_above_capacity() -> Error {

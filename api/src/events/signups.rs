@@ -22,7 +22,8 @@ use crate::{
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
-    outbox::{self, Notice},
+    notices::{Notice, NoticeKind},
+    outbox,
     pagination::{Page, PageRequest},
     state::AppState,
 };
@@ -53,7 +54,7 @@ pub async fn sign_up(
     let txn = state.db.begin().await?;
     let found = load_locked(&txn, event_id).await?;
     rules::admit(
-        parse(&found.status).unwrap_or(EventStatus::Draft),
+        parse::<EventStatus>(&found.status)?,
         signup_window(&found),
         now,
         party_size,
@@ -179,7 +180,7 @@ pub(super) async fn offer_freed_seats(
         offered.update(txn).await?;
         if let Some(person) = head.user_id {
             let notice = Notice {
-                kind: "waitlist_offer".into(),
+                kind: NoticeKind::WaitlistOffer,
                 title: format!("候补成功：{}", found.title),
                 body: format!(
                     "有名额空出，已为您保留。请在 {} 前确认，逾期名额将顺延给下一位。",
@@ -236,7 +237,7 @@ pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Sig
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let found = own_signup(&txn, session, id).await?;
-    let status = parse::<SignupStatus>(&found.status).unwrap_or(SignupStatus::Cancelled);
+    let status = parse::<SignupStatus>(&found.status)?;
     if !ACTIVE.contains(&status) {
         return Err(Error::conflict(
             "signup_not_active",
@@ -324,7 +325,7 @@ pub async fn expire_offers(state: &AppState) -> Result<u64> {
         offer_freed_seats(&txn, offer.event_id, now).await?;
         if let Some(person) = offer.user_id {
             let notice = Notice {
-                kind: "offer_expired".into(),
+                kind: NoticeKind::OfferExpired,
                 title: "候补名额已过期".into(),
                 body: "您未在期限内确认，名额已顺延给下一位候补者。".into(),
                 link: Some("#/me/signups".into()),
@@ -349,7 +350,7 @@ pub async fn mine(state: &AppState, session: &Session, page: PageRequest) -> Res
         let event = load(&state.db, row.event_id).await?;
         views.push(view(&state.db, row, &event).await?);
     }
-    Ok(page.page(views, |s| s.id, |s| s))
+    page.page(views, |s| s.id, Ok)
 }
 
 /// Every signup of an event, for the host department's staff (oldest first).
@@ -378,17 +379,16 @@ pub async fn attendees(
         .filter_map(|s| s.queue_number)
         .collect();
     queue.sort_unstable();
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|s| {
-            let status = parse(&s.status).unwrap_or(SignupStatus::Cancelled);
+            let status = parse(&s.status)?;
             let waitlist_position = match (status, s.queue_number) {
                 (SignupStatus::Waitlisted, Some(n)) => {
                     queue.binary_search(&n).ok().map(|i| i as u64 + 1)
                 }
                 _ => None,
             };
-            Attendee {
+            Ok(Attendee {
                 signup_id: s.id,
                 name: s.user_id.and_then(|id| people.get(&id).cloned()),
                 party_size: s.party_size,
@@ -396,14 +396,14 @@ pub async fn attendees(
                 waitlist_position,
                 checked_in_at: s.checked_in_at,
                 created_at: s.created_at,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The signup as its owner sees it.
 async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model) -> Result<Signup> {
-    let status = parse(&s.status).unwrap_or(SignupStatus::Cancelled);
+    let status = parse(&s.status)?;
     let waitlist_position = match status {
         SignupStatus::Waitlisted => Some(
             signup::Entity::find()

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use canyu_tests::{expect_problem, expect_status, on_every_backend, TestApp};
+use canyu_tests::{expect_problem, expect_status, field_codes, on_every_backend, TestApp};
 use chrono::Duration;
 use hmac::{Hmac, Mac};
 use poem::{
@@ -173,13 +173,14 @@ async fn only_admins_register_webhooks(app: TestApp) {
     )
     .await;
     let unknown = json!({"url": "https://app.example.gov.cn/hook", "kinds": ["everything"]});
-    expect_problem(
+    let problem = expect_problem(
         app.send(Method::POST, "/webhooks", Some(&admin.token), unknown)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
     )
     .await;
+    assert_eq!(field_codes(&problem), [("kinds[0]", "not_one_of")]);
     let created = expect_status(
         app.send(Method::POST, "/webhooks", Some(&admin.token), hook)
             .await,

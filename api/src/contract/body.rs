@@ -13,7 +13,7 @@ use poem_openapi::{
 };
 use serde_json::Value;
 
-use super::{document, schema::Schemas};
+use super::{published, schema::Schemas};
 use crate::error::{ApiError, Error, FieldCode, FieldError};
 
 #[derive(Debug)]
@@ -60,7 +60,7 @@ impl<T: ParseFromJSON> ParsePayload for JsonBody<T> {
             })?
         };
         let schema = serde_json::to_value(T::schema_ref()).unwrap_or_default();
-        let components = document()["components"]["schemas"]
+        let components = published()["components"]["schemas"]
             .as_object()
             .expect("the spec has schemas");
         let errors = Schemas(components).check(&value, &schema, "");
