@@ -513,7 +513,21 @@ pub async fn record_deliberation(
     id: Uuid,
     form: DeliberationRequest,
 ) -> Result<Decision> {
-    let step = Step::begin(state, session, id, Move::Deliberate).await?;
+    record_deliberation_in(&state.db, state.clock.now(), session, id, form).await?;
+    get(state, id).await
+}
+
+/// The seam through which another area (an executive meeting) records the deliberation of a
+/// decision inside its own transaction `db`: the same rules, timeline entry and audit record
+/// as `POST /decisions/{id}/deliberation`, undone if that transaction is.
+pub async fn record_deliberation_in(
+    db: &impl TransactionTrait,
+    now: DateTime<Utc>,
+    session: &Session,
+    id: Uuid,
+    form: DeliberationRequest,
+) -> Result<()> {
+    let step = Step::begin_in(db, now, session, id, Move::Deliberate).await?;
     let meeting_number = input::single_line("meeting_number", &form.meeting_number)?;
     let changes = DecisionChanges {
         meeting_number: Set(Some(meeting_number.clone())),
@@ -531,8 +545,7 @@ pub async fn record_deliberation(
             json!({"meeting_number": meeting_number}),
         ),
     };
-    step.finish(session, changes, entry).await?;
-    get(state, id).await
+    step.finish(session, changes, entry).await
 }
 
 pub async fn record_result(
@@ -611,8 +624,19 @@ pub(super) struct Entry<'a> {
 
 impl Step {
     pub async fn begin(state: &AppState, session: &Session, id: Uuid, step: Move) -> Result<Self> {
-        let now = state.clock.now();
-        let txn = state.db.begin().await?;
+        Self::begin_in(&state.db, state.clock.now(), session, id, step).await
+    }
+
+    /// Begins the step in `db`: the database, or another area's transaction (then the step
+    /// is a savepoint in it, and lasts only if that transaction commits).
+    pub async fn begin_in(
+        db: &impl TransactionTrait,
+        now: DateTime<Utc>,
+        session: &Session,
+        id: Uuid,
+        step: Move,
+    ) -> Result<Self> {
+        let txn = db.begin().await?;
         let decision = load_locked(&txn, id).await?;
         session.require_manager_of(decision.sponsor_department_id)?;
         let stage = Stage::of(&decision, now)?;

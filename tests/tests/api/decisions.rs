@@ -15,6 +15,7 @@ on_every_backend!(
     only_the_sponsoring_department_manages_a_decision,
     the_catalog_filters_by_year_stage_department_and_text,
     a_withdrawn_decision_says_why_and_moves_no_further,
+    another_area_records_a_deliberation_inside_its_own_transaction,
 );
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -769,4 +770,65 @@ async fn a_withdrawn_decision_says_why_and_moves_no_further(app: TestApp) {
     )
     .await;
     assert_eq!(timeline_kinds(&app, &id).await.last().unwrap(), "withdrawn");
+}
+
+/// The seam the meetings area uses: the deliberation lands on the decision's timeline with
+/// the caller's transaction, and not at all when that transaction is rolled back.
+async fn another_area_records_a_deliberation_inside_its_own_transaction(app: TestApp) {
+    use canyu::decisions::{dto::DeliberationRequest, service::record_deliberation_in};
+    use sea_orm::TransactionTrait;
+
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "jsglw").await;
+    let id = app
+        .decision_in_consultation(&staff, "杨浦区养老服务设施布局专项规划")
+        .await;
+    app.clock.advance(Duration::days(30));
+    expect_status(
+        post(
+            &app,
+            &staff.token,
+            &format!("/decisions/{id}/feedback"),
+            json!({"narrative": "未收到意见。"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let session = canyu::auth::session_for_token(&app.state, &staff.token)
+        .await
+        .unwrap();
+    let decision_id = id.parse().unwrap();
+    let form = || DeliberationRequest {
+        meeting_number: "区政府第140次常务会议".into(),
+        meeting_date: app.clock.now().date_naive(),
+        outcome: canyu::decisions::dto::DeliberationOutcome::Approved,
+        notes: None,
+        documents: vec![],
+    };
+
+    let meeting = app.state.db.begin().await.unwrap();
+    record_deliberation_in(&meeting, app.clock.now(), &session, decision_id, form())
+        .await
+        .unwrap();
+    meeting.rollback().await.unwrap();
+    assert!(!timeline_kinds(&app, &id)
+        .await
+        .contains(&"deliberated".to_string()));
+
+    let meeting = app.state.db.begin().await.unwrap();
+    record_deliberation_in(&meeting, app.clock.now(), &session, decision_id, form())
+        .await
+        .unwrap();
+    meeting.commit().await.unwrap();
+    assert_eq!(
+        timeline_kinds(&app, &id).await.last().unwrap(),
+        "deliberated"
+    );
+    let decision = expect_status(
+        app.get(&format!("/decisions/{id}")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(decision["stage"], "deliberated");
 }
