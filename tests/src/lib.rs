@@ -222,7 +222,7 @@ impl TestApp {
             .await
             .expect("the app starts");
         assert_eq!(
-            matches!(state.cache, Cache::Redis { .. }),
+            state.cache.backend_name() == "redis",
             storage.redis_url.is_some(),
             "the cache backend follows the configuration"
         );

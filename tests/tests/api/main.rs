@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod browser;
 mod burst;
+mod cache;
 mod comments;
 mod decisions;
 mod demo;
