@@ -9,16 +9,17 @@ use std::{future::Future, net::SocketAddr, path::PathBuf};
 
 use canyu::{
     accounts::service::{self, Registration},
-    cache::Cache,
     clock::Clock,
     config::Config,
     startup::{self, Application},
     state::AppState,
 };
 use chrono::{TimeZone, Utc};
+use migration::{Migrator, MigratorTrait};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -117,17 +118,23 @@ impl Storage {
                     "CI=true: CANYU_TEST_REDIS_URL must name a Redis server for the tests"
                 );
                 let database = format!("canyu_test_{id}");
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("cannot reach the PostgreSQL test server");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {database}"))
-                    .await
-                    .expect("cannot create a test database");
-                admin.close().await.ok();
+                // One connection, so that the template's advisory lock and unlock meet.
+                let admin = Database::connect(
+                    ConnectOptions::new(&admin_url)
+                        .max_connections(1)
+                        .to_owned(),
+                )
+                .await
+                .expect("cannot reach the PostgreSQL test server");
                 let base = admin_url
                     .rsplit_once('/')
                     .map_or(admin_url.as_str(), |(base, _)| base);
+                let template = migrated_template(&admin, base).await;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {database} TEMPLATE {template}"))
+                    .await
+                    .expect("cannot create a test database");
+                admin.close().await.ok();
                 Some(Self {
                     backend,
                     database_url: format!("{base}/{database}"),
@@ -185,6 +192,58 @@ impl Storage {
         config.session_ttl = SESSION_TTL.to_std().unwrap();
         config
     }
+}
+
+/// A PostgreSQL database with every migration applied, which each test's database copies
+/// (`CREATE DATABASE … TEMPLATE`) instead of migrating anew. Named after the migrations, so a
+/// new migration makes a new template; built once, under an advisory lock, by whichever test
+/// process gets there first, and renamed into place only when complete.
+async fn migrated_template(admin: &DatabaseConnection, base_url: &str) -> String {
+    let mut names = Sha256::new();
+    for migration in Migrator::migrations() {
+        names.update(migration.name());
+    }
+    let template = format!("canyu_template_{}", &hex::encode(names.finalize())[..12]);
+    admin
+        .execute_unprepared("SELECT pg_advisory_lock(20211129)")
+        .await
+        .expect("cannot lock the template");
+    let exists = admin
+        .query_one(Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 FROM pg_database WHERE datname = '{template}'"),
+        ))
+        .await
+        .expect("cannot list databases")
+        .is_some();
+    if !exists {
+        let building = format!("{template}_building");
+        for statement in [
+            format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
+            format!("CREATE DATABASE {building}"),
+        ] {
+            admin
+                .execute_unprepared(&statement)
+                .await
+                .expect("cannot build the template");
+        }
+        let db = Database::connect(format!("{base_url}/{building}"))
+            .await
+            .expect("cannot reach the template");
+        Migrator::up(&db, None)
+            .await
+            .expect("cannot migrate the template");
+        db.close().await.ok();
+        admin
+            .execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {template}"))
+            .await
+            .expect("cannot put the template in place");
+    }
+    admin
+        .execute_unprepared("SELECT pg_advisory_unlock(20211129)")
+        .await
+        .expect("cannot unlock the template");
+    template
 }
 
 /// A running app and a client for it.
