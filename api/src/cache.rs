@@ -91,17 +91,16 @@ impl Cache {
         }
     }
 
+    /// Removes `key`, whatever it holds (the next read of counters rebuilds them).
     pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
         match &self.backend {
             Backend::Redis { conn, prefix } => {
                 Ok(conn.clone().del(format!("{prefix}{key}")).await?)
             }
             Backend::Memory(store) => {
-                store
-                    .lock()
-                    .expect("cache lock poisoned")
-                    .entries
-                    .remove(key);
+                let mut store = store.lock().expect("cache lock poisoned");
+                store.entries.remove(key);
+                store.counters.remove(key);
                 Ok(())
             }
         }
@@ -261,23 +260,6 @@ impl Cache {
                     .counters
                     .entry(key.to_string())
                     .or_insert_with(|| counters.clone());
-                Ok(())
-            }
-        }
-    }
-
-    /// Forgets the counters under `key` (the next read rebuilds them).
-    pub async fn forget_counters(&self, key: &str) -> Result<(), CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                Ok(conn.clone().del(format!("{prefix}{key}")).await?)
-            }
-            Backend::Memory(store) => {
-                store
-                    .lock()
-                    .expect("cache lock poisoned")
-                    .counters
-                    .remove(key);
                 Ok(())
             }
         }

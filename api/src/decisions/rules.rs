@@ -14,15 +14,20 @@ use crate::error::{Error, FieldCode, FieldError, Result};
 /// The shortest consultation window that needs no published reason (State Council decree 713).
 pub const MIN_WINDOW: Duration = Duration::days(30);
 
-/// Stages in which a decision is still being made.
-const ACTIVE: &[Stage] = &[
+/// The chain in order; a withdrawn decision leaves it.
+const CHAIN: [Stage; 8] = [
     Stage::Catalogued,
     Stage::DraftPublished,
     Stage::ConsultationOpen,
     Stage::ConsultationClosed,
     Stage::FeedbackPublished,
     Stage::Deliberated,
+    Stage::Decided,
+    Stage::Withdrawn,
 ];
+
+/// Stages in which a decision is still being made.
+const ACTIVE: &[Stage] = CHAIN.split_at(6).0;
 
 /// What staff do to a decision; each allows some stages and leads to one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -297,21 +302,7 @@ mod tests {
 
     #[test]
     fn no_move_goes_back_along_the_chain() {
-        let order = |s: Stage| {
-            [
-                Stage::Catalogued,
-                Stage::DraftPublished,
-                Stage::ConsultationOpen,
-                Stage::ConsultationClosed,
-                Stage::FeedbackPublished,
-                Stage::Deliberated,
-                Stage::Decided,
-                Stage::Withdrawn,
-            ]
-            .iter()
-            .position(|x| *x == s)
-            .unwrap()
-        };
+        let order = |s: Stage| CHAIN.iter().position(|x| *x == s).unwrap();
         for mv in Move::ALL {
             for &from in mv.allowed() {
                 assert!(order(mv.to(from)) >= order(from), "{mv:?} from {from:?}");

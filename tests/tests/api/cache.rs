@@ -51,7 +51,7 @@ async fn counters_are_added_to_together_once_built(app: TestApp) {
         Some(counters(&[("responses", 60), ("rating_5", 54)]))
     );
 
-    cache.forget_counters("survey:a").await.unwrap();
+    cache.delete("survey:a").await.unwrap();
     assert_eq!(cache.counters("survey:a").await.unwrap(), None);
     let empty = cache
         .counters_or_rebuild("survey:b", || async { Ok::<_, ()>(Counters::new()) })
