@@ -1,8 +1,10 @@
 //! `Idempotency-Key` for writes a phone may retry: the first answer is stored and a retry
 //! with the same key gets it again, without doing the write twice.
 //!
-//! Keys are scoped to the credential that sent them (anonymous calls share one scope) and
-//! bound to the request: the same key with another method, path or body is refused.
+//! Keys are scoped to the live credential that sent them and bound to the request: the same
+//! key with another method, path or body is refused. A credential that does not resolve gets
+//! no replay; the operation answers it (401) as if there were no key. Anonymous calls are
+//! scoped by the request itself, so nobody can replay a stranger's answer by guessing a key.
 
 use std::time::Duration;
 
@@ -16,6 +18,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    auth,
     error::{problem_from_poem_error, ApiError, Error, FieldCode, FieldError},
     state::AppState,
 };
@@ -61,7 +64,6 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
         .into_bytes()
         .await
         .map_err(|err| Error::malformed("body", FieldCode::InvalidFormat, err.to_string()))?;
-    let scope = credential_hash(&req);
     let request_hash = {
         let mut hasher = Sha256::new();
         hasher.update(req.method().as_str());
@@ -72,6 +74,9 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
         hex::encode(hasher.finalize())
     };
     req.set_body(body);
+    let Some(scope) = scope(&state, &req, &request_hash).await else {
+        return Ok(answer(ep.call(req).await.map(IntoResponse::into_response)));
+    };
 
     let started = tokio::time::Instant::now();
     loop {
@@ -93,8 +98,8 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
     let response = answer(ep.call(req).await.map(IntoResponse::into_response));
     let (parts, body) = response.into_parts();
     let body = body.into_bytes().await.unwrap_or_default();
-    if parts.status.is_server_error() {
-        // Let a retry try again rather than replaying a failure.
+    if parts.status.is_server_error() || parts.status == StatusCode::UNAUTHORIZED {
+        // Let a retry try again rather than replaying a failure or a refused credential.
         idempotency_key::Entity::delete_by_id((scope, key))
             .exec(&state.db)
             .await?;
@@ -141,15 +146,29 @@ fn answer(result: poem::Result<Response>) -> Response {
     result.unwrap_or_else(problem_from_poem_error)
 }
 
-fn credential_hash(req: &Request) -> String {
+/// The scope of a key: the caller's credential once it resolves to a live session or API key
+/// (none otherwise), or for an anonymous call the request itself.
+async fn scope(state: &AppState, req: &Request, request_hash: &str) -> Option<String> {
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let live = match (header(header::AUTHORIZATION.as_str()), header(API_KEY)) {
+        (Some(authorization), _) => {
+            let (scheme, token) = authorization.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer")
+                && auth::session_for_token(state, token.trim()).await.is_ok()
+        }
+        (None, Some(key)) => auth::app_key_for(state, key).await.is_ok(),
+        (None, None) => return Some(format!("anonymous:{request_hash}")),
+    };
     let credential = req
         .headers()
         .get(header::AUTHORIZATION)
-        .or_else(|| req.headers().get("x-api-key"))
+        .or_else(|| req.headers().get(API_KEY))
         .map(HeaderValue::as_bytes)
         .unwrap_or_default();
-    hex::encode(Sha256::digest(credential))
+    live.then(|| hex::encode(Sha256::digest(credential)))
 }
+
+const API_KEY: &str = "x-api-key";
 
 enum Claim {
     Claimed,

@@ -36,7 +36,11 @@ const BATCH: u64 = 50;
 #[oai(example)]
 pub struct NewWebhook {
     /// Where to post, `https://…` (or `http://` inside the district's network).
-    #[oai(validator(min_length = 8, max_length = 2000, pattern = "^https?://"))]
+    #[oai(validator(
+        min_length = 8,
+        max_length = 2000,
+        pattern = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$"
+    ))]
     pub url: String,
     /// The kinds of notice to receive.
     #[oai(validator(min_items = 1, max_items = 10))]

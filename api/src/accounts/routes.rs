@@ -202,7 +202,11 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        #[oai(validator(max_length = 254))] login: Query<Option<String>>,
+        #[oai(validator(
+            max_length = 254,
+            pattern = r"^\s*(?:(?:\+86[ -]?)?1[3-9](?:[ -]?[0-9]){9}|[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.])\s*$"
+        ))]
+        login: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
         #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<UserSummary>>> {
@@ -398,7 +402,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         auth: PersonOrApp,
         /// Only entries about this kind of record, e.g. `user` or `department`.
-        #[oai(validator(max_length = 64))]
+        #[oai(validator(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
         entity_type: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
         #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,

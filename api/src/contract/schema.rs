@@ -14,6 +14,11 @@ use uuid::Uuid;
 
 use crate::error::{FieldCode, FieldError};
 
+/// Free text: no control characters but tabs and line breaks (`input` trims and folds it).
+pub const TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+/// Free text that must say something: `TEXT` with at least one visible character.
+pub const REQUIRED_TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+
 /// The schemas a `$ref` may name (`components.schemas` of the spec).
 pub struct Schemas<'a>(pub &'a Map<String, Value>);
 
@@ -90,7 +95,7 @@ impl Schemas<'_> {
                 FieldError::new(
                     name_or_body(field),
                     FieldCode::TooShort,
-                    format!("must have at least {min} items"),
+                    format!("must have at least {min} item{}", plural(min)),
                 )
                 .min(min),
             );
@@ -100,7 +105,7 @@ impl Schemas<'_> {
                 FieldError::new(
                     name_or_body(field),
                     FieldCode::TooLong,
-                    format!("must have at most {max} items"),
+                    format!("must have at most {max} item{}", plural(max)),
                 )
                 .max(max),
             );
@@ -183,6 +188,19 @@ fn wrong_type(field: &str, expected: &str) -> FieldError {
     )
 }
 
+/// What `TEXT` refuses: control characters other than tabs and line breaks.
+fn forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+fn plural(n: i64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 fn bound(schema: &Value, key: &str) -> Option<i64> {
     schema
         .get(key)
@@ -196,11 +214,11 @@ fn check_string(value: &Value, schema: &Value, field: &str, errors: &mut Vec<Fie
     let field = name_or_body(field);
     let length = text.chars().count() as i64;
     if let Some(min) = bound(schema, "minLength").filter(|min| length < *min) {
-        let message = format!("must have at least {min} characters");
+        let message = format!("must have at least {min} character{}", plural(min));
         return errors.push(FieldError::new(field, FieldCode::TooShort, message).min(min));
     }
     if let Some(max) = bound(schema, "maxLength").filter(|max| length > *max) {
-        let message = format!("must have at most {max} characters");
+        let message = format!("must have at most {max} character{}", plural(max));
         return errors.push(FieldError::new(field, FieldCode::TooLong, message).max(max));
     }
     let format_ok = match schema.get("format").and_then(Value::as_str) {
@@ -218,8 +236,19 @@ fn check_string(value: &Value, schema: &Value, field: &str, errors: &mut Vec<Fie
         let message = format!("is not a valid {format}");
         errors.push(FieldError::new(field, FieldCode::InvalidFormat, message));
     } else if !pattern_ok {
-        let message = "does not have the form the API documents for it";
-        errors.push(FieldError::new(field, FieldCode::InvalidFormat, message));
+        errors.push(match schema["pattern"].as_str() {
+            Some(TEXT | REQUIRED_TEXT) if text.chars().any(forbidden_control) => FieldError::new(
+                field,
+                FieldCode::ControlCharacters,
+                "must not hold control characters",
+            ),
+            Some(REQUIRED_TEXT) => FieldError::new(field, FieldCode::Blank, "must not be blank"),
+            _ => FieldError::new(
+                field,
+                FieldCode::InvalidFormat,
+                "does not have the form the API documents for it",
+            ),
+        });
     }
 }
 

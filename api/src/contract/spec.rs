@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use poem::http::Method;
 use serde_json::{json, Map, Value};
 
+use super::schema::{REQUIRED_TEXT, TEXT};
+
 /// The problems an operation can answer from its own rules, beyond those every operation or
 /// its shape implies (400 for an unreadable request, 401 for required credentials, 413 and
 /// 415 for a body, 500).
@@ -37,6 +39,7 @@ pub fn finish(doc: &mut Value, declared: &[&[Problems]]) {
             plain_properties(schema);
             if request_schemas.contains(name) && schema.get("properties").is_some() {
                 schema["additionalProperties"] = Value::Bool(false);
+                text_patterns(schema);
             }
         }
     }
@@ -162,6 +165,36 @@ fn plain_properties(schema: &mut Value) {
         }
         if !required.contains(name) {
             map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+}
+
+/// Free-text properties of a request state what the service takes: no control characters
+/// (but tabs and line breaks), and something visible where the text is required.
+fn text_patterns(schema: &mut Value) {
+    let required: BTreeSet<String> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (name, property) in properties.iter_mut() {
+        let text = if property["type"] == "array" {
+            &mut property["items"]
+        } else {
+            property
+        };
+        let free = text["type"] == "string"
+            && ["format", "pattern", "enum"]
+                .iter()
+                .all(|k| text.get(k).is_none());
+        if free {
+            let needed = required.contains(name) && text["minLength"].as_u64().unwrap_or(0) > 0;
+            text["pattern"] = Value::from(if needed { REQUIRED_TEXT } else { TEXT });
         }
     }
 }

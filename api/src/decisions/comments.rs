@@ -398,8 +398,8 @@ pub async fn publish_feedback(
     decision_id: Uuid,
     narrative: &str,
 ) -> Result<FeedbackReport> {
-    let narrative = input::multi_line("narrative", narrative)?;
     let step = Step::begin(state, session, decision_id, Move::PublishFeedback).await?;
+    let narrative = input::multi_line("narrative", narrative)?;
     let comments = comment::Entity::find()
         .filter(comment::Column::DecisionId.eq(decision_id))
         .all(&step.txn)

@@ -21,7 +21,11 @@ pub struct Document {
     #[oai(validator(min_length = 1, max_length = 200))]
     pub title: String,
     /// An `http(s)://` address.
-    #[oai(validator(min_length = 8, max_length = 2000, pattern = "^https?://"))]
+    #[oai(validator(
+        min_length = 8,
+        max_length = 2000,
+        pattern = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$"
+    ))]
     pub url: String,
 }
 

@@ -48,7 +48,7 @@ impl DecisionsApi {
         stage: Query<Option<Stage>>,
         department_id: Query<Option<Uuid>>,
         /// Words in the title or summary.
-        #[oai(validator(max_length = 100))]
+        #[oai(validator(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
         q: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
         #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,

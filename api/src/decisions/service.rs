@@ -52,6 +52,11 @@ pub struct CatalogFilter {
 }
 
 pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> Result<Decision> {
+    if !(session.has(Role::Staff) || session.has(Role::Admin)) {
+        return Err(Error::Forbidden(
+            "only staff and admins create decisions".into(),
+        ));
+    }
     let sponsor_id = match (form.sponsor_department_id, session.department_id) {
         (Some(id), _) => id,
         (None, Some(own)) if session.has(Role::Staff) => own,
@@ -63,11 +68,6 @@ pub async fn create(state: &AppState, session: &Session, form: NewDecision) -> R
             ))
         }
     };
-    if !(session.has(Role::Staff) || session.has(Role::Admin)) {
-        return Err(Error::Forbidden(
-            "only staff and admins create decisions".into(),
-        ));
-    }
     session.require_manager_of(sponsor_id)?;
     let title = input::single_line("title", &form.title)?;
     let now = state.clock.now();

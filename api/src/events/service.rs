@@ -43,6 +43,11 @@ pub struct CalendarFilter {
 }
 
 pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Result<Event> {
+    if !(session.has(Role::Staff) || session.has(Role::Admin)) {
+        return Err(Error::Forbidden(
+            "only staff and admins create events".into(),
+        ));
+    }
     let host_id = match (form.host_department_id, session.department_id) {
         (Some(id), _) => id,
         (None, Some(own)) if session.has(Role::Staff) => own,

@@ -97,11 +97,20 @@ async fn registration_names_the_fields_at_fault(app: TestApp) {
     );
     assert_eq!(problem["errors"][0]["params"]["max"], 64);
 
-    // ... and a rule of the service's own, 422.
+    let problem = expect_problem(
+        app.register("13812345678", PASSWORD, " \u{1b} ").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem),
+        [("display_name", "control_characters")]
+    );
     let problem = expect_problem(
         app.register("13812345678", PASSWORD, "   ").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
     )
     .await;
     assert_eq!(field_codes(&problem), [("display_name", "blank")]);

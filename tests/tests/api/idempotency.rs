@@ -61,22 +61,69 @@ async fn a_retry_returns_the_first_answer_and_writes_once(app: TestApp) {
 }
 
 async fn a_key_reused_for_another_request_is_refused(app: TestApp) {
-    let first = app
-        .post("/auth/register", registration(&TestApp::unique_phone()))
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let (first_event, second_event) = (
+        app.open_event(&staff, 5, 1).await,
+        app.open_event(&staff, 5, 1).await,
+    );
+    let resident = app.resident("张三").await;
+    let sign_up = |event: &str| {
+        app.post(
+            &format!("/events/{event}/signups"),
+            json!({"party_size": 1}),
+        )
+        .bearer_auth(&resident.token)
         .header("Idempotency-Key", "k-1")
         .send()
-        .await
-        .unwrap();
-    expect_status(first, StatusCode::CREATED).await;
-    let other = app
-        .post("/auth/register", registration(&TestApp::unique_phone()))
-        .header("Idempotency-Key", "k-1")
-        .send()
-        .await
-        .unwrap();
+    };
+    expect_status(sign_up(&first_event).await.unwrap(), StatusCode::CREATED).await;
+    let other = sign_up(&second_event).await.unwrap();
     let problem =
         expect_problem(other, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), ["Idempotency-Key"]);
+
+    // Anonymous calls are scoped by the request: a stranger's key replays nothing of theirs.
+    for login in [TestApp::unique_phone(), TestApp::unique_phone()] {
+        let registered = app
+            .post("/auth/register", registration(&login))
+            .header("Idempotency-Key", "k-2")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            expect_status(registered, StatusCode::CREATED).await["login"],
+            login
+        );
+    }
+
+    // A credential that does not resolve gets the operation's 401, never a stored answer.
+    let signed_up = app
+        .post(
+            &format!("/events/{first_event}/signups"),
+            json!({"party_size": 1}),
+        )
+        .bearer_auth("not-a-token")
+        .header("Idempotency-Key", "k-1")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(signed_up, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    // Nor does a session that has ended, though its stored answer is still there.
+    let logged_out = app
+        .post("/auth/logout", json!({}))
+        .bearer_auth(&resident.token)
+        .send()
+        .await
+        .unwrap();
+    expect_status(logged_out, StatusCode::NO_CONTENT).await;
+    expect_problem(
+        sign_up(&first_event).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
 
     let too_long = "k".repeat(256);
     let bad = app
