@@ -145,9 +145,10 @@ pub async fn load(
     residents: &[Session],
 ) -> anyhow::Result<()> {
     for demo in DECISIONS {
-        // Finished decisions happened in 2021; the open one starts now.
+        // Finished decisions happened in 2021; the open one was catalogued 20 days ago, so
+        // that its consultation opens the moment the demo loads and takes comments at once.
         let clock = match demo.reach {
-            Reach::ConsultationOpen => Clock::manual(state.clock.now()),
+            Reach::ConsultationOpen => Clock::manual(state.clock.now() - Duration::days(20)),
             _ => Clock::manual(day(demo.starts_on_day - 20)),
         };
         let at = AppState {

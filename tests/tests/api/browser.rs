@@ -1,12 +1,25 @@
 //! The web portal in headless Chromium, as a person uses it.
 
+use std::future::Future;
+
 use canyu_tests::{browser::Browser, expect_status, Backend, TestApp, PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+/// A browser test on SQLite, then on PostgreSQL + Redis where they are configured.
+async fn on_each_backend<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        canyu_tests::run(backend, &test).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_registers_and_sees_their_profile() {
-    canyu_tests::run(Backend::Sqlite, |app: TestApp| async move {
+    on_each_backend(|app: TestApp| async move {
         let Some(browser) = Browser::start().await else {
             return;
         };
@@ -58,7 +71,7 @@ async fn a_resident_registers_and_sees_their_profile() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
-    canyu_tests::run(Backend::Sqlite, |app: TestApp| async move {
+    on_each_backend(|app: TestApp| async move {
         let admin = app.admin().await;
         let (staff, _) = app.staff(&admin, "fgw").await;
         let id = app
@@ -119,7 +132,7 @@ async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_signs_up_for_an_open_day_and_staff_check_them_in() {
-    canyu_tests::run(Backend::Sqlite, |app: TestApp| async move {
+    on_each_backend(|app: TestApp| async move {
         let admin = app.admin().await;
         let (staff, _) = app.staff(&admin, "cyzx").await;
         let event = app.open_event(&staff, 10, 2).await;

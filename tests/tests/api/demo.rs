@@ -85,6 +85,23 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
     assert_eq!(feedback["totals"]["total"], 5);
     assert_eq!(feedback["not_adopted"].as_array().unwrap().len(), 1);
 
+    // The open consultation takes a resident's comment the moment the demo has loaded.
+    let open = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["stage"] == "consultation_open")
+        .unwrap();
+    let resident = app.resident("王五").await;
+    let comment = app
+        .comment(
+            &resident,
+            open["id"].as_str().unwrap(),
+            serde_json::json!({"body": "支持"}),
+        )
+        .await;
+    expect_status(comment, StatusCode::CREATED).await;
+
     let events = expect_status(
         app.get("/events?limit=100").send().await.unwrap(),
         StatusCode::OK,
