@@ -138,6 +138,26 @@ impl Cache {
         }
     }
 
+    /// The count `increment` has reached for `key` (0 when it has none).
+    pub async fn count(&self, key: &str) -> Result<u64, CacheError> {
+        match &self.backend {
+            Backend::Redis { conn, prefix } => {
+                let count: Option<u64> = conn.clone().get(format!("{prefix}{key}")).await?;
+                Ok(count.unwrap_or(0))
+            }
+            Backend::Memory(store) => {
+                let store = store.lock().expect("cache lock poisoned");
+                let now = Instant::now();
+                Ok(store
+                    .entries
+                    .get(key)
+                    .filter(|(_, until)| *until > now)
+                    .and_then(|(count, _)| count.parse().ok())
+                    .unwrap_or(0))
+            }
+        }
+    }
+
     /// Seconds until `key` expires, if it exists.
     pub async fn ttl(&self, key: &str) -> Result<Option<u64>, CacheError> {
         match &self.backend {

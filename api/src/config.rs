@@ -19,6 +19,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// How long after an event who signed up for it is kept.
     pub retention: Duration,
+    /// Password hashes computed at once (each takes a core and about 19 MiB).
+    pub password_slots: usize,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
@@ -82,7 +84,14 @@ impl Config {
             lookup("CANYU_RETENTION_DAYS").unwrap_or_else(|| "90".into()),
             "use a whole number of days",
         )?;
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let password_slots: usize = parse(
+            "CANYU_PASSWORD_SLOTS",
+            lookup("CANYU_PASSWORD_SLOTS").unwrap_or_else(|| cores.to_string()),
+            "use a whole number of at least 1",
+        )?;
         Ok(Self {
+            password_slots: password_slots.max(1),
             retention: Duration::from_secs(retention_days * 24 * 3600),
             database_url,
             redis_url,

@@ -174,6 +174,13 @@ pub enum Error {
         detail: String,
         retry_after_secs: u64,
     },
+    /// Busy right now (503); retry after `retry_after_secs`.
+    #[error("{detail}")]
+    Unavailable {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Database(#[from] DbErr),
     #[error(transparent)]
@@ -242,6 +249,9 @@ pub enum ApiError {
     /// Too many attempts; retry after the number of seconds in `Retry-After`.
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// Busy right now; retry after the number of seconds in `Retry-After` (`busy`).
+    #[oai(status = 503, content_type = "application/problem+json")]
+    ServiceUnavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// An unexpected failure; it has been logged (`internal`).
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
@@ -263,6 +273,7 @@ impl ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(body),
             StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(body),
             StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests(body, retry_after_secs),
+            StatusCode::SERVICE_UNAVAILABLE => Self::ServiceUnavailable(body, retry_after_secs),
             _ => Self::Internal(Json(internal_problem())),
         }
     }
@@ -300,6 +311,16 @@ impl From<Error> for ApiError {
                 ..
             } => (
                 StatusCode::TOO_MANY_REQUESTS,
+                code,
+                vec![],
+                retry_after_secs,
+            ),
+            Error::Unavailable {
+                code,
+                retry_after_secs,
+                ..
+            } => (
+                StatusCode::SERVICE_UNAVAILABLE,
                 code,
                 vec![],
                 retry_after_secs,

@@ -11,8 +11,8 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, contract, db, limits, openapi, ops,
-    state::AppState, telemetry, telemetry::Metrics, web, worker,
+    accounts::passwords::Passwords, cache::Cache, clock::Clock, config::Config, contract, db,
+    limits, openapi, ops, state::AppState, telemetry, telemetry::Metrics, web, worker,
 };
 use tokio::task::JoinHandle;
 
@@ -32,6 +32,7 @@ pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         db,
         cache,
         clock,
+        passwords: Arc::new(Passwords::new(config.password_slots)),
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
     })

@@ -2,7 +2,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{cache::Cache, clock::Clock, config::Config, telemetry::Metrics};
+use crate::{
+    accounts::passwords::Passwords, cache::Cache, clock::Clock, config::Config, telemetry::Metrics,
+};
 
 /// What every request handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -12,4 +14,6 @@ pub struct AppState {
     pub clock: Clock,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    /// Bounds password hashing, which anyone can ask for.
+    pub passwords: Arc<Passwords>,
 }

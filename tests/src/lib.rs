@@ -581,9 +581,7 @@ impl TestApp {
     /// would make a crowd slow to gather, and the crowd's requests are what a test is about.
     pub async fn crowd(&self, n: usize) -> Vec<Person> {
         use sea_orm::{ActiveModelTrait, Set};
-        let password_hash = canyu::accounts::passwords::hash(PASSWORD.into())
-            .await
-            .unwrap();
+        let password_hash = self.state.passwords.hash(PASSWORD.into()).await.unwrap();
         let now = self.clock.now();
         let mut people = Vec::with_capacity(n);
         for i in 0..n {
@@ -623,7 +621,14 @@ impl TestApp {
     /// Another instance of the app on the same database and cache, as behind a load
     /// balancer; it runs until the test ends. Returns its address.
     pub async fn second_instance(&self) -> SocketAddr {
-        let state = startup::connect(self.config.clone(), self.clock.clone())
+        self.instance_with(|_| {}).await
+    }
+
+    /// Another instance on the same storage, its configuration changed by `change`.
+    pub async fn instance_with(&self, change: impl FnOnce(&mut Config)) -> SocketAddr {
+        let mut config = self.config.clone();
+        change(&mut config);
+        let state = startup::connect(config, self.clock.clone())
             .await
             .expect("a second instance starts");
         let app = Application::bind(state, self.config.bind)

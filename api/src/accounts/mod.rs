@@ -6,3 +6,4 @@ pub mod login;
 pub mod passwords;
 pub mod routes;
 pub mod service;
+pub mod throttle;

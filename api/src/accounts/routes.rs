@@ -1,6 +1,8 @@
 //! HTTP operations of accounts: read the request, check the caller, call a rule, shape the answer.
 
-use poem::web::Data;
+use std::net::{IpAddr, Ipv4Addr};
+
+use poem::web::{Data, RemoteAddr};
 use poem_openapi::{
     param::{Header, Path, Query},
     payload::Json,
@@ -14,6 +16,7 @@ use super::{
         NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User, UserSummary,
     },
     service::{self, Registration},
+    throttle,
 };
 use crate::{
     auth::{BearerAuth, PersonOrApp, Role, Scope},
@@ -27,6 +30,13 @@ use crate::{
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// The client's address, for the limits on what anyone may try.
+fn address(remote: &RemoteAddr) -> IpAddr {
+    remote
+        .as_socket_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip())
+}
 
 pub struct AccountsApi;
 
@@ -51,7 +61,11 @@ impl AccountsApi {
         #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,255}$"))]
         _idempotency_key: Header<Option<String>>,
         body: JsonBody<RegisterRequest>,
+        client: &RemoteAddr,
     ) -> Result<Created<User>> {
+        throttle::REGISTRATIONS
+            .count(&state.cache, &throttle::from(address(client)))
+            .await?;
         let JsonBody(form) = body;
         let form = Registration {
             login: form.login,
@@ -66,7 +80,9 @@ impl AccountsApi {
     /// Log in
     ///
     /// Exchanges a login and password for a bearer token. After 5 failed attempts for one
-    /// account within 15 minutes, further attempts answer `429` until the window ends.
+    /// account from one address within 15 minutes, or 20 failed attempts from one address,
+    /// further attempts from there answer `429` until the window ends; the account's owner
+    /// elsewhere is not affected. `503 busy` when too many passwords are being checked at once.
     #[oai(
         path = "/auth/login",
         method = "post",
@@ -77,10 +93,11 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         body: JsonBody<LoginRequest>,
+        client: &RemoteAddr,
     ) -> Result<Json<LoginResponse>> {
         let JsonBody(form) = body;
         Ok(Json(
-            service::login(&state, &form.login, form.password).await?,
+            service::login(&state, &form.login, form.password, address(client)).await?,
         ))
     }
 
@@ -419,8 +436,8 @@ impl AccountsApi {
 #[rustfmt::skip]
 pub const PROBLEMS: &[Problems] = &[
     Problems::new("getDistrict", &[]),
-    Problems::new("registerAccount", &[(409, &["idempotency_key_in_progress", "login_taken"]), (422, &["validation_failed"])]),
-    Problems::new("logIn", &[(401, &["invalid_credentials"]), (429, &["too_many_attempts"])]),
+    Problems::new("registerAccount", &[(409, &["idempotency_key_in_progress", "login_taken"]), (422, &["validation_failed"]), (429, &["too_many_registrations"]), (503, &["busy"])]),
+    Problems::new("logIn", &[(401, &["invalid_credentials"]), (429, &["too_many_attempts"]), (503, &["busy"])]),
     Problems::new("logOut", &[]),
     Problems::new("getMe", &[]),
     Problems::new("listMyNotifications", &[]),

@@ -1,6 +1,6 @@
 //! The rules of accounts: who may register, log in, hold which role, and use which key.
 
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, net::IpAddr};
 
 use entity::{api_key, audit_entry, department, notification, role_grant, session, user};
 use sea_orm::{
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{ApiKeyCreated, ApiKeyInfo, AuditEntry, LoginResponse, Notification, User, UserSummary},
-    login, passwords,
+    login, throttle,
 };
 use crate::{
     audit::{self, AuditEvent},
@@ -38,11 +38,6 @@ const DEPARTMENT_CODE_TAKEN: UniqueIndex = UniqueIndex {
     detail: "a department with this code already exists",
 };
 
-/// After this many failed logins for one account within `FAILED_LOGIN_WINDOW`, logins for
-/// it are refused until the window ends.
-const MAX_FAILED_LOGINS: u64 = 5;
-const FAILED_LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-
 pub struct Registration {
     pub login: String,
     pub password: String,
@@ -50,16 +45,13 @@ pub struct Registration {
 }
 
 pub async fn register(state: &AppState, form: Registration) -> Result<User> {
-    let account = new_account(form, state.clock.now()).await?;
+    let account = new_account(state, form).await?;
     let user = insert_account(&state.db, account).await?;
     user_view(user, vec![], &Directory::default())
 }
 
 /// Checks a registration and hashes its password; nothing is written yet.
-async fn new_account(
-    form: Registration,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<user::ActiveModel> {
+async fn new_account(state: &AppState, form: Registration) -> Result<user::ActiveModel> {
     let login = login::normalize(&form.login).ok_or_else(|| {
         FieldError::new(
             "login",
@@ -80,8 +72,8 @@ async fn new_account(
         id: Set(Uuid::now_v7()),
         login: Set(login),
         display_name: Set(display_name),
-        password_hash: Set(passwords::hash(form.password).await?),
-        created_at: Set(now),
+        password_hash: Set(state.passwords.hash(form.password).await?),
+        created_at: Set(state.clock.now()),
     })
 }
 
@@ -95,7 +87,12 @@ async fn insert_account(
         .map_err(|err| LOGIN_TAKEN.conflict(err))
 }
 
-pub async fn login(state: &AppState, raw_login: &str, password: String) -> Result<LoginResponse> {
+pub async fn login(
+    state: &AppState,
+    raw_login: &str,
+    password: String,
+    client: IpAddr,
+) -> Result<LoginResponse> {
     let bad_credentials = || Error::Unauthorized {
         code: "invalid_credentials",
         detail: "the login or the password is wrong".into(),
@@ -103,22 +100,31 @@ pub async fn login(state: &AppState, raw_login: &str, password: String) -> Resul
     let Some(login) = login::normalize(raw_login) else {
         return Err(bad_credentials());
     };
-    let throttle_key = format!("login-failures:{}", &hash_secret(&login)[..32]);
-    count_attempt(state, &throttle_key).await?;
+    let (address, attempt) = (throttle::from(client), throttle::login_from(&login, client));
+    throttle::LOGIN_FAILURES
+        .check(&state.cache, &address)
+        .await?;
+    throttle::LOGIN_ATTEMPTS
+        .count(&state.cache, &attempt)
+        .await?;
 
     let account = user::Entity::find()
         .filter(user::Column::Login.eq(&login))
         .one(&state.db)
         .await?;
-    let matches =
-        passwords::verify(password, account.as_ref().map(|u| u.password_hash.clone())).await?;
+    let matches = state
+        .passwords
+        .verify(password, account.as_ref().map(|u| u.password_hash.clone()))
+        .await?;
     let account = match account {
         Some(account) if matches => account,
-        _ => return Err(bad_credentials()),
+        _ => {
+            // Past its limit the address is refused from its next attempt on.
+            let _ = throttle::LOGIN_FAILURES.count(&state.cache, &address).await;
+            return Err(bad_credentials());
+        }
     };
-    if let Err(err) = state.cache.delete(&throttle_key).await {
-        tracing::warn!(error = %err, "cannot reset failed logins");
-    }
+    throttle::LOGIN_ATTEMPTS.reset(&state.cache, &attempt).await;
 
     let token = new_secret();
     let now = state.clock.now();
@@ -138,39 +144,6 @@ pub async fn login(state: &AppState, raw_login: &str, password: String) -> Resul
         token,
         expires_at,
         user,
-    })
-}
-
-/// Counts a login attempt for the account before the password is checked, so parallel
-/// guesses are counted too; past the limit, attempts are refused until the window ends. A
-/// successful login resets the count.
-async fn count_attempt(state: &AppState, key: &str) -> Result<()> {
-    let attempts = match state.cache.increment(key, FAILED_LOGIN_WINDOW).await {
-        Ok(attempts) => attempts,
-        Err(err) => {
-            // Without the cache, logins are not throttled rather than refused.
-            tracing::warn!(error = %err, "cannot count a login attempt");
-            return Ok(());
-        }
-    };
-    if attempts <= MAX_FAILED_LOGINS {
-        return Ok(());
-    }
-    let retry_after_secs = state
-        .cache
-        .ttl(key)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(FAILED_LOGIN_WINDOW.as_secs())
-        .max(1);
-    Err(Error::TooManyRequests {
-        code: "too_many_attempts",
-        detail: format!(
-            "too many failed logins for this account; try again in {} minutes",
-            retry_after_secs.div_ceil(60)
-        ),
-        retry_after_secs,
     })
 }
 
@@ -530,7 +503,7 @@ async fn insert_grant(
 /// Creates an account with the admin role: the bootstrap of a new installation.
 pub async fn create_admin(state: &AppState, form: Registration) -> Result<User> {
     let now = state.clock.now();
-    let account = new_account(form, now).await?;
+    let account = new_account(state, form).await?;
     let txn = state.db.begin().await?;
     let user = insert_account(&txn, account).await?;
     insert_grant(&txn, Actor::System, now, user.id, Role::Admin, None).await?;

@@ -211,6 +211,7 @@ fn status_description(status: u16) -> &'static str {
         415 => "The body is not `application/json`.",
         422 => "Well-formed fields that break a rule; `errors` names each field with a `code`.",
         429 => "Too many attempts; retry after the number of seconds in `Retry-After`.",
+        503 => "Busy right now; retry after the number of seconds in `Retry-After`.",
         _ => "An unexpected failure; it has been logged.",
     }
 }
@@ -269,7 +270,7 @@ fn set_error_responses(operation: &mut Value, own: &[(u16, &[&'static str])]) {
                 }
             }
         });
-        if status == 429 {
+        if matches!(status, 429 | 503) {
             response["headers"] = json!({
                 "Retry-After": {
                     "description": "Seconds to wait before trying again.",

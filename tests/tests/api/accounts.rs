@@ -14,6 +14,10 @@ on_every_backend!(
     login_gives_a_token_that_opens_me,
     a_wrong_password_or_unknown_login_is_refused_alike,
     repeated_failed_logins_are_refused_for_a_while,
+    a_strangers_guesses_do_not_lock_the_owner_out,
+    guesses_sprayed_over_many_accounts_are_slowed_per_address,
+    registrations_are_limited_per_address,
+    password_checks_beyond_capacity_are_refused_at_once,
     logout_ends_the_session,
     an_expired_session_is_refused,
     me_needs_a_valid_token,
@@ -303,5 +307,116 @@ async fn parallel_guesses_are_counted_too(app: TestApp) {
     assert_eq!(
         refused, 7,
         "only five guesses are checked, however fast they come"
+    );
+}
+
+/// A client of the app whose requests come from another loopback address.
+fn client_from(last: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+        .build()
+        .unwrap()
+}
+
+async fn log_in_from(
+    app: &TestApp,
+    client: &reqwest::Client,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/auth/login"))
+        .json(&json!({"login": login, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_strangers_guesses_do_not_lock_the_owner_out(app: TestApp) {
+    let owner = app.resident("周九").await;
+    let stranger = client_from(2);
+    for _ in 0..5 {
+        let guess = log_in_from(&app, &stranger, &owner.login, "guess-guess").await;
+        expect_problem(guess, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let refused = log_in_from(&app, &stranger, &owner.login, PASSWORD).await;
+    assert!(refused.headers().contains_key("retry-after"));
+    expect_problem(refused, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+
+    // The owner, on their own device, is not locked out.
+    expect_status(app.login(&owner.login, PASSWORD).await, StatusCode::OK).await;
+}
+
+async fn guesses_sprayed_over_many_accounts_are_slowed_per_address(app: TestApp) {
+    let sprayer = client_from(3);
+    for _ in 0..20 {
+        let guess = log_in_from(&app, &sprayer, &TestApp::unique_phone(), "guess-guess").await;
+        expect_problem(guess, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let refused = log_in_from(&app, &sprayer, &TestApp::unique_phone(), "guess-guess").await;
+    expect_problem(refused, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+
+    let person = app.resident("吴十").await;
+    expect_status(app.login(&person.login, PASSWORD).await, StatusCode::OK).await;
+}
+
+async fn registrations_are_limited_per_address(app: TestApp) {
+    let registrar = client_from(4);
+    let register = |login: String| {
+        registrar
+            .post(app.url("/auth/register"))
+            .json(&json!({"login": login, "password": PASSWORD, "display_name": "郑一"}))
+            .send()
+    };
+    for _ in 0..10 {
+        let registered = register(TestApp::unique_phone()).await.unwrap();
+        expect_status(registered, StatusCode::CREATED).await;
+    }
+    let refused = register(TestApp::unique_phone()).await.unwrap();
+    expect_problem(
+        refused,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_registrations",
+    )
+    .await;
+    app.resident("王二").await;
+}
+
+/// Password hashing is the one costly thing anyone may ask for: beyond what the instance
+/// can hash at once and a short line, requests are refused at once instead of piling up
+/// (memory and time); none fails otherwise.
+async fn password_checks_beyond_capacity_are_refused_at_once(app: TestApp) {
+    let addr = app.instance_with(|config| config.password_slots = 1).await;
+    // From 64 addresses at once, so that no address meets its own limit; the clients are
+    // made first, as making one takes longer than a password check.
+    let clients: Vec<reqwest::Client> = (10..74u8).map(client_from).collect();
+    let attempts = clients.into_iter().map(|client| {
+        let body = json!({"login": TestApp::unique_phone(), "password": "guess-guess"});
+        tokio::spawn(async move {
+            client
+                .post(format!("http://{addr}/api/v1/auth/login"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        })
+    });
+    let attempts: Vec<_> = attempts.collect();
+    let (mut refused, mut checked) = (0, 0);
+    for attempt in attempts {
+        let response = attempt.await.unwrap();
+        match response.status() {
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert_eq!(response.headers()["retry-after"], "1");
+                expect_problem(response, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+                refused += 1;
+            }
+            StatusCode::UNAUTHORIZED => checked += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        checked >= 1 && refused >= 1,
+        "{checked} checked, {refused} refused"
     );
 }

@@ -39,10 +39,12 @@ async fn counters_are_added_to_together_once_built(app: TestApp) {
         .unwrap();
     assert_eq!(built, counters(&[("responses", 10), ("rating_5", 4)]));
 
-    let adds = (0..50).map(|_| {
-        let cache = cache.clone();
-        tokio::spawn(async move { cache.increment_counters("survey:a", &fields).await })
-    });
+    let adds: Vec<_> = (0..50)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.increment_counters("survey:a", &fields).await })
+        })
+        .collect();
     for add in adds {
         assert!(add.await.unwrap().unwrap());
     }
@@ -67,18 +69,20 @@ async fn counters_are_added_to_together_once_built(app: TestApp) {
 
 async fn a_missing_set_of_counters_is_rebuilt_once_for_everyone_waiting(app: TestApp) {
     let loads = Arc::new(AtomicUsize::new(0));
-    let readers = (0..20).map(|_| {
-        let (cache, loads) = (app.state.cache.clone(), loads.clone());
-        tokio::spawn(async move {
-            cache
-                .counters_or_rebuild("survey:c", || async move {
-                    loads.fetch_add(1, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    Ok::<_, ()>(counters(&[("responses", 7)]))
-                })
-                .await
+    let readers: Vec<_> = (0..20)
+        .map(|_| {
+            let (cache, loads) = (app.state.cache.clone(), loads.clone());
+            tokio::spawn(async move {
+                cache
+                    .counters_or_rebuild("survey:c", || async move {
+                        loads.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok::<_, ()>(counters(&[("responses", 7)]))
+                    })
+                    .await
+            })
         })
-    });
+        .collect();
     for reader in readers {
         assert_eq!(
             reader.await.unwrap().unwrap(),
