@@ -27,6 +27,7 @@ pub mod openapi;
 pub mod ops;
 pub mod outbox;
 pub mod pagination;
+pub mod passwords;
 pub mod privacy;
 pub mod startup;
 pub mod state;

@@ -11,8 +11,8 @@ use poem::{
 };
 
 use crate::{
-    accounts::passwords::Passwords, cache::Cache, clock::Clock, config::Config, contract, db,
-    limits, openapi, ops, state::AppState, telemetry, telemetry::Metrics, web, worker,
+    cache::Cache, clock::Clock, config::Config, contract, db, limits, openapi, ops,
+    passwords::Passwords, state::AppState, telemetry, telemetry::Metrics, web, worker,
 };
 use tokio::task::JoinHandle;
 

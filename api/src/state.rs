@@ -2,9 +2,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{
-    accounts::passwords::Passwords, cache::Cache, clock::Clock, config::Config, telemetry::Metrics,
-};
+use crate::{cache::Cache, clock::Clock, config::Config, passwords::Passwords, telemetry::Metrics};
 
 /// What every request handler shares. Cheap to clone.
 #[derive(Clone)]

@@ -3,7 +3,6 @@
 
 pub mod dto;
 pub mod login;
-pub mod passwords;
 pub mod routes;
 pub mod service;
 pub mod throttle;
