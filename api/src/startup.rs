@@ -49,7 +49,8 @@ pub fn routes(state: AppState) -> impl Endpoint {
             contract::BASE_PATH,
             Route::new()
                 .at("/openapi.yaml", openapi::spec_endpoint())
-                .nest("/", api.around(contract::problem_json)),
+                .nest("/", api.around(contract::problem_json))
+                .around(contract::api_headers),
         )
         .nest("/docs", openapi::docs_endpoint())
         .at("/healthz", ops::healthz)

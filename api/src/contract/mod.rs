@@ -151,3 +151,24 @@ pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Re
         }
     }
 }
+
+/// Headers of every API answer: no content sniffing, and answers to a request that carried
+/// credentials (a person's own data, check-in codes, exports) are never stored by a browser or
+/// a cache on the way.
+pub async fn api_headers<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let personal = req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key("x-api-key");
+    let mut response = next.call(req).await?.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    if personal {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
+}

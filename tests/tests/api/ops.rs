@@ -10,6 +10,8 @@ on_every_backend!(
     request_ids_are_echoed_or_made,
     errors_outside_handlers_are_problems_too,
     docs_spec_and_portal_are_served,
+    personal_answers_are_never_stored_and_nothing_is_sniffed,
+    readiness_tells_operators_no_internals,
 );
 
 async fn health_and_readiness_report_their_dependencies(app: TestApp) {
@@ -156,4 +158,38 @@ async fn portal_csp(app: &TestApp) -> String {
         .to_str()
         .unwrap()
         .to_string()
+}
+
+async fn personal_answers_are_never_stored_and_nothing_is_sniffed(app: TestApp) {
+    let person = app.resident("林一").await;
+    let me = app
+        .get("/me")
+        .bearer_auth(&person.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.headers()["cache-control"], "no-store");
+    assert_eq!(me.headers()["x-content-type-options"], "nosniff");
+    let refused = app.get("/me").send().await.unwrap();
+    assert_eq!(refused.headers()["x-content-type-options"], "nosniff");
+
+    let calendar = app.get("/events").send().await.unwrap();
+    assert_eq!(calendar.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        !calendar.headers().contains_key("cache-control"),
+        "a public read may be cached"
+    );
+
+    let docs = app.get("//docs/").send().await.unwrap();
+    let policy = docs.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+}
+
+async fn readiness_tells_operators_no_internals(app: TestApp) {
+    let ready = expect_status(app.get("//readyz").send().await.unwrap(), StatusCode::OK).await;
+    assert_eq!(
+        ready["database"],
+        json!({"status": "ok"}),
+        "a state, never an error text"
+    );
 }
