@@ -21,6 +21,8 @@ pub struct Config {
     pub retention: Duration,
     /// Password hashes computed at once (each takes a core and about 19 MiB).
     pub password_slots: usize,
+    /// The shortest consultation window, even with a published reason for one under 30 days.
+    pub min_consultation: chrono::Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
@@ -90,7 +92,20 @@ impl Config {
             lookup("CANYU_PASSWORD_SLOTS").unwrap_or_else(|| cores.to_string()),
             "use a whole number of at least 1",
         )?;
+        let min_consultation_days: u32 = parse(
+            "CANYU_MIN_CONSULTATION_DAYS",
+            lookup("CANYU_MIN_CONSULTATION_DAYS").unwrap_or_else(|| "7".into()),
+            "use a whole number of days from 1 to 30",
+        )?;
+        if !(1..=30).contains(&min_consultation_days) {
+            return Err(ConfigError::new(
+                "CANYU_MIN_CONSULTATION_DAYS",
+                &min_consultation_days.to_string(),
+                "use a whole number of days from 1 to 30",
+            ));
+        }
         Ok(Self {
+            min_consultation: chrono::Duration::days(i64::from(min_consultation_days)),
             password_slots: password_slots.max(1),
             retention: Duration::from_secs(retention_days * 24 * 3600),
             database_url,

@@ -3,7 +3,7 @@
 //! an outcome needs, and the feedback report's counts. The service and its SQL filters call or
 //! mirror these.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{
     dto::{Outcome, OutcomeCounts},
@@ -132,12 +132,14 @@ impl Window {
 
 /// Checks a window that staff open (`current` is the open window being extended, if any) and
 /// returns the shortened reason to publish with it: `reason` (or the current window's) when
-/// the window is shorter than 30 days, none otherwise.
+/// the window is shorter than 30 days, none otherwise. No reason makes a window shorter than
+/// `floor`.
 pub fn check_window(
     window: Window,
     current: Option<(Window, Option<String>)>,
     reason: Option<String>,
     now: DateTime<Utc>,
+    floor: Duration,
 ) -> Result<Option<String>, Vec<FieldError>> {
     let mut errors = Vec::new();
     // A minute's grace for a form filled in just before `now`.
@@ -158,7 +160,17 @@ pub fn check_window(
             .push(FieldError::new("closes_at", FieldCode::MustBeAfter, message).other_field(after));
     }
     let reason = reason.or_else(|| current.and_then(|(_, reason)| reason));
-    if window.is_short() && reason.is_none() {
+    if window.closes_at > earliest_close && window.closes_at - window.opens_at < floor {
+        let days = floor.num_days();
+        errors.push(
+            FieldError::new(
+                "closes_at",
+                FieldCode::OutOfRange,
+                format!("a consultation lasts at least {days} days, whatever the reason"),
+            )
+            .min(days),
+        );
+    } else if window.is_short() && reason.is_none() {
         errors.push(FieldError::new(
             "shortened_reason",
             FieldCode::Required,
@@ -170,6 +182,32 @@ pub fn check_window(
     } else {
         Err(errors)
     }
+}
+
+/// A deliberation happened at a meeting: not after `today`, and not before the day the
+/// feedback report it deliberated was published (both days as the district reads them).
+pub fn check_meeting_date(
+    meeting: NaiveDate,
+    feedback_published: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<()> {
+    if meeting > today {
+        let error = FieldError::new(
+            "meeting_date",
+            FieldCode::OutOfRange,
+            "record a meeting once it has been held, not before",
+        );
+        return Err(error.other_field("today").into());
+    }
+    if feedback_published.is_some_and(|published| meeting < published) {
+        let error = FieldError::new(
+            "meeting_date",
+            FieldCode::MustBeAfter,
+            "the meeting deliberates the published feedback, so it cannot be earlier",
+        );
+        return Err(error.other_field("feedback_published_at").into());
+    }
+    Ok(())
 }
 
 /// What an outcome needs: a published reason when not adopted, the original when a duplicate.
@@ -229,6 +267,22 @@ mod tests {
         }
     }
 
+    const FLOOR: Duration = Duration::days(7);
+
+    #[test]
+    fn no_reason_makes_a_window_shorter_than_the_floor() {
+        let reason = Some("防汛紧急".to_string());
+        let just_short = window(0, FLOOR - Duration::seconds(1));
+        let found =
+            codes(check_window(just_short, None, reason.clone(), at(0), FLOOR).unwrap_err());
+        assert_eq!(found, [("closes_at".into(), FieldCode::OutOfRange)]);
+        let at_floor = window(0, FLOOR);
+        assert_eq!(
+            check_window(at_floor, None, reason.clone(), at(0), FLOOR),
+            Ok(reason)
+        );
+    }
+
     fn codes(errors: Vec<FieldError>) -> Vec<(String, FieldCode)> {
         errors.into_iter().map(|e| (e.field, e.code)).collect()
     }
@@ -236,15 +290,18 @@ mod tests {
     #[test]
     fn a_window_a_minute_short_of_30_days_needs_a_reason() {
         let short = window(0, MIN_WINDOW - Duration::minutes(1));
-        let refused = check_window(short, None, None, at(0)).unwrap_err();
+        let refused = check_window(short, None, None, at(0), FLOOR).unwrap_err();
         assert_eq!(
             codes(refused),
             [("shortened_reason".into(), FieldCode::Required)]
         );
         let reason = Some("防汛紧急".to_string());
-        assert_eq!(check_window(short, None, reason.clone(), at(0)), Ok(reason));
         assert_eq!(
-            check_window(window(0, MIN_WINDOW), None, None, at(0)),
+            check_window(short, None, reason.clone(), at(0), FLOOR),
+            Ok(reason)
+        );
+        assert_eq!(
+            check_window(window(0, MIN_WINDOW), None, None, at(0), FLOOR),
             Ok(None)
         );
     }
@@ -252,7 +309,10 @@ mod tests {
     #[test]
     fn a_reason_is_not_published_with_a_full_window() {
         let full = window(0, MIN_WINDOW);
-        assert_eq!(check_window(full, None, Some("x".into()), at(0)), Ok(None));
+        assert_eq!(
+            check_window(full, None, Some("x".into()), at(0), FLOOR),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -261,12 +321,13 @@ mod tests {
             opens_at: at(100),
             closes_at: at(100),
         };
-        let found = codes(check_window(backwards, None, Some("r".into()), at(0)).unwrap_err());
+        let found =
+            codes(check_window(backwards, None, Some("r".into()), at(0), FLOOR).unwrap_err());
         assert_eq!(found, [("closes_at".into(), FieldCode::MustBeAfter)]);
         let past = window(-61, MIN_WINDOW);
-        let found = codes(check_window(past, None, None, at(0)).unwrap_err());
+        let found = codes(check_window(past, None, None, at(0), FLOOR).unwrap_err());
         assert_eq!(found, [("opens_at".into(), FieldCode::OutOfRange)]);
-        assert!(check_window(window(-60, MIN_WINDOW), None, None, at(0)).is_ok());
+        assert!(check_window(window(-60, MIN_WINDOW), None, None, at(0), FLOOR).is_ok());
     }
 
     #[test]
@@ -277,11 +338,12 @@ mod tests {
             opens_at: open.opens_at,
             closes_at: open.closes_at,
         };
-        let found = codes(check_window(same_close, current.clone(), None, at(5)).unwrap_err());
+        let found =
+            codes(check_window(same_close, current.clone(), None, at(5), FLOOR).unwrap_err());
         assert_eq!(found, [("closes_at".into(), FieldCode::MustBeAfter)]);
         let longer = window(0, Duration::days(20));
         assert_eq!(
-            check_window(longer, current, None, at(86_400 * 12)),
+            check_window(longer, current, None, at(86_400 * 12), FLOOR),
             Ok(Some("防汛紧急".to_string())),
             "an open window's start is never 'in the past'"
         );
@@ -318,6 +380,16 @@ mod tests {
             Move::PublishDraft.to(Stage::ConsultationOpen),
             Stage::ConsultationOpen
         );
+    }
+
+    #[test]
+    fn a_meeting_is_dated_between_the_feedback_and_today() {
+        let day = |d| NaiveDate::from_ymd_opt(2021, 11, d).unwrap();
+        let (published, today) = (Some(day(8)), day(20));
+        assert!(check_meeting_date(day(8), published, today).is_ok());
+        assert!(check_meeting_date(day(20), published, today).is_ok());
+        assert!(check_meeting_date(day(7), published, today).is_err());
+        assert!(check_meeting_date(day(21), published, today).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::{comment, decision, decision_event, department, draft, draft_section};
 use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
@@ -219,29 +220,68 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let decision = load_locked(&txn, id).await?;
     session.require_manager_of(decision.sponsor_department_id)?;
-    Move::EditCatalog.check(Stage::of(&decision, now)?)?;
+    let stage = Stage::of(&decision, now)?;
+    Move::EditCatalog.check(stage)?;
     let mut changed = decision::ActiveModel {
         id: Set(id),
         updated_at: Set(now),
         ..Default::default()
     };
+    // What really changes, for the public timeline (标题 in full, the long texts by name).
     let mut fields = Vec::new();
+    let mut notes = Vec::new();
     if let Some(title) = &patch.title {
-        changed.title = Set(input::single_line("title", title)?);
-        fields.push("title");
-    }
-    for (name, value, column) in [
-        ("summary", &patch.summary, &mut changed.summary),
-        ("background", &patch.background, &mut changed.background),
-        ("legal_basis", &patch.legal_basis, &mut changed.legal_basis),
-        ("timetable", &patch.timetable, &mut changed.timetable),
-    ] {
-        if let Some(value) = value {
-            *column = Set(value.trim().to_string());
-            fields.push(name);
+        let title = input::single_line("title", title)?;
+        if title != decision.title {
+            notes.push(format!("标题由《{}》改为《{title}》", decision.title));
+            fields.push("title");
+            changed.title = Set(title);
         }
     }
+    for (name, label, value, current, column) in [
+        (
+            "summary",
+            "摘要",
+            &patch.summary,
+            &decision.summary,
+            &mut changed.summary,
+        ),
+        (
+            "background",
+            "背景",
+            &patch.background,
+            &decision.background,
+            &mut changed.background,
+        ),
+        (
+            "legal_basis",
+            "法律依据",
+            &patch.legal_basis,
+            &decision.legal_basis,
+            &mut changed.legal_basis,
+        ),
+        (
+            "timetable",
+            "时间安排",
+            &patch.timetable,
+            &decision.timetable,
+            &mut changed.timetable,
+        ),
+    ] {
+        if let Some(value) = value.as_deref().map(str::trim).filter(|v| v != current) {
+            *column = Set(value.to_string());
+            fields.push(name);
+            notes.push(format!("{label}已更新"));
+        }
+    }
+    if fields.is_empty() {
+        // Nothing to write: let go of the row (and, on SQLite, the connection) first.
+        txn.rollback().await?;
+        return get(state, id).await;
+    }
     changed.update(&txn).await?;
+    let note = format!("决策事项信息更新：{}", notes.join("；"));
+    record_event(&txn, id, now, "details_updated", stage, note, &[], session).await?;
     audit_write(
         &txn,
         now,
@@ -472,8 +512,9 @@ pub async fn open_consultation(
         closes_at: form.closes_at,
     };
     let reason = input::optional_text("shortened_reason", form.shortened_reason.as_deref())?;
+    let floor = state.config.min_consultation;
     let shortened_reason =
-        rules::check_window(window, current, reason, now).map_err(Error::Invalid)?;
+        rules::check_window(window, current, reason, now, floor).map_err(Error::Invalid)?;
     let (kind, note) = if extending {
         (
             "consultation_extended",
@@ -513,7 +554,8 @@ pub async fn record_deliberation(
     id: Uuid,
     form: DeliberationRequest,
 ) -> Result<Decision> {
-    record_deliberation_in(&state.db, state.clock.now(), session, id, form).await?;
+    let (now, tz) = (state.clock.now(), state.config.timezone);
+    record_deliberation_in(&state.db, now, tz, session, id, form).await?;
     get(state, id).await
 }
 
@@ -523,11 +565,15 @@ pub async fn record_deliberation(
 pub async fn record_deliberation_in(
     db: &impl TransactionTrait,
     now: DateTime<Utc>,
+    tz: Tz,
     session: &Session,
     id: Uuid,
     form: DeliberationRequest,
 ) -> Result<()> {
     let step = Step::begin_in(db, now, session, id, Move::Deliberate).await?;
+    let day = |at: DateTime<Utc>| at.with_timezone(&tz).date_naive();
+    let published = step.decision.feedback_published_at.map(day);
+    rules::check_meeting_date(form.meeting_date, published, day(now))?;
     let meeting_number = input::single_line("meeting_number", &form.meeting_number)?;
     let changes = DecisionChanges {
         meeting_number: Set(Some(meeting_number.clone())),

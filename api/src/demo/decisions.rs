@@ -238,7 +238,12 @@ pub async fn load(
             continue;
         };
         let meeting_date = NaiveDate::from_ymd_opt(y, m, d).expect("a valid demo date");
-        clock.advance(Duration::days(7));
+        // Recorded on the afternoon of the meeting (06:00 UTC is 14:00 in Shanghai).
+        let meeting_day = meeting_date
+            .and_hms_opt(6, 0, 0)
+            .expect("a valid time")
+            .and_utc();
+        clock.advance(meeting_day - clock.now());
         let deliberation = DeliberationRequest {
             meeting_number: meeting.into(),
             meeting_date,

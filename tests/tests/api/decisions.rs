@@ -1,6 +1,8 @@
 //! The chain of a decision: catalog, drafts, the consultation window, deliberation, result.
 
-use canyu_tests::{error_fields, expect_problem, expect_status, on_every_backend, TestApp, DRAFT};
+use canyu_tests::{
+    error_fields, expect_problem, expect_status, field_codes, on_every_backend, TestApp, DRAFT,
+};
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -16,6 +18,7 @@ on_every_backend!(
     the_catalog_filters_by_year_stage_department_and_text,
     a_withdrawn_decision_says_why_and_moves_no_further,
     another_area_records_a_deliberation_inside_its_own_transaction,
+    catalog_edits_leave_a_public_trace,
 );
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -97,7 +100,39 @@ async fn the_whole_chain_is_disclosed_on_the_timeline(app: TestApp) {
     .await;
     assert_eq!(report["totals"]["partially_adopted"], 1);
 
-    let deliberation = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": "2021-11-08", "outcome": "approved"});
+    // A meeting on the day of the report is fine; one after today (or before the report) is not.
+    let tomorrow = (app.clock.now() + Duration::days(1)).date_naive();
+    let early = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": tomorrow, "outcome": "approved"});
+    let problem = expect_problem(
+        post(
+            &app,
+            &staff.token,
+            &format!("/decisions/{id}/deliberation"),
+            early,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(field_codes(&problem), [("meeting_date", "out_of_range")]);
+    let before = (app.clock.now() - Duration::days(1)).date_naive();
+    let before = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": before, "outcome": "approved"});
+    let problem = expect_problem(
+        post(
+            &app,
+            &staff.token,
+            &format!("/decisions/{id}/deliberation"),
+            before,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(field_codes(&problem), [("meeting_date", "must_be_after")]);
+    let today = app.clock.now().date_naive();
+    let deliberation = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": today, "outcome": "approved"});
     let decided = expect_status(
         post(
             &app,
@@ -209,6 +244,17 @@ async fn a_window_under_30_days_needs_a_published_reason(app: TestApp) {
     )
     .await;
     assert_eq!(error_fields(&problem), ["opens_at"]);
+    // Not even a published reason makes a consultation of a few seconds.
+    let seconds = (app.clock.now() + Duration::seconds(5)).to_rfc3339();
+    let blink = json!({"closes_at": seconds, "shortened_reason": "试试看"});
+    let problem = expect_problem(
+        post(&app, &staff.token, &path, blink).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(field_codes(&problem), [("closes_at", "out_of_range")]);
+    assert_eq!(problem["errors"][0]["params"]["min"], 7);
 
     let reasoned =
         json!({"closes_at": closes_in(15), "shortened_reason": "落实上级紧急部署，须于年内出台"});
@@ -808,18 +854,32 @@ async fn another_area_records_a_deliberation_inside_its_own_transaction(app: Tes
     };
 
     let meeting = app.state.db.begin().await.unwrap();
-    record_deliberation_in(&meeting, app.clock.now(), &session, decision_id, form())
-        .await
-        .unwrap();
+    record_deliberation_in(
+        &meeting,
+        app.clock.now(),
+        app.config.timezone,
+        &session,
+        decision_id,
+        form(),
+    )
+    .await
+    .unwrap();
     meeting.rollback().await.unwrap();
     assert!(!timeline_kinds(&app, &id)
         .await
         .contains(&"deliberated".to_string()));
 
     let meeting = app.state.db.begin().await.unwrap();
-    record_deliberation_in(&meeting, app.clock.now(), &session, decision_id, form())
-        .await
-        .unwrap();
+    record_deliberation_in(
+        &meeting,
+        app.clock.now(),
+        app.config.timezone,
+        &session,
+        decision_id,
+        form(),
+    )
+    .await
+    .unwrap();
     meeting.commit().await.unwrap();
     assert_eq!(
         timeline_kinds(&app, &id).await.last().unwrap(),
@@ -831,4 +891,49 @@ async fn another_area_records_a_deliberation_inside_its_own_transaction(app: Tes
     )
     .await;
     assert_eq!(decision["stage"], "deliberated");
+}
+
+async fn catalog_edits_leave_a_public_trace(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "jsglw").await;
+    let id = app
+        .decision_in_consultation(&staff, "杨浦区旧住房更新计划")
+        .await;
+    let patch = json!({"title": "杨浦区旧住房更新三年计划", "legal_basis": "《上海市城市更新条例》", "summary": null});
+    let path = format!("/decisions/{id}");
+    let changed = app
+        .send(Method::PATCH, &path, Some(&staff.token), patch.clone())
+        .await;
+    expect_status(changed, StatusCode::OK).await;
+    let timeline = expect_status(
+        app.get(&format!("/decisions/{id}/timeline"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let last = timeline.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "details_updated");
+    assert_eq!(last["stage"], "consultation_open");
+    let note = last["note"].as_str().unwrap();
+    assert!(
+        note.contains("《杨浦区旧住房更新计划》改为《杨浦区旧住房更新三年计划》"),
+        "{note}"
+    );
+    assert!(note.contains("法律依据"), "{note}");
+
+    // The same request again changes nothing and adds nothing.
+    let again = app
+        .send(Method::PATCH, &path, Some(&staff.token), patch)
+        .await;
+    expect_status(again, StatusCode::OK).await;
+    assert_eq!(
+        timeline_kinds(&app, &id)
+            .await
+            .iter()
+            .filter(|k| *k == "details_updated")
+            .count(),
+        1
+    );
 }
