@@ -125,6 +125,12 @@ impl Window {
         stored == Stage::ConsultationOpen && now >= self.closes_at
     }
 
+    /// Whether a consultation stored as open has yet to begin: until then the decision is
+    /// still `draft_published`, as the catalog's SQL filter mirrors (`opens_at > now`).
+    pub fn scheduled(&self, stored: Stage, now: DateTime<Utc>) -> bool {
+        stored == Stage::ConsultationOpen && now < self.opens_at
+    }
+
     fn is_short(&self) -> bool {
         self.closes_at - self.opens_at < MIN_WINDOW
     }
@@ -360,6 +366,8 @@ mod tests {
         assert!(w.closed_by_clock(open, w.closes_at));
         assert!(!w.closed_by_clock(open, w.closes_at - Duration::seconds(1)));
         assert!(!w.is_open(Stage::DraftPublished, at(1)));
+        assert!(w.scheduled(open, at(-1)));
+        assert!(!w.scheduled(open, at(0)));
     }
 
     #[test]

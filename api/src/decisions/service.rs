@@ -184,13 +184,19 @@ pub async fn list(
     )
 }
 
-/// Decisions in `stage` at `now`, where an open consultation closes by the clock: the SQL
-/// form of `Window::closed_by_clock`.
+/// Decisions in `stage` at `now`, where a consultation opens and closes by the clock: the SQL
+/// form of `Window::scheduled` and `Window::closed_by_clock`.
 fn stage_condition(stage: Stage, now: DateTime<Utc>) -> Condition {
     let stored = |s: Stage| decision::Column::Stage.eq(s.as_str());
     match stage {
+        Stage::DraftPublished => Condition::any().add(stored(Stage::DraftPublished)).add(
+            Condition::all()
+                .add(stored(Stage::ConsultationOpen))
+                .add(decision::Column::ConsultationOpensAt.gt(now)),
+        ),
         Stage::ConsultationOpen => Condition::all()
             .add(stored(Stage::ConsultationOpen))
+            .add(decision::Column::ConsultationOpensAt.lte(now))
             .add(decision::Column::ConsultationClosesAt.gt(now)),
         Stage::ConsultationClosed => Condition::any().add(stored(Stage::ConsultationClosed)).add(
             Condition::all()
@@ -512,6 +518,13 @@ pub async fn open_consultation(
         closes_at: form.closes_at,
     };
     let reason = input::optional_text("shortened_reason", form.shortened_reason.as_deref())?;
+    // The same request again (a double tap, a retry) asks for the window already set.
+    let stored = window_of(decision).filter(|_| decision.stage == Stage::ConsultationOpen.as_str());
+    let same_reason = reason.is_none() || reason == decision.shortened_reason;
+    if stored == Some(window) && same_reason {
+        step.txn.rollback().await?;
+        return get(state, id).await;
+    }
     let floor = state.config.min_consultation;
     let shortened_reason =
         rules::check_window(window, current, reason, now, floor).map_err(Error::Invalid)?;

@@ -43,11 +43,12 @@ impl Stage {
         }
     }
 
-    /// The stage of `decision` at `now`: an open consultation closes by the clock.
+    /// The stage of `decision` at `now`: a consultation opens and closes by the clock.
     pub fn of(decision: &decision::Model, now: DateTime<Utc>) -> Result<Self> {
         let stored = enums::parse(&decision.stage)?;
         Ok(match window_of(decision) {
             Some(window) if window.closed_by_clock(stored, now) => Self::ConsultationClosed,
+            Some(window) if window.scheduled(stored, now) => Self::DraftPublished,
             _ => stored,
         })
     }

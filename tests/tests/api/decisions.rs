@@ -19,6 +19,7 @@ on_every_backend!(
     a_withdrawn_decision_says_why_and_moves_no_further,
     another_area_records_a_deliberation_inside_its_own_transaction,
     catalog_edits_leave_a_public_trace,
+    a_scheduled_consultation_is_not_open_until_it_opens,
 );
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -936,4 +937,73 @@ async fn catalog_edits_leave_a_public_trace(app: TestApp) {
             .count(),
         1
     );
+}
+
+/// Whether the catalog lists decision `id` under `stage`.
+async fn listed(app: &TestApp, stage: &str, id: &str) -> bool {
+    let page = expect_status(
+        app.get(&format!("/decisions?stage={stage}"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == id)
+}
+
+async fn a_scheduled_consultation_is_not_open_until_it_opens(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "mzj").await;
+    let resident = app.resident("陈二").await;
+    let id = app
+        .catalogued_decision(&staff, "杨浦区养老服务补贴办法")
+        .await;
+    let draft = post(
+        &app,
+        &staff.token,
+        &format!("/decisions/{id}/drafts"),
+        json!({"body": DRAFT}),
+    )
+    .await;
+    expect_status(draft, StatusCode::CREATED).await;
+    let opens_at = (app.clock.now() + Duration::days(3)).to_rfc3339();
+    let closes_at = (app.clock.now() + Duration::days(33)).to_rfc3339();
+    let window = json!({"opens_at": opens_at, "closes_at": closes_at});
+    let path = format!("/decisions/{id}/consultation");
+    // A double tap sends the same request twice: one change, one timeline entry.
+    for _ in 0..2 {
+        let scheduled = post(&app, &staff.token, &path, window.clone()).await;
+        let decision = expect_status(scheduled, StatusCode::OK).await;
+        assert_eq!(
+            decision["stage"], "draft_published",
+            "not open before it opens"
+        );
+        assert_eq!(decision["consultation"]["is_open"], false);
+    }
+    let kinds = timeline_kinds(&app, &id).await;
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "consultation_open").count(),
+        1,
+        "{kinds:?}"
+    );
+
+    assert!(listed(&app, "draft_published", &id).await);
+    assert!(!listed(&app, "consultation_open", &id).await);
+    let early = app
+        .comment(&resident, &id, json!({"body": "何时开始？"}))
+        .await;
+    expect_problem(early, StatusCode::CONFLICT, "consultation_not_open").await;
+
+    app.clock.advance(Duration::days(3));
+    assert!(listed(&app, "consultation_open", &id).await);
+    assert!(!listed(&app, "draft_published", &id).await);
+    let comment = app
+        .comment(&resident, &id, json!({"body": "建议提高补贴标准"}))
+        .await;
+    expect_status(comment, StatusCode::CREATED).await;
 }
