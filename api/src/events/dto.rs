@@ -154,7 +154,8 @@ pub struct Event {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub capacity: i32,
-    /// Seats neither confirmed nor held for a waitlisted person.
+    /// Seats a newcomer can get now: free seats, or none while anyone is waiting (a seat too
+    /// small for the first in line is not offered past them).
     pub seats_left: i32,
     pub waitlist_length: u64,
     pub max_party_size: i32,

@@ -84,6 +84,15 @@ impl Seats {
         !anyone_waiting && self.fits(party)
     }
 
+    /// Seats a newcomer can get now: none while anyone is waiting, as the line comes first.
+    pub fn open_to_newcomers(self, anyone_waiting: bool) -> i32 {
+        if anyone_waiting {
+            0
+        } else {
+            self.left().max(0)
+        }
+    }
+
     /// Whether the capacity may change to `capacity`: never below the seats held.
     pub fn may_resize(self, capacity: i32) -> bool {
         capacity >= self.taken
@@ -176,6 +185,12 @@ mod tests {
             0
         );
         assert!(!seats.admits_newcomer(1, true), "the line comes first");
+        assert_eq!(seats.open_to_newcomers(false), 1);
+        assert_eq!(
+            seats.open_to_newcomers(true),
+            0,
+            "a seat a newcomer cannot get is not free"
+        );
     }
 
     #[test]

@@ -200,8 +200,11 @@ pub async fn list(
         select = select.filter(event::Column::StartsAt.lt(to));
     }
     if filter.has_seats {
+        // `Seats::open_to_newcomers` in SQL: a seat free and nobody waiting for it.
+        let event_id = Expr::col((event::Entity, event::Column::Id));
         select = select
             .filter(Expr::col(event::Column::SeatsTaken).lt(Expr::col(event::Column::Capacity)))
+            .filter(Expr::exists(signups::waiting_for(event_id)).not())
             .filter(event::Column::Status.eq(name(EventStatus::Published)));
     }
     let rows = page.apply(select, event::Column::Id).all(&state.db).await?;
@@ -428,7 +431,7 @@ fn view(
             capacity: e.capacity,
             taken: e.seats_taken,
         }
-        .left(),
+        .open_to_newcomers(waitlist_length > 0),
         waitlist_length,
         signup_open: status == EventStatus::Published && signups::signup_window(&e).is_open(now),
         status,

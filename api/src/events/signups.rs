@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{event, signup, user};
 use rand::{distr::Alphanumeric, Rng};
 use sea_orm::{
-    sea_query::{Expr, Query},
+    sea_query::{Expr, Query, SelectStatement, SimpleExpr},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -107,6 +107,18 @@ async fn next_queue_number(txn: &DatabaseTransaction, event_id: Uuid) -> Result<
         .ok_or(Error::NotFound("event"))
 }
 
+/// The signups waiting for a seat of `event`: an id, or the outer query's event column.
+pub(super) fn waiting_for(event: impl Into<SimpleExpr>) -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(signup::Entity)
+        .and_where(Expr::col((signup::Entity, signup::Column::EventId)).eq(event.into()))
+        .and_where(
+            Expr::col((signup::Entity, signup::Column::Status)).eq(name(SignupStatus::Waitlisted)),
+        )
+        .to_owned()
+}
+
 /// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting): the SQL
 /// form of `Seats::fits` and `Seats::admits_newcomer`, atomic under concurrent writers.
 async fn take_seats(
@@ -126,13 +138,7 @@ async fn take_seats(
                 .lte(Expr::col(event::Column::Capacity)),
         );
     if respect_waitlist {
-        let waiting = Query::select()
-            .expr(Expr::val(1))
-            .from(signup::Entity)
-            .and_where(signup::Column::EventId.eq(event_id))
-            .and_where(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
-            .to_owned();
-        update = update.filter(Expr::exists(waiting).not());
+        update = update.filter(Expr::exists(waiting_for(event_id)).not());
     }
     Ok(update.exec(txn).await?.rows_affected == 1)
 }

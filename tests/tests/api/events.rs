@@ -181,7 +181,11 @@ async fn party_size_is_limited_and_counts_against_capacity(app: TestApp) {
     let one = expect_status(sign_up(&app, &people[2], &id, 1).await, StatusCode::CREATED).await;
     assert_eq!(one["status"], "waitlisted");
     assert_eq!(one["waitlist_position"], 2);
-    assert_eq!(event(&app, &id).await["seats_left"], 1);
+    assert_eq!(
+        event(&app, &id).await["seats_left"],
+        0,
+        "the free seat is no newcomer's to take"
+    );
 }
 
 /// Found by the property test of the seat rules: a party too large for the free seat waits at
@@ -194,6 +198,22 @@ async fn a_party_leaving_the_line_lets_the_next_one_take_the_free_seat(app: Test
     expect_status(sign_up(&app, &people[0], &id, 2).await, StatusCode::CREATED).await;
     let big = expect_status(sign_up(&app, &people[1], &id, 2).await, StatusCode::CREATED).await;
     assert_eq!(big["status"], "waitlisted");
+    // One seat is empty, but no newcomer can have it while a party waits for it.
+    assert_eq!(event(&app, &id).await["seats_left"], 0);
+    let with_seats = expect_status(
+        app.get("/events?has_seats=true&limit=100")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let listed = with_seats["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == id.as_str());
+    assert!(!listed, "listed with seats nobody can get");
     let small = expect_status(sign_up(&app, &people[2], &id, 1).await, StatusCode::CREATED).await;
     assert_eq!(small["status"], "waitlisted", "nobody jumps the line");
 
