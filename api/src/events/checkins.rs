@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{Checkin, Scan, ScanOutcome, ScanResult, SignupStatus},
+    rules,
     service::load,
 };
 use crate::{
@@ -103,14 +104,23 @@ pub async fn apply_scans(
             results.push(result(ScanOutcome::NotConfirmed, Some(&found)));
             continue;
         }
-        // A device clock may run ahead; a check-in is never later than its arrival here.
-        let at = scan.scanned_at.min(now);
-        let outcome = if mark(state, found.id, at, Some(&scan.device_nonce)).await? {
+        let event_time = (event.starts_at, event.ends_at);
+        let Some(at) = rules::scan_time(scan.scanned_at, now, event_time, found.created_at) else {
+            results.push(result(ScanOutcome::OutsideCheckinWindow, Some(&found)));
+            continue;
+        };
+        let marked = mark(state, found.id, at, Some(&scan.device_nonce)).await?;
+        let after = signup::Entity::find_by_id(found.id).one(&state.db).await?;
+        // The same scan replayed at the same moment answers as it does one after the other.
+        let by_this_scan = after
+            .as_ref()
+            .and_then(|s| s.checkin_nonce.as_deref())
+            .is_some_and(|nonce| nonce == scan.device_nonce);
+        let outcome = if marked || by_this_scan {
             ScanOutcome::CheckedIn
         } else {
             ScanOutcome::AlreadyCheckedIn
         };
-        let after = signup::Entity::find_by_id(found.id).one(&state.db).await?;
         results.push(result(outcome, after.as_ref()));
     }
     Ok(results)

@@ -359,6 +359,9 @@ pub enum ScanOutcome {
     UnknownCode,
     /// The signup is not confirmed (waitlisted, cancelled, …).
     NotConfirmed,
+    /// The scan's time is outside the event's check-in window (from two hours before the
+    /// start to the end) or before the signup was made; nothing was recorded.
+    OutsideCheckinWindow,
 }
 
 #[derive(Object, Debug)]

@@ -1,7 +1,7 @@
 //! The rules of open days, as plain functions over plain values (`now` is an argument): who
 //! may sign up, and the seat arithmetic. The service and its SQL call or mirror these.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::dto::EventStatus;
 use crate::error::{Error, FieldCode, FieldError, Result};
@@ -59,6 +59,25 @@ pub fn admit(
         return Err(error.into());
     }
     Ok(())
+}
+
+/// How long before an open day starts its door opens for check-in.
+pub const CHECKIN_OPENS_BEFORE: Duration = Duration::hours(2);
+
+/// When a scan made offline counts as the check-in: at its own time, but never later than it
+/// arrived here (a device clock may run ahead). None when that time is outside the event's
+/// check-in window (from `CHECKIN_OPENS_BEFORE` the start to the end) or before the signup
+/// was made: such a scan is refused, never moved into the window.
+pub fn scan_time(
+    scanned_at: DateTime<Utc>,
+    arrived_at: DateTime<Utc>,
+    event: (DateTime<Utc>, DateTime<Utc>),
+    signed_up_at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let (starts_at, ends_at) = event;
+    let at = scanned_at.min(arrived_at);
+    let opens = (starts_at - CHECKIN_OPENS_BEFORE).max(signed_up_at);
+    (opens <= at && at <= ends_at).then_some(at)
 }
 
 /// Seats of an event: how many there are and how many are held (confirmed or offered).
@@ -166,6 +185,26 @@ mod tests {
         let status = |s| code(admit(s, window(), at(1), 1, 2));
         assert_eq!(status(EventStatus::Cancelled), "event_cancelled");
         assert_eq!(status(EventStatus::Draft), "not_found");
+    }
+
+    #[test]
+    fn a_scan_counts_within_the_check_in_window_only() {
+        let event = (at(3 * 3600), at(5 * 3600));
+        let signed_up = at(-86_400);
+        let scan = |secs| scan_time(at(secs), at(6 * 3600), event, signed_up);
+        assert_eq!(scan(3600), Some(at(3600)), "two hours before the start");
+        assert_eq!(scan(3599), None);
+        assert_eq!(scan(5 * 3600), Some(at(5 * 3600)));
+        assert_eq!(scan(5 * 3600 + 1), None, "after the end");
+        assert_eq!(scan(-300 * 86_400), None, "300 days early");
+        let late_signup = scan_time(at(4000), at(6 * 3600), event, at(5000));
+        assert_eq!(late_signup, None, "before the signup existed");
+        let ahead = scan_time(at(4 * 3600), at(4 * 3600 - 60), event, signed_up);
+        assert_eq!(
+            ahead,
+            Some(at(4 * 3600 - 60)),
+            "a device clock ahead counts as arrival"
+        );
     }
 
     #[test]

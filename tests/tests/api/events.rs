@@ -602,19 +602,34 @@ async fn offline_scans_apply_once(app: TestApp) {
     let waitlisted = signed_up(&app, &people[1], &id).await;
     assert_eq!(waitlisted["status"], "waitlisted");
     let code = confirmed["checkin_code"].as_str().unwrap();
+    // The door: the event starts 11 days on; these scans are uploaded just after the start.
+    app.clock.advance(Duration::days(11));
     let scanned_at = app.clock.now() - Duration::minutes(5);
+    let months_early = app.clock.now() - Duration::days(300);
     let batch = json!({"scans": [
         {"code": code, "device_nonce": "gate-1:1", "scanned_at": scanned_at.to_rfc3339()},
         {"code": code, "device_nonce": "gate-2:7", "scanned_at": app.clock.now().to_rfc3339()},
         {"code": "forged", "device_nonce": "gate-1:2", "scanned_at": app.clock.now().to_rfc3339()},
+        {"code": code, "device_nonce": "gate-3:1", "scanned_at": months_early.to_rfc3339()},
     ]});
     let path = format!("/events/{id}/checkins/batch");
-    let results = expect_status(
-        app.send(Method::POST, &path, Some(&staff.token), batch.clone())
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    // Two scanners syncing the same batch at the same moment get the same answers.
+    let syncs: Vec<_> = (0..2)
+        .map(|_| {
+            tokio::spawn(
+                app.request(Method::POST, &path)
+                    .bearer_auth(&staff.token)
+                    .json(&batch)
+                    .send(),
+            )
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for sync in syncs {
+        answers.push(expect_status(sync.await.unwrap().unwrap(), StatusCode::OK).await);
+    }
+    assert_eq!(answers[0], answers[1], "concurrent replays answer alike");
+    let results = answers.remove(0);
     let outcomes: Vec<&str> = results
         .as_array()
         .unwrap()
@@ -623,7 +638,12 @@ async fn offline_scans_apply_once(app: TestApp) {
         .collect();
     assert_eq!(
         outcomes,
-        ["checked_in", "already_checked_in", "unknown_code"]
+        [
+            "checked_in",
+            "already_checked_in",
+            "unknown_code",
+            "outside_checkin_window"
+        ]
     );
     let at = chrono::DateTime::parse_from_rfc3339(results[0]["checked_in_at"].as_str().unwrap())
         .unwrap();
