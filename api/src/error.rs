@@ -53,6 +53,8 @@ pub enum FieldCode {
     NotFound,
     /// Another record already uses this value.
     Taken,
+    /// A password anyone would guess (a common one, or the login).
+    TooCommon,
     /// Breaks a rule that `message` explains.
     Invalid,
 }

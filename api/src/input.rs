@@ -5,7 +5,22 @@
 
 use crate::error::{Error, FieldCode, FieldError, Result};
 
-const CONTROL: &str = "must not hold control characters";
+const CONTROL: &str = "must not hold control, invisible or text-direction characters";
+
+/// The rule of free text as the spec states it: no control characters but tabs and line
+/// breaks, and no invisible or text-direction characters.
+pub const TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$";
+/// Free text that must say something: `TEXT` with at least one visible character.
+pub const REQUIRED_TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$";
+
+/// What `TEXT` refuses: control characters other than tabs and line breaks, and characters
+/// that are invisible or turn the direction of text (a name that is a zero-width space, a
+/// name written backwards).
+pub fn forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
 
 /// `value` on one line: trimmed, with line breaks and tabs (pasted text) folded into single
 /// spaces; or the error of `field` (a 422 when returned with `?`).
@@ -23,7 +38,7 @@ pub fn single_line(field: &str, value: &str) -> Result<String, FieldError> {
             "must not be blank",
         ));
     }
-    if folded.chars().any(char::is_control) {
+    if folded.chars().any(forbidden) {
         return Err(FieldError::new(
             field,
             FieldCode::ControlCharacters,
@@ -56,10 +71,7 @@ pub fn multi_line(field: &str, value: &str) -> Result<String, FieldError> {
             "must not be blank",
         ));
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    if trimmed.chars().any(forbidden) {
         return Err(FieldError::new(
             field,
             FieldCode::ControlCharacters,

@@ -11,7 +11,7 @@ use argon2::{
 };
 use tokio::sync::Semaphore;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldCode, FieldError, Result};
 
 /// Callers that may wait for a slot, per slot: beyond them a wait would outlast a client's
 /// patience anyway.
@@ -127,6 +127,61 @@ fn compute(
     Ok(output.map_err(anyhow::Error::msg)?)
 }
 
+/// Passwords people pick first, which any guesser tries first too.
+const COMMON: &[&str] = &[
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "11111111",
+    "00000000",
+    "88888888",
+    "66666666",
+    "12341234",
+    "11223344",
+    "12344321",
+    "147258369",
+    "123123123",
+    "1qaz2wsx",
+    "qwertyui",
+    "qwerty123",
+    "password",
+    "password1",
+    "passw0rd",
+    "iloveyou",
+    "abcd1234",
+    "abc12345",
+    "a1234567",
+    "asdfghjk",
+    "zxcvbnm1",
+    "woaini1314",
+    "5201314520",
+    "aa123456",
+    "qq123456",
+    "admin123",
+    "welcome1",
+    "11111111a",
+    "1234qwer",
+    "q1w2e3r4",
+    "letmein1",
+];
+
+/// Refuses a password anyone would guess: a common one, or the login itself (or its digits
+/// in a row).
+pub fn check_strength(password: &str, login: &str) -> Result<(), FieldError> {
+    let lowered = password.trim().to_lowercase();
+    let digits: String = login.chars().filter(char::is_ascii_digit).collect();
+    let guessable = COMMON.contains(&lowered.as_str())
+        || lowered == login.to_lowercase()
+        || (!digits.is_empty() && lowered.contains(&digits))
+        || lowered.chars().all(|c| lowered.starts_with(c));
+    if guessable {
+        let message = "this password is among the first anyone would guess; choose another";
+        return Err(FieldError::new("password", FieldCode::TooCommon, message));
+    }
+    Ok(())
+}
+
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
@@ -142,6 +197,21 @@ fn dummy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guessable_passwords_are_refused() {
+        for weak in [
+            "12345678",
+            "Password",
+            "13812345678",
+            "my13812345678",
+            "aaaaaaaa",
+        ] {
+            assert!(check_strength(weak, "13812345678").is_err(), "{weak}");
+        }
+        assert!(check_strength("zhang@example.com", "zhang@example.com").is_err());
+        assert!(check_strength("correct horse battery", "13812345678").is_ok());
+    }
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_only_and_reads_like_the_crates_own() {

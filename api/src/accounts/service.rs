@@ -22,6 +22,7 @@ use crate::{
     error::{Error, FieldCode, FieldError, Result, UniqueIndex},
     input,
     pagination::{Page, PageRequest},
+    passwords,
     state::AppState,
 };
 
@@ -60,11 +61,16 @@ async fn new_account(state: &AppState, form: Registration) -> Result<user::Activ
         )
     });
     let display_name = input::single_line("display_name", &form.display_name);
-    let (login, display_name) = match (login, display_name) {
-        (Ok(login), Ok(name)) => (login, name),
-        (login, name) => {
+    let strength =
+        passwords::check_strength(&form.password, login.as_deref().unwrap_or(&form.login));
+    let (login, display_name) = match (login, display_name, strength) {
+        (Ok(login), Ok(name), Ok(())) => (login, name),
+        (login, name, strength) => {
             return Err(Error::Invalid(
-                login.err().into_iter().chain(name.err()).collect(),
+                [login.err(), name.err(), strength.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
             ))
         }
     };

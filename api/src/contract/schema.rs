@@ -12,12 +12,10 @@ use regex::Regex;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::error::{FieldCode, FieldError};
-
-/// Free text: no control characters but tabs and line breaks (`input` trims and folds it).
-pub const TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
-/// Free text that must say something: `TEXT` with at least one visible character.
-pub const REQUIRED_TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+use crate::{
+    error::{FieldCode, FieldError},
+    input::{forbidden, REQUIRED_TEXT, TEXT},
+};
 
 /// The schemas a `$ref` may name (`components.schemas` of the spec).
 pub struct Schemas<'a>(pub &'a Map<String, Value>);
@@ -188,11 +186,6 @@ fn wrong_type(field: &str, expected: &str) -> FieldError {
     )
 }
 
-/// What `TEXT` refuses: control characters other than tabs and line breaks.
-fn forbidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
-}
-
 fn plural(n: i64) -> &'static str {
     if n == 1 {
         ""
@@ -237,10 +230,10 @@ fn check_string(value: &Value, schema: &Value, field: &str, errors: &mut Vec<Fie
         errors.push(FieldError::new(field, FieldCode::InvalidFormat, message));
     } else if !pattern_ok {
         errors.push(match schema["pattern"].as_str() {
-            Some(TEXT | REQUIRED_TEXT) if text.chars().any(forbidden_control) => FieldError::new(
+            Some(TEXT | REQUIRED_TEXT) if text.chars().any(forbidden) => FieldError::new(
                 field,
                 FieldCode::ControlCharacters,
-                "must not hold control characters",
+                "must not hold control, invisible or text-direction characters",
             ),
             Some(REQUIRED_TEXT) => FieldError::new(field, FieldCode::Blank, "must not be blank"),
             _ => FieldError::new(

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use poem::http::Method;
 use serde_json::{json, Map, Value};
 
-use super::schema::{REQUIRED_TEXT, TEXT};
+use crate::input::{REQUIRED_TEXT, TEXT};
 
 /// The problems an operation can answer from its own rules, beyond those every operation or
 /// its shape implies (400 for an unreadable request, 401 for required credentials, 413 and

@@ -111,6 +111,32 @@ async fn registration_names_the_fields_at_fault(app: TestApp) {
         field_codes(&problem),
         [("display_name", "control_characters")]
     );
+    for name in ["\u{200b}", "\u{202e}张三"] {
+        let problem = expect_problem(
+            app.register("13812345678", PASSWORD, name).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        )
+        .await;
+        assert_eq!(
+            field_codes(&problem),
+            [("display_name", "control_characters")],
+            "{name:?}"
+        );
+    }
+    for weak in ["12345678", "password", "13812345678"] {
+        let problem = expect_problem(
+            app.register("13812345678", weak, "张三").await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            field_codes(&problem),
+            [("password", "too_common")],
+            "{weak}"
+        );
+    }
     let problem = expect_problem(
         app.register("13812345678", PASSWORD, "   ").await,
         StatusCode::BAD_REQUEST,

@@ -924,6 +924,23 @@ async fn catalog_edits_leave_a_public_trace(app: TestApp) {
     );
     assert!(note.contains("法律依据"), "{note}");
 
+    // Staff's long texts follow the rule of every free text: no ESC, no BEL.
+    let escaped = json!({"summary": "摘要\u{1b}[31m", "background": "背景\u{7}"});
+    let problem = expect_problem(
+        app.send(Method::PATCH, &path, Some(&staff.token), escaped)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem),
+        [
+            ("background", "control_characters"),
+            ("summary", "control_characters")
+        ]
+    );
+
     // The same request again changes nothing and adds nothing.
     let again = app
         .send(Method::PATCH, &path, Some(&staff.token), patch)
