@@ -23,6 +23,8 @@ pub struct Config {
     pub password_slots: usize,
     /// The shortest consultation window, even with a published reason for one under 30 days.
     pub min_consultation: chrono::Duration,
+    /// Whether webhooks may call loopback and private addresses (a development setting).
+    pub webhooks_to_internal: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
@@ -104,7 +106,13 @@ impl Config {
                 "use a whole number of days from 1 to 30",
             ));
         }
+        let webhooks_to_internal = parse(
+            "CANYU_WEBHOOKS_TO_INTERNAL",
+            lookup("CANYU_WEBHOOKS_TO_INTERNAL").unwrap_or_else(|| "false".into()),
+            "use true or false",
+        )?;
         Ok(Self {
+            webhooks_to_internal,
             min_consultation: chrono::Duration::days(i64::from(min_consultation_days)),
             password_slots: password_slots.max(1),
             retention: Duration::from_secs(retention_days * 24 * 3600),

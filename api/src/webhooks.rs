@@ -2,7 +2,10 @@
 //! HMAC-SHA256, to every webhook that asked for its kind, and retried with backoff until it
 //! is taken. Each delivery has a unique id, so the receiver can de-duplicate.
 
-use std::time::Duration;
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use entity::{webhook, webhook_delivery};
@@ -20,7 +23,7 @@ use crate::{
     audit::{self, AuditEvent},
     auth::{new_secret, Actor},
     enums::{self, name},
-    error::{Error, Result},
+    error::{Error, FieldCode, Result},
     notices::{Notice, NoticeKind},
     state::AppState,
 };
@@ -84,6 +87,17 @@ fn view(w: webhook::Model, with_secret: bool) -> Result<Webhook> {
 }
 
 pub async fn create(state: &AppState, actor: Actor, form: NewWebhook) -> Result<Webhook> {
+    let allow_internal = state.config.webhooks_to_internal;
+    if let Err(refusal) = destination(form.url.trim(), allow_internal).await {
+        // A name that does not resolve yet may later; it is checked again at every send.
+        if refusal != Refusal::Unresolved {
+            return Err(Error::invalid(
+                "url",
+                FieldCode::Invalid,
+                refusal.to_string(),
+            ));
+        }
+    }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let created = webhook::ActiveModel {
@@ -206,10 +220,6 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
         .limit(BATCH)
         .all(&state.db)
         .await?;
-    let client = reqwest::Client::builder()
-        .timeout(TIMEOUT)
-        .build()
-        .map_err(anyhow::Error::from)?;
     let mut delivered = 0;
     for delivery in due {
         let leased = webhook_delivery::Entity::update_many()
@@ -242,21 +252,19 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
         };
         let body = serde_json::to_vec(&delivery.payload).map_err(anyhow::Error::from)?;
         let timestamp = now.timestamp();
-        let sent = client
-            .post(&hook.url)
-            .header("content-type", "application/json")
-            .header("x-canyu-delivery", delivery.id.to_string())
-            .header("x-canyu-event", delivery.kind.as_str())
-            .header("x-canyu-timestamp", timestamp.to_string())
-            .header(
+        let headers = [
+            ("content-type", "application/json".to_string()),
+            ("x-canyu-delivery", delivery.id.to_string()),
+            ("x-canyu-event", delivery.kind.clone()),
+            ("x-canyu-timestamp", timestamp.to_string()),
+            (
                 "x-canyu-signature",
                 signature(&hook.secret, timestamp, &body),
-            )
-            .body(body)
-            .send()
-            .await;
-        let status = sent.as_ref().ok().map(|r| i32::from(r.status().as_u16()));
-        let taken = sent.as_ref().is_ok_and(|r| r.status().is_success());
+            ),
+        ];
+        let sent = post(&hook.url, headers, body, state.config.webhooks_to_internal).await;
+        let status = sent.map(|s| i32::from(s.as_u16()));
+        let taken = sent.is_some_and(|s| s.is_success());
         let attempts = delivery.attempts + 1;
         let mut update = webhook_delivery::ActiveModel {
             id: Set(delivery.id),
@@ -276,6 +284,36 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
     Ok(delivered)
 }
 
+/// Posts a delivery to the address `url` resolves to, once checked, following no redirect;
+/// the receiver's status, or none when nothing answered (or the address was refused).
+async fn post(
+    url: &str,
+    headers: [(&str, String); 5],
+    body: Vec<u8>,
+    allow_internal: bool,
+) -> Option<reqwest::StatusCode> {
+    let (host, addr) = match destination(url, allow_internal).await {
+        Ok(checked) => checked,
+        Err(refusal) => {
+            let host = url.split('/').nth(2).unwrap_or_default();
+            tracing::warn!(host, %refusal, "webhook address refused");
+            return None;
+        }
+    };
+    // Sent to the address just checked, so that a second lookup cannot point elsewhere.
+    let client = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(&host, addr)
+        .build()
+        .ok()?;
+    let mut request = client.post(url).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.ok().map(|response| response.status())
+}
+
 fn log_failure(url: &str, status: Option<i32>, attempts: i32) {
     let host = url.split('/').nth(2).unwrap_or_default();
     tracing::warn!(
@@ -284,4 +322,101 @@ fn log_failure(url: &str, status: Option<i32>, attempts: i32) {
         attempts,
         "webhook delivery failed; will retry"
     );
+}
+
+/// Why a webhook address is not called.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("not an http(s) address")]
+    NotHttp,
+    #[error("credentials do not belong in the address; sign with the webhook secret instead")]
+    Credentials,
+    #[error("the host name does not resolve")]
+    Unresolved,
+    #[error("the address is inside a private, loopback or link-local network")]
+    Internal,
+}
+
+/// Where a webhook's POST goes: its host and the address it resolves to, checked. Loopback,
+/// private, link-local (cloud metadata at 169.254.169.254), shared and unspecified addresses
+/// are refused unless the installation allows internal targets.
+pub async fn destination(url: &str, allow_internal: bool) -> Result<(String, SocketAddr), Refusal> {
+    let url = reqwest::Url::parse(url).map_err(|_| Refusal::NotHttp)?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Refusal::NotHttp);
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Refusal::Credentials);
+    }
+    let host = url.host_str().ok_or(Refusal::NotHttp)?;
+    let port = url.port_or_known_default().ok_or(Refusal::NotHttp)?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<SocketAddr> = match bare.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((bare, port))
+            .await
+            .map_err(|_| Refusal::Unresolved)?
+            .collect(),
+    };
+    let first = *addresses.first().ok_or(Refusal::Unresolved)?;
+    if !allow_internal && addresses.iter().any(|a| is_internal(a.ip())) {
+        return Err(Refusal::Internal);
+    }
+    Ok((bare.to_string(), first))
+}
+
+/// Addresses no webhook may reach from the service's own network position.
+fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => {
+            let [first, second, ..] = a.octets();
+            a.is_loopback()
+                || a.is_private()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.is_documentation()
+                || first == 0
+                || (first == 100 && (second & 0xc0) == 64)
+        }
+        IpAddr::V6(a) => {
+            let first = a.segments()[0];
+            a.is_loopback()
+                || a.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || a.to_ipv4_mapped()
+                    .is_some_and(|v4| is_internal(IpAddr::V4(v4)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn internal_and_credentialled_addresses_are_refused() {
+        for (url, refusal) in [
+            ("http://127.0.0.1:8080/hook", Refusal::Internal),
+            ("http://169.254.169.254/latest/meta-data", Refusal::Internal),
+            ("http://10.1.2.3/hook", Refusal::Internal),
+            ("http://192.168.0.1/hook", Refusal::Internal),
+            ("http://[::1]/hook", Refusal::Internal),
+            ("http://[::ffff:127.0.0.1]/hook", Refusal::Internal),
+            ("http://0.0.0.0/hook", Refusal::Internal),
+            ("http://localhost/hook", Refusal::Internal),
+            ("https://user:secret@203.0.114.9/hook", Refusal::Credentials),
+            ("ftp://203.0.114.9/hook", Refusal::NotHttp),
+        ] {
+            assert_eq!(destination(url, false).await.unwrap_err(), refusal, "{url}");
+        }
+        let public = destination("https://203.0.114.9/hook", false)
+            .await
+            .unwrap();
+        assert_eq!(public.1, "203.0.114.9:443".parse().unwrap());
+        assert!(destination("http://127.0.0.1:8080/hook", true)
+            .await
+            .is_ok());
+    }
 }

@@ -190,6 +190,8 @@ impl Storage {
         config.bind = "127.0.0.1:0".parse().unwrap();
         // Tests move the clock by weeks; sessions outlive that unless a test says otherwise.
         config.session_ttl = SESSION_TTL.to_std().unwrap();
+        // The webhook tests' receivers listen on loopback.
+        config.webhooks_to_internal = true;
         config
     }
 }

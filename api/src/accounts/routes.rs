@@ -347,7 +347,9 @@ impl AccountsApi {
     /// Admin only. The answer holds the signing secret, this once. Each delivery is a JSON
     /// `POST` with `X-Canyu-Delivery` (unique id), `X-Canyu-Event`, `X-Canyu-Timestamp` and
     /// `X-Canyu-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">`; anything but a 2xx
-    /// answer is retried with backoff.
+    /// answer (a redirect included: none is followed) is retried with backoff. Addresses in
+    /// loopback, private or link-local networks and addresses with credentials are refused
+    /// (`422`), at registration and again at every delivery.
     #[oai(
         path = "/webhooks",
         method = "post",
@@ -449,7 +451,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("createApiKey", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
     Problems::new("listApiKeys", &[(403, &["forbidden"])]),
     Problems::new("revokeApiKey", &[(403, &["forbidden"]), (404, &["not_found"])]),
-    Problems::new("createWebhook", &[(403, &["forbidden"])]),
+    Problems::new("createWebhook", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
     Problems::new("listWebhooks", &[(403, &["forbidden"])]),
     Problems::new("deactivateWebhook", &[(403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("listAuditLog", &[(403, &["forbidden"])]),

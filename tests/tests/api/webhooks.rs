@@ -15,6 +15,7 @@ use sha2::Sha256;
 
 on_every_backend!(
     waitlist_offers_reach_the_app_backend_signed_and_retried,
+    webhooks_to_internal_addresses_are_refused,
     only_admins_register_webhooks
 );
 
@@ -201,4 +202,37 @@ async fn only_admins_register_webhooks(app: TestApp) {
     )
     .await;
     assert_eq!(listed[0]["active"], false);
+}
+
+/// Server-side request forgery: an admin's webhook must not reach into the service's own
+/// network (cloud metadata, databases on loopback), nor carry credentials in its address.
+async fn webhooks_to_internal_addresses_are_refused(app: TestApp) {
+    let admin = app.admin().await;
+    let addr = app
+        .instance_with(|config| config.webhooks_to_internal = false)
+        .await;
+    let client = reqwest::Client::new();
+    for url in [
+        "http://127.0.0.1:6379/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/hook",
+        "http://[::1]:5432/",
+        "http://localhost:8080/hook",
+        "https://app:secret@203.0.114.9/hook",
+    ] {
+        let refused = client
+            .post(format!("http://{addr}/api/v1/webhooks"))
+            .bearer_auth(&admin.token)
+            .json(&json!({"url": url, "kinds": ["waitlist_offer"]}))
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(field_codes(&problem), [("url", "invalid")], "{url}");
+    }
 }
