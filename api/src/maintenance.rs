@@ -1,7 +1,10 @@
 //! Housekeeping (hourly, from `worker`): forgetting expired sessions and idempotency records,
-//! erasing who signed up for events past the retention period.
+//! erasing who signed up for events past the retention period, and forgetting delivered
+//! notices past it.
 
-use crate::{accounts::service, error::Result, events::signups, idempotency, state::AppState};
+use crate::{
+    accounts::service, error::Result, events::signups, idempotency, outbox, state::AppState,
+};
 
 /// What one sweep removed.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -10,6 +13,8 @@ pub struct Swept {
     pub idempotency_records: u64,
     /// Events whose signups' personal data was erased.
     pub erased_events: u64,
+    /// Delivered outbox messages and finished webhook deliveries.
+    pub delivered_notices: u64,
 }
 
 pub async fn sweep(state: &AppState) -> Result<Swept> {
@@ -20,5 +25,6 @@ pub async fn sweep(state: &AppState) -> Result<Swept> {
         sessions: service::forget_expired_sessions(&state.db, now).await?,
         idempotency_records: idempotency::forget_expired(&state.db, now).await?,
         erased_events: signups::erase_personal_data(state, retention).await?,
+        delivered_notices: outbox::forget_delivered(&state.db, now - retention).await?,
     })
 }

@@ -75,3 +75,16 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
     }
     Ok(delivered)
 }
+
+/// Forgets what was told to people before `before` once it has gone out: delivered outbox
+/// messages and the webhook deliveries made of them (delivered, or given up). They are
+/// transport records that link a person to a title; the person's inbox keeps their own copy.
+/// Returns how many rows went.
+pub async fn forget_delivered(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    let messages = outbox_message::Entity::delete_many()
+        .filter(outbox_message::Column::DeliveredAt.is_not_null())
+        .filter(outbox_message::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(messages.rows_affected + webhooks::forget_finished(db, before).await?)
+}

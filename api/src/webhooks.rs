@@ -12,8 +12,8 @@ use entity::{webhook, webhook_delivery};
 use hmac::{Hmac, Mac};
 use poem_openapi::{types::Example, Object};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use sha2::Sha256;
@@ -322,6 +322,19 @@ fn log_failure(url: &str, status: Option<i32>, attempts: i32) {
         attempts,
         "webhook delivery failed; will retry"
     );
+}
+
+/// Forgets deliveries made before `before` that are finished (taken, or given up).
+pub async fn forget_finished(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    let finished = Condition::any()
+        .add(webhook_delivery::Column::DeliveredAt.is_not_null())
+        .add(webhook_delivery::Column::Attempts.gte(MAX_ATTEMPTS));
+    let deleted = webhook_delivery::Entity::delete_many()
+        .filter(finished)
+        .filter(webhook_delivery::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 /// Why a webhook address is not called.

@@ -518,6 +518,9 @@ pub async fn erase_personal_data(state: &AppState, retention: Duration) -> Resul
             .filter(signup::Column::EventId.eq(ended.id))
             .exec(&txn)
             .await?;
+        // Notices about the event (offers, cancellation) named the person and its title on
+        // their way out: those records go in the same transaction.
+        outbox::forget_delivered(&txn, ended.ends_at).await?;
         event::Entity::update_many()
             .col_expr(event::Column::PersonalDataErasedAt, Expr::value(Some(now)))
             .filter(event::Column::Id.eq(ended.id))

@@ -796,9 +796,38 @@ async fn personal_data_is_erased_after_the_retention_period(app: TestApp) {
     let (staff, _) = app.staff(&admin, "cyzx").await;
     let id = app.open_event(&staff, 2, 1).await;
     let people = app.crowd(3).await;
+    let mut signups = Vec::new();
     for person in &people {
-        signed_up(&app, person, &id).await;
+        signups.push(signed_up(&app, person, &id).await);
     }
+    // The first cancels: the third, first in line, is offered the seat and told so.
+    let cancelled = app
+        .send(
+            Method::DELETE,
+            &format!("/signups/{}", signups[0]["id"].as_str().unwrap()),
+            Some(&people[0].token),
+            Value::Null,
+        )
+        .await;
+    expect_status(cancelled, StatusCode::OK).await;
+    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    let told = |person: &canyu_tests::Person| {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let user_id: uuid::Uuid = person.id.parse().unwrap();
+        let db = app.state.db.clone();
+        async move {
+            entity::outbox_message::Entity::find()
+                .filter(entity::outbox_message::Column::UserId.eq(user_id))
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        told(&people[2]).await,
+        1,
+        "the offer went out through the outbox"
+    );
     let retention = chrono::Duration::from_std(app.config.retention).unwrap();
     // The event ends 11 days and 2 hours from now.
     app.clock
@@ -832,6 +861,11 @@ async fn personal_data_is_erased_after_the_retention_period(app: TestApp) {
     .await;
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 3, "the counts remain");
+    assert_eq!(
+        told(&people[2]).await,
+        0,
+        "no record links the person to the event"
+    );
     assert!(
         list.iter().all(|s| s.get("name").is_none()),
         "nobody can be told any more"

@@ -33,6 +33,7 @@ async fn housekeeping_forgets_expired_sessions_and_retry_records(app: TestApp) {
             sessions: 1,
             idempotency_records: 1,
             erased_events: 0,
+            delivered_notices: 0,
         }
     );
 
