@@ -139,17 +139,22 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
     found
 }
 
-/// poem-openapi writes a property with its own description as `allOf: [$ref, {description}]`,
-/// which generators drop; an optional property may be `null` (it reads as absent). Both are
-/// written as `allOf: [$ref]` beside the property's own keywords.
-fn plain_properties(schema: &mut Value) {
-    let required: BTreeSet<String> = schema["required"]
+/// The names of an object schema's required properties.
+fn required_names(schema: &Value) -> BTreeSet<String> {
+    schema["required"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
         .map(str::to_string)
-        .collect();
+        .collect()
+}
+
+/// poem-openapi writes a property with its own description as `allOf: [$ref, {description}]`,
+/// which generators drop; an optional property may be `null` (it reads as absent). Both are
+/// written as `allOf: [$ref]` beside the property's own keywords.
+fn plain_properties(schema: &mut Value) {
+    let required = required_names(schema);
     let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
@@ -172,13 +177,7 @@ fn plain_properties(schema: &mut Value) {
 /// Free-text properties of a request state what the service takes: no control characters
 /// (but tabs and line breaks), and something visible where the text is required.
 fn text_patterns(schema: &mut Value) {
-    let required: BTreeSet<String> = schema["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect();
+    let required = required_names(schema);
     let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };

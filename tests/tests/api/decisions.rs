@@ -102,36 +102,18 @@ async fn the_whole_chain_is_disclosed_on_the_timeline(app: TestApp) {
     assert_eq!(report["totals"]["partially_adopted"], 1);
 
     // A meeting on the day of the report is fine; one after today (or before the report) is not.
-    let tomorrow = (app.clock.now() + Duration::days(1)).date_naive();
-    let early = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": tomorrow, "outcome": "approved"});
-    let problem = expect_problem(
-        post(
-            &app,
-            &staff.token,
-            &format!("/decisions/{id}/deliberation"),
-            early,
+    for (days, code) in [(1, "out_of_range"), (-1, "must_be_after")] {
+        let date = (app.clock.now() + Duration::days(days)).date_naive();
+        let meeting = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": date, "outcome": "approved"});
+        let path = format!("/decisions/{id}/deliberation");
+        let problem = expect_problem(
+            post(&app, &staff.token, &path, meeting).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
         )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(field_codes(&problem), [("meeting_date", "out_of_range")]);
-    let before = (app.clock.now() - Duration::days(1)).date_naive();
-    let before = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": before, "outcome": "approved"});
-    let problem = expect_problem(
-        post(
-            &app,
-            &staff.token,
-            &format!("/decisions/{id}/deliberation"),
-            before,
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(field_codes(&problem), [("meeting_date", "must_be_after")]);
+        .await;
+        assert_eq!(field_codes(&problem), [("meeting_date", code)]);
+    }
     let today = app.clock.now().date_naive();
     let deliberation = json!({"meeting_number": "区政府第138次常务会议", "meeting_date": today, "outcome": "approved"});
     let decided = expect_status(
