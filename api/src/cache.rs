@@ -147,11 +147,8 @@ impl Cache {
             }
             Backend::Memory(store) => {
                 let store = store.lock().expect("cache lock poisoned");
-                let now = Instant::now();
                 Ok(store
-                    .entries
-                    .get(key)
-                    .filter(|(_, until)| *until > now)
+                    .live(key)
                     .and_then(|(count, _)| count.parse().ok())
                     .unwrap_or(0))
             }
@@ -167,12 +164,7 @@ impl Cache {
             }
             Backend::Memory(store) => {
                 let store = store.lock().expect("cache lock poisoned");
-                let now = Instant::now();
-                Ok(store
-                    .entries
-                    .get(key)
-                    .filter(|(_, until)| *until > now)
-                    .map(|(_, until)| (*until - now).as_secs()))
+                Ok(store.live(key).map(|(_, left)| left.as_secs()))
             }
         }
     }
@@ -297,6 +289,15 @@ impl Cache {
 }
 
 impl MemoryStore {
+    /// The value under `key` and the time it has left, unless it has expired.
+    fn live(&self, key: &str) -> Option<(&str, Duration)> {
+        let now = Instant::now();
+        self.entries
+            .get(key)
+            .filter(|(_, until)| *until > now)
+            .map(|(value, until)| (value.as_str(), *until - now))
+    }
+
     fn insert(&mut self, key: &str, value: String, ttl: Duration) {
         let now = Instant::now();
         self.entries.insert(key.to_string(), (value, now + ttl));
