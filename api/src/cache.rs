@@ -1,6 +1,11 @@
 //! The `Cache` facade: Redis in production, an in-process map for the embedded default, each
 //! behaving alike. The database stays the source of truth; callers treat a cache failure as
 //! a miss.
+//!
+//! Redis is asked with a short timeout, and after it fails to answer it is left alone for a
+//! few seconds, so a dead or hung server costs one short wait, not one per request. Meanwhile
+//! the throttling counts (`increment`, `count`, `ttl`, `delete`) go on in process, per
+//! instance; counter sets report the failure, and their callers read the database.
 
 use std::{
     collections::HashMap,
@@ -9,30 +14,45 @@ use std::{
     time::{Duration, Instant},
 };
 
-use redis::{aio::ConnectionManager, AsyncCommands, Script};
+use redis::{
+    aio::{ConnectionManager, ConnectionManagerConfig},
+    AsyncCommands, RedisError, RedisResult, Script,
+};
 
 /// Counters kept together under one key (a Redis hash), e.g. a survey's figures.
 pub type Counters = HashMap<String, i64>;
 
+/// How long one Redis command may take before it counts as a failure.
+const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long Redis is left alone after a failure before it is tried again.
+const REDIS_REST: Duration = Duration::from_secs(5);
+
 #[derive(Clone)]
 pub struct Cache {
-    backend: Backend,
+    redis: Option<Redis>,
+    /// The whole cache of the embedded default; with Redis, where counts go while it rests.
+    memory: Arc<Mutex<MemoryStore>>,
     /// One rebuild of a key at a time in this process; the others wait for its result.
     rebuilding: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 #[derive(Clone)]
-enum Backend {
-    Redis {
-        conn: ConnectionManager,
-        prefix: String,
-    },
-    Memory(Arc<Mutex<MemoryStore>>),
+struct Redis {
+    conn: ConnectionManager,
+    prefix: String,
+    /// Set when Redis last failed to answer: it is not asked again before then.
+    resting_until: Arc<Mutex<Option<Instant>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("cache unavailable: {0}")]
-pub struct CacheError(#[from] redis::RedisError);
+pub enum CacheError {
+    #[error("cache unavailable: {0}")]
+    Redis(#[from] RedisError),
+    #[error("cache unavailable: no answer within {REDIS_TIMEOUT:?}")]
+    TimedOut,
+    #[error("cache unavailable: resting after a failure")]
+    Resting,
+}
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -62,111 +82,113 @@ return 1";
 const SWEEP_EVERY: usize = 1024;
 
 impl Cache {
-    fn with(backend: Backend) -> Self {
+    pub fn memory() -> Self {
         Self {
-            backend,
+            redis: None,
+            memory: Arc::default(),
             rebuilding: Arc::default(),
         }
-    }
-
-    pub fn memory() -> Self {
-        Self::with(Backend::Memory(Arc::default()))
     }
 
     /// Connects to Redis; fails when the server cannot be reached, so a misconfigured
     /// instance does not start.
     pub async fn redis(url: &str, prefix: &str) -> Result<Self, CacheError> {
         let client = redis::Client::open(url)?;
-        let conn = ConnectionManager::new(client).await?;
-        Ok(Self::with(Backend::Redis {
-            conn,
-            prefix: prefix.to_string(),
-        }))
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(REDIS_TIMEOUT))
+            .set_response_timeout(Some(REDIS_TIMEOUT))
+            .set_number_of_retries(1);
+        let conn = ConnectionManager::new_with_config(client, config).await?;
+        Ok(Self {
+            redis: Some(Redis {
+                conn,
+                prefix: prefix.to_string(),
+                resting_until: Arc::default(),
+            }),
+            ..Self::memory()
+        })
     }
 
     pub fn backend_name(&self) -> &'static str {
-        match &self.backend {
-            Backend::Redis { .. } => "redis",
-            Backend::Memory(_) => "memory",
+        match self.redis {
+            Some(_) => "redis",
+            None => "memory",
         }
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, MemoryStore> {
+        self.memory.lock().expect("cache lock poisoned")
     }
 
     /// Removes `key`, whatever it holds (the next read of counters rebuilds them).
     pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                Ok(conn.clone().del(format!("{prefix}{key}")).await?)
+        self.store().remove(key);
+        match &self.redis {
+            Some(redis) => {
+                let key = redis.key(key);
+                redis
+                    .run(|mut conn| async move { conn.del(key).await })
+                    .await
             }
-            Backend::Memory(store) => {
-                let mut store = store.lock().expect("cache lock poisoned");
-                store.entries.remove(key);
-                store.counters.remove(key);
-                Ok(())
-            }
+            None => Ok(()),
         }
     }
 
     /// Adds one to a counter that expires `ttl` after its first increment; returns the count.
-    pub async fn increment(&self, key: &str, ttl: Duration) -> Result<u64, CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                let key = format!("{prefix}{key}");
-                let (count,): (u64,) = redis::pipe()
-                    .atomic()
-                    .incr(&key, 1)
-                    .cmd("EXPIRE")
-                    .arg(&key)
-                    .arg(ttl.as_secs().max(1))
-                    .arg("NX")
-                    .ignore()
-                    .query_async(&mut conn.clone())
-                    .await?;
-                Ok(count)
-            }
-            Backend::Memory(store) => {
-                let mut store = store.lock().expect("cache lock poisoned");
-                let now = Instant::now();
-                let (count, until) = match store.entries.get(key) {
-                    Some((count, until)) if *until > now => {
-                        (count.parse::<u64>().unwrap_or(0) + 1, *until)
-                    }
-                    _ => (1, now + ttl),
-                };
-                store.insert(key, count.to_string(), until - now);
-                Ok(count)
+    pub async fn increment(&self, key: &str, ttl: Duration) -> u64 {
+        if let Some(redis) = &self.redis {
+            let full = redis.key(key);
+            let counted = redis
+                .run(|mut conn| async move {
+                    let (count,): (u64,) = redis::pipe()
+                        .atomic()
+                        .incr(&full, 1)
+                        .cmd("EXPIRE")
+                        .arg(&full)
+                        .arg(ttl.as_secs().max(1))
+                        .arg("NX")
+                        .ignore()
+                        .query_async(&mut conn)
+                        .await?;
+                    Ok(count)
+                })
+                .await;
+            if let Ok(count) = counted {
+                return count;
             }
         }
+        self.store().increment(key, ttl)
     }
 
     /// The count `increment` has reached for `key` (0 when it has none).
-    pub async fn count(&self, key: &str) -> Result<u64, CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                let count: Option<u64> = conn.clone().get(format!("{prefix}{key}")).await?;
-                Ok(count.unwrap_or(0))
-            }
-            Backend::Memory(store) => {
-                let store = store.lock().expect("cache lock poisoned");
-                Ok(store
-                    .live(key)
-                    .and_then(|(count, _)| count.parse().ok())
-                    .unwrap_or(0))
+    pub async fn count(&self, key: &str) -> u64 {
+        if let Some(redis) = &self.redis {
+            let full = redis.key(key);
+            let counted = redis
+                .run(|mut conn| async move { conn.get::<_, Option<u64>>(full).await })
+                .await;
+            if let Ok(count) = counted {
+                return count.unwrap_or(0);
             }
         }
+        self.store()
+            .live(key)
+            .and_then(|(count, _)| count.parse().ok())
+            .unwrap_or(0)
     }
 
     /// Seconds until `key` expires, if it exists.
-    pub async fn ttl(&self, key: &str) -> Result<Option<u64>, CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                let secs: i64 = conn.clone().ttl(format!("{prefix}{key}")).await?;
-                Ok(u64::try_from(secs).ok())
-            }
-            Backend::Memory(store) => {
-                let store = store.lock().expect("cache lock poisoned");
-                Ok(store.live(key).map(|(_, left)| left.as_secs()))
+    pub async fn ttl(&self, key: &str) -> Option<u64> {
+        if let Some(redis) = &self.redis {
+            let full = redis.key(key);
+            let secs = redis
+                .run(|mut conn| async move { conn.ttl::<_, i64>(full).await })
+                .await;
+            if let Ok(secs) = secs {
+                return u64::try_from(secs).ok();
             }
         }
+        self.store().live(key).map(|(_, left)| left.as_secs())
     }
 
     /// Adds `fields` (name, amount) to the counters under `key` in one atomic step, if they
@@ -177,43 +199,37 @@ impl Cache {
         key: &str,
         fields: &[(&str, i64)],
     ) -> Result<bool, CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                let script = Script::new(INCREMENT_EXISTING);
-                let mut call = script.key(format!("{prefix}{key}"));
-                for (field, amount) in fields {
-                    call.arg(*field).arg(*amount);
-                }
-                let applied: i64 = call.invoke_async(&mut conn.clone()).await?;
-                Ok(applied == 1)
+        let Some(redis) = &self.redis else {
+            let mut memory = self.store();
+            let Some(counters) = memory.counters.get_mut(key) else {
+                return Ok(false);
+            };
+            for (field, amount) in fields {
+                *counters.entry(field.to_string()).or_default() += amount;
             }
-            Backend::Memory(store) => {
-                let mut store = store.lock().expect("cache lock poisoned");
-                let Some(counters) = store.counters.get_mut(key) else {
-                    return Ok(false);
-                };
-                for (field, amount) in fields {
-                    *counters.entry(field.to_string()).or_default() += amount;
-                }
-                Ok(true)
-            }
+            return Ok(true);
+        };
+        let script = Script::new(INCREMENT_EXISTING);
+        let mut call = script.key(redis.key(key));
+        for (field, amount) in fields {
+            call.arg(*field).arg(*amount);
         }
+        let applied: i64 = redis
+            .run(|mut conn| async move { call.invoke_async(&mut conn).await })
+            .await?;
+        Ok(applied == 1)
     }
 
     /// The counters under `key`, if they exist.
     pub async fn counters(&self, key: &str) -> Result<Option<Counters>, CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                let mut found: Counters = conn.clone().hgetall(format!("{prefix}{key}")).await?;
-                Ok(found.remove(BUILT).map(|_| found))
-            }
-            Backend::Memory(store) => Ok(store
-                .lock()
-                .expect("cache lock poisoned")
-                .counters
-                .get(key)
-                .cloned()),
-        }
+        let Some(redis) = &self.redis else {
+            return Ok(self.store().counters.get(key).cloned());
+        };
+        let full = redis.key(key);
+        let mut found: Counters = redis
+            .run(|mut conn| async move { conn.hgetall(full).await })
+            .await?;
+        Ok(found.remove(BUILT).map(|_| found))
     }
 
     /// The counters under `key`; when they are missing (never built, evicted, flushed), built
@@ -254,38 +270,84 @@ impl Cache {
         key: &str,
         counters: &Counters,
     ) -> Result<(), CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, prefix } => {
-                let script = Script::new(PUT_IF_ABSENT);
-                let mut call = script.key(format!("{prefix}{key}"));
-                call.arg(BUILT).arg(1);
-                for (field, value) in counters {
-                    call.arg(field).arg(*value);
-                }
-                let _: i64 = call.invoke_async(&mut conn.clone()).await?;
-                Ok(())
-            }
-            Backend::Memory(store) => {
-                store
-                    .lock()
-                    .expect("cache lock poisoned")
-                    .counters
-                    .entry(key.to_string())
-                    .or_insert_with(|| counters.clone());
-                Ok(())
-            }
+        let Some(redis) = &self.redis else {
+            self.store()
+                .counters
+                .entry(key.to_string())
+                .or_insert_with(|| counters.clone());
+            return Ok(());
+        };
+        let script = Script::new(PUT_IF_ABSENT);
+        let mut call = script.key(redis.key(key));
+        call.arg(BUILT).arg(1);
+        for (field, value) in counters {
+            call.arg(field).arg(*value);
         }
+        redis
+            .run(|mut conn| async move { call.invoke_async::<i64>(&mut conn).await })
+            .await?;
+        Ok(())
     }
 
-    /// For `/readyz`.
+    /// For `/readyz`: whether Redis answers now (a resting Redis does not).
     pub async fn ping(&self) -> Result<(), CacheError> {
-        match &self.backend {
-            Backend::Redis { conn, .. } => {
-                Ok(redis::cmd("PING").query_async(&mut conn.clone()).await?)
-            }
-            Backend::Memory(_) => Ok(()),
+        match &self.redis {
+            Some(redis) => redis
+                .run(
+                    |mut conn| async move { redis::cmd("PING").query_async::<()>(&mut conn).await },
+                )
+                .await,
+            None => Ok(()),
         }
     }
+}
+
+impl Redis {
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    /// Runs one command, unless Redis is resting; a connection failure or a late answer
+    /// starts a rest.
+    async fn run<T, F, Fut>(&self, command: F) -> Result<T, CacheError>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>>,
+    {
+        if self.resting() {
+            return Err(CacheError::Resting);
+        }
+        let failure = match tokio::time::timeout(REDIS_TIMEOUT, command(self.conn.clone())).await {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(err)) if !unreachable(&err) => return Err(err.into()),
+            Ok(Err(err)) => CacheError::Redis(err),
+            Err(_) => CacheError::TimedOut,
+        };
+        tracing::warn!(error = %failure, rest = ?REDIS_REST, "Redis failed; counting in process meanwhile");
+        *self.resting_until.lock().expect("cache lock poisoned") =
+            Some(Instant::now() + REDIS_REST);
+        Err(failure)
+    }
+
+    fn resting(&self) -> bool {
+        let mut until = self.resting_until.lock().expect("cache lock poisoned");
+        match *until {
+            Some(end) if end > Instant::now() => true,
+            Some(_) => {
+                *until = None;
+                false
+            }
+            None => false,
+        }
+    }
+}
+
+/// Whether `err` says the server cannot be reached (rather than that a command was wrong).
+fn unreachable(err: &RedisError) -> bool {
+    err.is_io_error()
+        || err.is_connection_refusal()
+        || err.is_connection_dropped()
+        || err.is_timeout()
 }
 
 impl MemoryStore {
@@ -296,6 +358,21 @@ impl MemoryStore {
             .get(key)
             .filter(|(_, until)| *until > now)
             .map(|(value, until)| (value.as_str(), *until - now))
+    }
+
+    fn increment(&mut self, key: &str, ttl: Duration) -> u64 {
+        let now = Instant::now();
+        let (count, until) = match self.live(key) {
+            Some((count, left)) => (count.parse::<u64>().unwrap_or(0) + 1, now + left),
+            None => (1, now + ttl),
+        };
+        self.insert(key, count.to_string(), until - now);
+        count
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.entries.remove(key);
+        self.counters.remove(key);
     }
 
     fn insert(&mut self, key: &str, value: String, ttl: Duration) {
@@ -316,37 +393,25 @@ mod tests {
     #[tokio::test]
     async fn counters_count_until_they_expire() {
         let cache = Cache::memory();
+        assert_eq!(cache.increment("k", Duration::from_secs(60)).await, 1);
         assert_eq!(
-            cache.increment("k", Duration::from_secs(60)).await.unwrap(),
-            1
-        );
-        assert_eq!(
-            cache.increment("k", Duration::ZERO).await.unwrap(),
+            cache.increment("k", Duration::ZERO).await,
             2,
             "the first expiry stands"
         );
-        assert!(cache.ttl("k").await.unwrap().is_some_and(|secs| secs <= 60));
-        assert_eq!(
-            cache.increment("k", Duration::from_secs(60)).await.unwrap(),
-            3
-        );
+        assert!(cache.ttl("k").await.is_some_and(|secs| secs <= 60));
+        assert_eq!(cache.increment("k", Duration::from_secs(60)).await, 3);
         cache.delete("k").await.unwrap();
-        assert_eq!(cache.ttl("k").await.unwrap(), None);
+        assert_eq!(cache.ttl("k").await, None);
         assert_eq!(
-            cache.increment("k", Duration::from_secs(60)).await.unwrap(),
+            cache.increment("k", Duration::from_secs(60)).await,
             1,
             "deleted"
         );
 
         // A counter whose time is up starts again.
-        assert_eq!(cache.increment("gone", Duration::ZERO).await.unwrap(), 1);
-        assert_eq!(cache.ttl("gone").await.unwrap(), None);
-        assert_eq!(
-            cache
-                .increment("gone", Duration::from_secs(60))
-                .await
-                .unwrap(),
-            1
-        );
+        assert_eq!(cache.increment("gone", Duration::ZERO).await, 1);
+        assert_eq!(cache.ttl("gone").await, None);
+        assert_eq!(cache.increment("gone", Duration::from_secs(60)).await, 1);
     }
 }

@@ -32,6 +32,7 @@ pub mod privacy;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod throttle;
 pub mod web;
 pub mod webhooks;
 pub mod worker;

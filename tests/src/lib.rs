@@ -4,6 +4,7 @@
 //! it runs on.
 
 pub mod browser;
+pub mod faults;
 
 use std::{future::Future, net::SocketAddr, path::PathBuf};
 

@@ -1,22 +1,10 @@
-//! Limits on what anyone can try without an account, counted in the cache per client
-//! address (and per login from an address), so that a stranger's guesses slow the stranger
+//! Limits on what anyone can try without an account, counted per client address (and per
+//! login from an address), so that a stranger's guesses slow the stranger
 //! down, not the account's owner on another device. Addresses are kept only as hashes.
 
 use std::{net::IpAddr, time::Duration};
 
-use crate::{
-    auth::hash_secret,
-    cache::Cache,
-    error::{Error, Result},
-};
-
-pub struct Limit {
-    name: &'static str,
-    max: u64,
-    window: Duration,
-    code: &'static str,
-    detail: &'static str,
-}
+use crate::{auth::hash_secret, throttle::Limit};
 
 /// Logins tried for one account from one address, counted before the password is checked
 /// (so parallel guesses count too) and forgotten after a success.
@@ -53,55 +41,4 @@ pub fn from(address: IpAddr) -> String {
 
 pub fn login_from(login: &str, address: IpAddr) -> String {
     hash_secret(&format!("{login}\u{0}{address}"))[..24].to_string()
-}
-
-impl Limit {
-    fn key(&self, subject: &str) -> String {
-        format!("{}:{subject}", self.name)
-    }
-
-    /// Counts one for `subject`; past the limit, refuses with the time left.
-    pub async fn count(&self, cache: &Cache, subject: &str) -> Result<()> {
-        match cache.increment(&self.key(subject), self.window).await {
-            Ok(count) if count > self.max => Err(self.refusal(cache, subject).await),
-            Ok(_) => Ok(()),
-            Err(err) => {
-                tracing::warn!(error = %err, limit = self.name, "cannot count; not limiting");
-                Ok(())
-            }
-        }
-    }
-
-    /// Refuses when `subject` is already past the limit, without counting.
-    pub async fn check(&self, cache: &Cache, subject: &str) -> Result<()> {
-        match cache.count(&self.key(subject)).await {
-            Ok(count) if count >= self.max => Err(self.refusal(cache, subject).await),
-            _ => Ok(()),
-        }
-    }
-
-    pub async fn reset(&self, cache: &Cache, subject: &str) {
-        if let Err(err) = cache.delete(&self.key(subject)).await {
-            tracing::warn!(error = %err, limit = self.name, "cannot reset a count");
-        }
-    }
-
-    async fn refusal(&self, cache: &Cache, subject: &str) -> Error {
-        let retry_after_secs = cache
-            .ttl(&self.key(subject))
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(self.window.as_secs())
-            .max(1);
-        Error::TooManyRequests {
-            code: self.code,
-            detail: format!(
-                "{}; try again in {} minutes",
-                self.detail,
-                retry_after_secs.div_ceil(60)
-            ),
-            retry_after_secs,
-        }
-    }
 }

@@ -35,11 +35,17 @@ use crate::{
     pagination::{Page, PageRequest},
     privacy,
     state::AppState,
+    throttle::Limit,
 };
 
-/// A person may submit this many comments per window of `COMMENT_WINDOW`.
-const MAX_COMMENTS: u64 = 10;
-const COMMENT_WINDOW: Duration = Duration::from_secs(60 * 60);
+/// Comments one person may submit in an hour.
+const COMMENTS: Limit = Limit {
+    name: "comments",
+    max: 10,
+    window: Duration::from_secs(60 * 60),
+    code: "too_many_comments",
+    detail: "at most 10 comments an hour",
+};
 
 const TRACKING_NUMBER_TAKEN: UniqueIndex = UniqueIndex {
     name: "ux_comments_tracking_number",
@@ -84,7 +90,9 @@ pub async fn submit(
                     "comments are accepted only while the consultation window is open",
                 ));
             }
-            throttle(state, session.user_id).await?;
+            COMMENTS
+                .count(&state.cache, &session.user_id.to_string())
+                .await?;
             let me = entity::user::Entity::find_by_id(session.user_id)
                 .one(&txn)
                 .await?
@@ -162,29 +170,6 @@ pub async fn submit(
     }
     txn.commit().await?;
     view(created, draft.version, Audience::Author, false)
-}
-
-async fn throttle(state: &AppState, user_id: Uuid) -> Result<()> {
-    let key = format!("comments:{user_id}");
-    match state.cache.increment(&key, COMMENT_WINDOW).await {
-        Ok(count) if count > MAX_COMMENTS => Err(Error::TooManyRequests {
-            code: "too_many_comments",
-            detail: format!("at most {MAX_COMMENTS} comments an hour; please wait"),
-            retry_after_secs: state
-                .cache
-                .ttl(&key)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or(COMMENT_WINDOW.as_secs())
-                .max(1),
-        }),
-        Ok(_) => Ok(()),
-        Err(err) => {
-            tracing::warn!(error = %err, "cannot count comments; not throttling");
-            Ok(())
-        }
-    }
 }
 
 /// `YP-2021-7K3M9Q`: short enough to read out on the phone, without 0/O or 1/I.

@@ -11,7 +11,11 @@ use std::{
 };
 
 use canyu::cache::Counters;
-use canyu_tests::{on_every_backend, TestApp};
+use canyu_tests::{
+    expect_problem, expect_status, faults::FaultyLink, on_every_backend, serde_json::json, Backend,
+    TestApp,
+};
+use reqwest::StatusCode;
 
 on_every_backend!(
     counters_are_added_to_together_once_built,
@@ -90,4 +94,89 @@ async fn a_missing_set_of_counters_is_rebuilt_once_for_everyone_waiting(app: Tes
         );
     }
     assert_eq!(loads.load(Ordering::SeqCst), 1, "one rebuild, no stampede");
+}
+
+/// Redis hanging (accepting commands, answering none) must not hang logins nor open the
+/// door to guessing: each command gives up quickly, Redis is then left alone for a while
+/// instead of being waited for on every request, the login throttle counts in process
+/// meanwhile, and Redis is used again once it answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_stay_throttled_and_prompt_while_redis_hangs() {
+    canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
+        let redis = app
+            .config
+            .redis_url
+            .as_deref()
+            .expect("PostgreSQL runs with Redis");
+        let upstream = redis.trim_start_matches("redis://").trim_end_matches('/');
+        let link = FaultyLink::to(upstream.to_string()).await;
+        let addr = app
+            .instance_with(|config| config.redis_url = Some(link.redis_url()))
+            .await;
+        let url = |path: &str| format!("http://{addr}{path}");
+        let owner = app.resident("李四").await;
+
+        link.fall_silent();
+        let guesses = async {
+            for _ in 0..5 {
+                let guess = app
+                    .client
+                    .post(url("/api/v1/auth/login"))
+                    .json(&json!({"login": owner.login, "password": "not-the-password"}))
+                    .send()
+                    .await
+                    .unwrap();
+                expect_problem(guess, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+            }
+            app.client
+                .post(url("/api/v1/auth/login"))
+                .json(&json!({"login": owner.login, "password": "not-the-password"}))
+                .send()
+                .await
+                .unwrap()
+        };
+        let started = std::time::Instant::now();
+        let sixth = tokio::time::timeout(Duration::from_secs(60), guesses)
+            .await
+            .expect("logins answer while Redis hangs");
+        let refused =
+            expect_problem(sixth, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+        assert!(refused["detail"].as_str().unwrap().contains("minutes"));
+        // Six logins make about four cache calls each; Redis, once found silent, is asked
+        // at most once per rest of five seconds.
+        let rests = 1 + started.elapsed().as_secs() / 5;
+        assert!(
+            link.unanswered_writes() as u64 <= 2 * rests,
+            "{} writes to a silent Redis in {:?}",
+            link.unanswered_writes(),
+            started.elapsed()
+        );
+        let ready = app.client.get(url("/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+        link.speak_again();
+        let mut answered = false;
+        for _ in 0..40 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let ready = app.client.get(url("/readyz")).send().await.unwrap();
+            if ready.status() == StatusCode::OK {
+                answered = true;
+                break;
+            }
+        }
+        assert!(answered, "Redis is used again once it answers");
+        // The owner, on a device that never failed, logs in.
+        let device = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .build()
+            .unwrap();
+        let login = device
+            .post(url("/api/v1/auth/login"))
+            .json(&json!({"login": owner.login, "password": owner.password}))
+            .send()
+            .await
+            .unwrap();
+        expect_status(login, StatusCode::OK).await;
+    })
+    .await;
 }
