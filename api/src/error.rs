@@ -1,6 +1,7 @@
 //! One error type for the rules (`Error`), one for the wire (`ApiError`), and the single
 //! mapping between them and to `application/problem+json` (RFC 9457).
 
+use chrono::{DateTime, Utc};
 use poem::{http::StatusCode, Response};
 use poem_openapi::{
     error::{AuthorizationError, ContentTypeError},
@@ -9,6 +10,8 @@ use poem_openapi::{
     ApiResponse, Enum, Object,
 };
 use sea_orm::DbErr;
+
+use crate::timestamp::Timestamp;
 
 /// What is wrong with one field of the request.
 #[derive(Object, Clone, Debug, PartialEq, Eq)]
@@ -96,7 +99,7 @@ impl FieldError {
 
 /// An error answer, as `application/problem+json`.
 #[derive(Object, Clone, Debug)]
-#[oai(example)]
+#[oai(example, skip_serializing_if_is_none)]
 pub struct Problem {
     /// A URI naming the kind of problem: `urn:canyu:problem:<code>`.
     #[oai(rename = "type")]
@@ -110,6 +113,9 @@ pub struct Problem {
     pub code: String,
     /// Per-field errors; empty when the problem is not about a field.
     pub errors: Vec<FieldError>,
+    /// When what the request conflicts with happened, where the code has such a time: the
+    /// first check-in for `already_checked_in`.
+    pub at: Option<Timestamp>,
 }
 
 impl Example for Problem {
@@ -141,6 +147,7 @@ impl Problem {
             detail: detail.into(),
             code: code.to_string(),
             errors,
+            at: None,
         }
     }
 }
@@ -163,9 +170,14 @@ pub enum Error {
     /// The named thing does not exist (404).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The request conflicts with the state of a record (409).
+    /// The request conflicts with the state of a record (409), as it has been since `at`
+    /// where that time matters.
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict {
+        code: &'static str,
+        detail: String,
+        at: Option<DateTime<Utc>>,
+    },
     /// Fields are well-formed but break a rule (422).
     #[error("some fields are not valid")]
     Invalid(Vec<FieldError>),
@@ -196,6 +208,20 @@ impl Error {
         Self::Conflict {
             code,
             detail: detail.into(),
+            at: None,
+        }
+    }
+
+    /// A 409 about a fact of the given time, e.g. the first check-in.
+    pub fn conflict_since(
+        code: &'static str,
+        detail: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+            at: Some(at),
         }
     }
 
@@ -293,6 +319,10 @@ fn internal_problem() -> Problem {
 impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
         let detail = err.to_string();
+        let at = match &err {
+            Error::Conflict { at, .. } => at.map(Timestamp),
+            _ => None,
+        };
         let (status, code, errors, retry_after) = match err {
             Error::Malformed { errors, .. } => {
                 (StatusCode::BAD_REQUEST, "invalid_request", errors, 0)
@@ -336,7 +366,11 @@ impl From<Error> for ApiError {
                 return Self::Internal(Json(internal_problem()));
             }
         };
-        Self::from_problem(Problem::new(status, code, detail, errors), retry_after)
+        let problem = Problem {
+            at,
+            ..Problem::new(status, code, detail, errors)
+        };
+        Self::from_problem(problem, retry_after)
     }
 }
 

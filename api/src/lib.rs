@@ -33,6 +33,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod throttle;
+pub mod timestamp;
 pub mod web;
 pub mod webhooks;
 pub mod worker;

@@ -26,6 +26,7 @@ use crate::{
     error::{Error, FieldCode, Result},
     notices::{Notice, NoticeKind},
     state::AppState,
+    timestamp::Timestamp,
 };
 
 /// Attempts before a delivery is given up.
@@ -66,7 +67,7 @@ pub struct Webhook {
     pub url: String,
     pub kinds: Vec<NoticeKind>,
     pub active: bool,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     /// The signing secret: in the answer that creates the webhook only.
     pub secret: Option<String>,
 }
@@ -81,7 +82,7 @@ fn view(w: webhook::Model, with_secret: bool) -> Result<Webhook> {
             .map(enums::parse)
             .collect::<Result<_>>()?,
         active: w.active,
-        created_at: w.created_at,
+        created_at: w.created_at.into(),
         secret: with_secret.then_some(w.secret),
     })
 }

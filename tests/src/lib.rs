@@ -459,6 +459,25 @@ pub async fn expect_problem(response: Response, status: StatusCode, code: &str) 
 }
 
 /// The fields named in a problem's `errors`.
+/// Every instant in an answer (`at` and `*_at` fields, at any depth) is written alike: RFC 3339
+/// in UTC to the second.
+pub fn assert_instants_in_seconds(answer: &Value) {
+    fn walk(value: &Value, key: &str) {
+        match value {
+            Value::Object(fields) => fields.iter().for_each(|(k, v)| walk(v, k)),
+            Value::Array(items) => items.iter().for_each(|v| walk(v, key)),
+            Value::String(text) if key == "at" || key.ends_with("_at") => {
+                let shape = text.len() == 20
+                    && text.ends_with('Z')
+                    && chrono::DateTime::parse_from_rfc3339(text).is_ok();
+                assert!(shape, "{key}: {text} is not an instant to the second");
+            }
+            _ => {}
+        }
+    }
+    walk(answer, "");
+}
+
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()

@@ -14,6 +14,7 @@ export class ApiError extends Error {
     this.title = problem.title || '';
     this.detail = problem.detail || '';
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.at = problem.at || null;
   }
 }
 

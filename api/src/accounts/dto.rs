@@ -8,6 +8,7 @@ use crate::{
     auth::{Role, Scope},
     departments::Department,
     notices::NoticeKind,
+    timestamp::Timestamp,
 };
 
 fn example_time() -> DateTime<Utc> {
@@ -81,7 +82,7 @@ pub struct User {
     pub roles: Vec<Role>,
     /// The department of a staff member.
     pub department: Option<Department>,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl Example for User {
@@ -92,7 +93,7 @@ impl Example for User {
             display_name: "张三".into(),
             roles: vec![Role::Resident],
             department: None,
-            created_at: example_time(),
+            created_at: example_time().into(),
         }
     }
 }
@@ -108,7 +109,7 @@ pub struct UserSummary {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub department: Option<Department>,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl Example for UserSummary {
@@ -119,7 +120,7 @@ impl Example for UserSummary {
             display_name: "李四".into(),
             roles: vec![Role::Resident, Role::Staff],
             department: Some(Department::example()),
-            created_at: example_time(),
+            created_at: example_time().into(),
         }
     }
 }
@@ -129,7 +130,7 @@ impl Example for UserSummary {
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Timestamp,
     pub user: User,
 }
 
@@ -137,7 +138,7 @@ impl Example for LoginResponse {
     fn example() -> Self {
         Self {
             token: "q3x0cD2uQ1m3oQ9m6m3b8gk0Wc4nY2sT7uV5wX1yZ0a".into(),
-            expires_at: example_time(),
+            expires_at: example_time().into(),
             user: User::example(),
         }
     }
@@ -205,8 +206,8 @@ pub struct ApiKeyInfo {
     /// The first characters of the key, to recognise it.
     pub prefix: String,
     pub scopes: Vec<Scope>,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
 }
 
 impl Example for ApiKeyInfo {
@@ -216,7 +217,7 @@ impl Example for ApiKeyInfo {
             name: "杨浦区 app backend".into(),
             prefix: "cyk_Zm9vYmFy".into(),
             scopes: vec![Scope::AuditRead],
-            created_at: example_time(),
+            created_at: example_time().into(),
             revoked_at: None,
         }
     }
@@ -246,7 +247,7 @@ impl Example for ApiKeyCreated {
 #[oai(example, skip_serializing_if_is_none)]
 pub struct AuditEntry {
     pub id: Uuid,
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
     /// The person who did it, if a person did.
     pub actor_user_id: Option<Uuid>,
     /// The app backend that did it, if one did.
@@ -262,7 +263,7 @@ impl Example for AuditEntry {
     fn example() -> Self {
         Self {
             id: example_id(5),
-            at: example_time(),
+            at: example_time().into(),
             actor_user_id: Some(example_id(2)),
             actor_api_key_id: None,
             action: "role.grant".into(),
@@ -277,7 +278,7 @@ impl From<entity::audit_entry::Model> for AuditEntry {
     fn from(e: entity::audit_entry::Model) -> Self {
         Self {
             id: e.id,
-            at: e.at,
+            at: e.at.into(),
             actor_user_id: e.actor_user_id,
             actor_api_key_id: e.actor_api_key_id,
             action: e.action,
@@ -298,7 +299,7 @@ pub struct Notification {
     pub body: String,
     /// Where in the portal it leads, e.g. `#/decisions/<id>/feedback`.
     pub link: Option<String>,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl Example for Notification {
@@ -309,7 +310,7 @@ impl Example for Notification {
             title: "《杨浦区城区管理精细化“十四五”规划》意见采纳情况已公布".into(),
             body: "您的意见（编号 YP-2021-7K3M9Q）：部分采纳。".into(),
             link: Some(format!("#/decisions/{}/feedback", example_id(7))),
-            created_at: example_time(),
+            created_at: example_time().into(),
         }
     }
 }

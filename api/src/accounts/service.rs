@@ -148,7 +148,7 @@ pub async fn login(
     let user = me(state, account.id).await?;
     Ok(LoginResponse {
         token,
-        expires_at,
+        expires_at: expires_at.into(),
         user,
     })
 }
@@ -249,7 +249,7 @@ fn user_view(
         display_name: account.display_name,
         roles: roles_of(&grants)?,
         department,
-        created_at: account.created_at,
+        created_at: account.created_at.into(),
     })
 }
 
@@ -423,8 +423,8 @@ fn api_key_info(key: api_key::Model) -> Result<ApiKeyInfo> {
         scopes: scopes_of(&key.scopes)?,
         name: key.name,
         prefix: key.prefix,
-        created_at: key.created_at,
-        revoked_at: key.revoked_at,
+        created_at: key.created_at.into(),
+        revoked_at: key.revoked_at.map(Into::into),
     })
 }
 
@@ -538,6 +538,6 @@ fn notification(n: entity::notification::Model) -> Result<Notification> {
         title: n.title,
         body: n.body,
         link: n.link,
-        created_at: n.created_at,
+        created_at: n.created_at.into(),
     })
 }

@@ -36,6 +36,7 @@ use crate::{
     privacy,
     state::AppState,
     throttle::Limit,
+    timestamp::Timestamp,
 };
 
 /// Comments one person may submit in an hour.
@@ -504,7 +505,7 @@ pub async fn feedback(
         .collect();
     Ok(FeedbackReport {
         decision_id,
-        published_at: decision.feedback_published_at,
+        published_at: decision.feedback_published_at.map(Into::into),
         narrative: decision.feedback_narrative,
         totals,
         by_section,
@@ -534,7 +535,7 @@ fn view(
         },
         channel: parse(&c.channel)?,
         body: c.body,
-        created_at: c.created_at,
+        created_at: c.created_at.into(),
         outcome: c
             .outcome
             .as_deref()
@@ -626,7 +627,7 @@ pub async fn export(
                 let version = draft.map(|d| d.version.to_string()).unwrap_or_default();
                 chunk.extend(csv_line([
                     c.tracking_number.as_str(),
-                    &c.created_at.to_rfc3339(),
+                    &Timestamp(c.created_at).to_wire(),
                     &c.channel,
                     &c.status,
                     &version,

@@ -1,5 +1,6 @@
 //! Request and response objects of the decisions API.
 
+use crate::timestamp::Timestamp;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use poem_openapi::{types::Example, Enum, Object};
 use uuid::Uuid;
@@ -97,8 +98,8 @@ impl Example for DecisionPatch {
 #[derive(Object, Debug)]
 #[oai(skip_serializing_if_is_none)]
 pub struct Consultation {
-    pub opens_at: DateTime<Utc>,
-    pub closes_at: DateTime<Utc>,
+    pub opens_at: Timestamp,
+    pub closes_at: Timestamp,
     /// Why the window is shorter than 30 days; present only then.
     pub shortened_reason: Option<String>,
     /// Whether comments are accepted now.
@@ -149,12 +150,12 @@ pub struct Decision {
     /// The latest draft version, once there is one.
     pub current_draft_version: Option<i32>,
     pub consultation: Option<Consultation>,
-    pub feedback_published_at: Option<DateTime<Utc>>,
+    pub feedback_published_at: Option<Timestamp>,
     pub deliberation: Option<Deliberation>,
     pub result: Option<DecisionResult>,
     pub withdrawn_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl Example for Decision {
@@ -176,8 +177,8 @@ impl Example for Decision {
             timetable: new.timetable,
             current_draft_version: Some(1),
             consultation: Some(Consultation {
-                opens_at: example_time(1),
-                closes_at: example_time(31),
+                opens_at: example_time(1).into(),
+                closes_at: example_time(31).into(),
                 shortened_reason: None,
                 is_open: true,
             }),
@@ -185,8 +186,8 @@ impl Example for Decision {
             deliberation: None,
             result: None,
             withdrawn_reason: None,
-            created_at: example_time(1),
-            updated_at: example_time(1),
+            created_at: example_time(1).into(),
+            updated_at: example_time(1).into(),
         }
     }
 }
@@ -202,14 +203,14 @@ pub struct DecisionSummary {
     pub stage: Stage,
     pub summary: String,
     /// When the consultation closes, if it has a window.
-    pub consultation_closes_at: Option<DateTime<Utc>>,
+    pub consultation_closes_at: Option<Timestamp>,
 }
 
 #[derive(Object, Debug)]
 #[oai(skip_serializing_if_is_none)]
 pub struct TimelineEntry {
     pub id: Uuid,
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
     /// The stage entered, or `draft_revised`, `consultation_extended`, `details_updated`.
     pub kind: String,
     /// The stage after this entry.
@@ -265,7 +266,7 @@ pub struct DraftChanges {
 pub struct Draft {
     pub id: Uuid,
     pub version: i32,
-    pub published_at: DateTime<Utc>,
+    pub published_at: Timestamp,
     pub body: String,
     pub changelog: Option<String>,
     /// Sections added, removed and changed since the previous version (by heading).
@@ -446,7 +447,7 @@ pub struct Comment {
     pub author: String,
     pub channel: Channel,
     pub body: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     pub outcome: Option<Outcome>,
     pub outcome_reason: Option<String>,
     pub duplicate_of: Option<Uuid>,
@@ -468,7 +469,7 @@ impl Example for Comment {
             author: "张*".into(),
             channel: Channel::Online,
             body: new.body,
-            created_at: example_time(5),
+            created_at: example_time(5).into(),
             outcome: None,
             outcome_reason: None,
             duplicate_of: None,
@@ -571,7 +572,7 @@ pub struct NotAdoptedReason {
 pub struct FeedbackReport {
     pub decision_id: Uuid,
     /// Absent while staff preview the report before publishing it.
-    pub published_at: Option<DateTime<Utc>>,
+    pub published_at: Option<Timestamp>,
     pub narrative: Option<String>,
     pub totals: OutcomeCounts,
     pub by_section: Vec<SectionFeedback>,

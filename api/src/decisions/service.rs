@@ -33,6 +33,7 @@ use crate::{
     input,
     pagination::{Page, PageRequest},
     state::AppState,
+    timestamp::Timestamp,
 };
 
 const DRAFT_VERSION_TAKEN: UniqueIndex = UniqueIndex {
@@ -178,7 +179,7 @@ pub async fn list(
                 sponsor: departments.get(d.sponsor_department_id),
                 title: d.title,
                 summary: d.summary,
-                consultation_closes_at: d.consultation_closes_at,
+                consultation_closes_at: d.consultation_closes_at.map(Into::into),
             })
         },
     )
@@ -341,7 +342,7 @@ fn closed_by_clock(
 fn entry(event: decision_event::Model) -> Result<TimelineEntry> {
     Ok(TimelineEntry {
         id: event.id,
-        at: event.at,
+        at: event.at.into(),
         stage: parse(&event.stage)?,
         kind: event.kind,
         note: event.note,
@@ -476,7 +477,7 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
         out.push(Draft {
             id: version.id,
             version: version.version,
-            published_at: version.published_at,
+            published_at: version.published_at.into(),
             sections: stored
                 .into_iter()
                 .map(|s| DraftSection {
@@ -550,7 +551,11 @@ pub async fn open_consultation(
         shortened_reason: Set(shortened_reason),
         ..Default::default()
     };
-    let detail = json!({"opens_at": opens_at, "closes_at": form.closes_at, "extended": extending});
+    let detail = json!({
+        "opens_at": Timestamp(opens_at).to_wire(),
+        "closes_at": Timestamp(form.closes_at).to_wire(),
+        "extended": extending,
+    });
     let entry = Entry {
         kind,
         note,
@@ -843,8 +848,8 @@ fn view(
 ) -> Result<Decision> {
     let stage = Stage::of(&d, now)?;
     let consultation = window_of(&d).map(|window| Consultation {
-        opens_at: window.opens_at,
-        closes_at: window.closes_at,
+        opens_at: window.opens_at.into(),
+        closes_at: window.closes_at.into(),
         shortened_reason: d.shortened_reason.clone(),
         is_open: window.is_open(stage, now),
     });
@@ -881,11 +886,11 @@ fn view(
         timetable: d.timetable,
         current_draft_version,
         consultation,
-        feedback_published_at: d.feedback_published_at,
+        feedback_published_at: d.feedback_published_at.map(Into::into),
         deliberation,
         result,
         withdrawn_reason: d.withdrawn_reason,
-        created_at: d.created_at,
-        updated_at: d.updated_at,
+        created_at: d.created_at.into(),
+        updated_at: d.updated_at.into(),
     })
 }

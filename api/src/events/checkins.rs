@@ -17,6 +17,7 @@ use crate::{
     error::{Error, FieldCode, Result},
     privacy,
     state::AppState,
+    timestamp::Timestamp,
 };
 
 pub async fn check_in(
@@ -53,11 +54,12 @@ pub async fn check_in(
         let first = signup::Entity::find_by_id(found.id)
             .one(&state.db)
             .await?
-            .and_then(|s| s.checked_in_at);
-        let first = first.map(|t| t.to_rfc3339()).unwrap_or_default();
-        return Err(Error::conflict(
+            .and_then(|s| s.checked_in_at)
+            .ok_or_else(|| anyhow::anyhow!("a signup checked in has no check-in time"))?;
+        return Err(Error::conflict_since(
             "already_checked_in",
-            format!("already checked in at {first}"),
+            format!("already checked in at {}", Timestamp(first).to_wire()),
+            first,
         ));
     }
     let attendee = attendee_name(state, found.user_id).await?;
@@ -65,7 +67,7 @@ pub async fn check_in(
         signup_id: found.id,
         attendee,
         party_size: found.party_size,
-        checked_in_at: now,
+        checked_in_at: now.into(),
     })
 }
 
@@ -90,7 +92,7 @@ pub async fn apply_scans(
             device_nonce: scan.device_nonce.clone(),
             outcome,
             signup_id: found.map(|s| s.id),
-            checked_in_at: found.and_then(|s| s.checked_in_at),
+            checked_in_at: found.and_then(|s| s.checked_in_at).map(Into::into),
         };
         let Some(found) = found else {
             results.push(result(ScanOutcome::UnknownCode, None));

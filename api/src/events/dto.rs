@@ -1,5 +1,6 @@
 //! Request and response objects of the events API.
 
+use crate::timestamp::Timestamp;
 use chrono::{DateTime, TimeZone, Utc};
 use poem_openapi::{types::Example, Enum, Object};
 use uuid::Uuid;
@@ -151,16 +152,16 @@ pub struct Event {
     pub description: String,
     pub venue: String,
     pub accessibility_notes: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
     pub capacity: i32,
     /// Seats a newcomer can get now: free seats, or none while anyone is waiting (a seat too
     /// small for the first in line is not offered past them).
     pub seats_left: i32,
     pub waitlist_length: u64,
     pub max_party_size: i32,
-    pub signup_opens_at: DateTime<Utc>,
-    pub signup_closes_at: DateTime<Utc>,
+    pub signup_opens_at: Timestamp,
+    pub signup_closes_at: Timestamp,
     pub offer_hours: i32,
     pub status: EventStatus,
     /// Whether a signup is accepted now.
@@ -182,14 +183,14 @@ impl Example for Event {
             description: new.description,
             venue: new.venue,
             accessibility_notes: new.accessibility_notes,
-            starts_at: new.starts_at,
-            ends_at: new.ends_at,
+            starts_at: new.starts_at.into(),
+            ends_at: new.ends_at.into(),
             capacity: new.capacity,
             seats_left: 12,
             waitlist_length: 0,
             max_party_size: new.max_party_size,
-            signup_opens_at: new.signup_opens_at,
-            signup_closes_at: new.signup_closes_at,
+            signup_opens_at: new.signup_opens_at.into(),
+            signup_closes_at: new.signup_closes_at.into(),
             offer_hours: new.offer_hours,
             status: EventStatus::Published,
             signup_open: true,
@@ -238,16 +239,16 @@ pub struct Signup {
     pub id: Uuid,
     pub event_id: Uuid,
     pub event_title: String,
-    pub event_starts_at: DateTime<Utc>,
+    pub event_starts_at: Timestamp,
     pub party_size: i32,
     pub status: SignupStatus,
     /// 1 is next in line; only while waitlisted.
     pub waitlist_position: Option<u64>,
-    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub offer_expires_at: Option<Timestamp>,
     /// Shown as a QR code at the door; only while confirmed.
     pub checkin_code: Option<String>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
+    pub checked_in_at: Option<Timestamp>,
+    pub created_at: Timestamp,
 }
 
 impl Example for Signup {
@@ -256,14 +257,14 @@ impl Example for Signup {
             id: example_id(3),
             event_id: example_id(2),
             event_title: NewEvent::example().title,
-            event_starts_at: example_time(20, 1),
+            event_starts_at: example_time(20, 1).into(),
             party_size: 2,
             status: SignupStatus::Waitlisted,
             waitlist_position: Some(3),
             offer_expires_at: None,
             checkin_code: None,
             checked_in_at: None,
-            created_at: example_time(9, 2),
+            created_at: example_time(9, 2).into(),
         }
     }
 }
@@ -290,8 +291,8 @@ pub struct Attendee {
     pub party_size: i32,
     pub status: SignupStatus,
     pub waitlist_position: Option<u64>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
+    pub checked_in_at: Option<Timestamp>,
+    pub created_at: Timestamp,
 }
 
 #[derive(Object, Debug)]
@@ -316,7 +317,7 @@ pub struct Checkin {
     /// Masked name (张*) to confirm at the door.
     pub attendee: String,
     pub party_size: i32,
-    pub checked_in_at: DateTime<Utc>,
+    pub checked_in_at: Timestamp,
 }
 
 #[derive(Object, Debug)]
@@ -370,5 +371,5 @@ pub struct ScanResult {
     pub device_nonce: String,
     pub outcome: ScanOutcome,
     pub signup_id: Option<Uuid>,
-    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<Timestamp>,
 }

@@ -439,12 +439,12 @@ fn view(
         description: e.description,
         venue: e.venue,
         accessibility_notes: e.accessibility_notes,
-        starts_at: e.starts_at,
-        ends_at: e.ends_at,
+        starts_at: e.starts_at.into(),
+        ends_at: e.ends_at.into(),
         capacity: e.capacity,
         max_party_size: e.max_party_size,
-        signup_opens_at: e.signup_opens_at,
-        signup_closes_at: e.signup_closes_at,
+        signup_opens_at: e.signup_opens_at.into(),
+        signup_closes_at: e.signup_closes_at.into(),
         offer_hours: e.offer_hours,
     })
 }

@@ -400,8 +400,8 @@ pub async fn attendees(
                 party_size: s.party_size,
                 status,
                 waitlist_position,
-                checked_in_at: s.checked_in_at,
-                created_at: s.created_at,
+                checked_in_at: s.checked_in_at.map(Into::into),
+                created_at: s.created_at.into(),
             })
         })
         .collect()
@@ -425,16 +425,17 @@ async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model)
         id: s.id,
         event_id: s.event_id,
         event_title: event.title.clone(),
-        event_starts_at: event.starts_at,
+        event_starts_at: event.starts_at.into(),
         party_size: s.party_size,
         status,
         waitlist_position,
         offer_expires_at: s
             .offer_expires_at
-            .filter(|_| status == SignupStatus::Offered),
+            .filter(|_| status == SignupStatus::Offered)
+            .map(Into::into),
         checkin_code: (status == SignupStatus::Confirmed).then_some(s.checkin_code),
-        checked_in_at: s.checked_in_at,
-        created_at: s.created_at,
+        checked_in_at: s.checked_in_at.map(Into::into),
+        created_at: s.created_at.into(),
     })
 }
 
@@ -484,7 +485,7 @@ pub async fn export_attendees(
             .waitlist_position
             .map(|p| p.to_string())
             .unwrap_or_default();
-        let checked_in = a.checked_in_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+        let checked_in = a.checked_in_at.map(|t| t.to_wire()).unwrap_or_default();
         csv.extend(csv_line([
             a.signup_id.to_string().as_str(),
             a.name.as_deref().unwrap_or_default(),
@@ -492,7 +493,7 @@ pub async fn export_attendees(
             &name(a.status),
             &position,
             &checked_in,
-            &a.created_at.to_rfc3339(),
+            &a.created_at.to_wire(),
         ]));
     }
     Ok(csv)

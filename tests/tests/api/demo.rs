@@ -1,7 +1,7 @@
 //! The demo district loads into an empty database once, and never into someone's data.
 
 use canyu::demo;
-use canyu_tests::{expect_status, on_every_backend, TestApp};
+use canyu_tests::{assert_instants_in_seconds, expect_status, on_every_backend, TestApp};
 use reqwest::StatusCode;
 
 on_every_backend!(
@@ -127,8 +127,28 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
         "visitors can sign up"
     );
 
+    // Every instant the public reads is written alike, whatever the database kept.
+    assert_instants_in_seconds(&catalog);
+    for event in events {
+        assert_instants_in_seconds(event);
+    }
+    for decision in catalog["items"].as_array().unwrap() {
+        let id = decision["id"].as_str().unwrap();
+        for path in ["", "/timeline", "/drafts", "/comments", "/feedback"] {
+            let answer = app
+                .get(&format!("/decisions/{id}{path}"))
+                .send()
+                .await
+                .unwrap();
+            if answer.status() == StatusCode::OK {
+                assert_instants_in_seconds(&answer.json().await.unwrap());
+            }
+        }
+    }
+
     let admin = demo::LOGINS.iter().find(|p| p.role == "admin").unwrap();
     let session = expect_status(app.login(admin.login, admin.password).await, StatusCode::OK).await;
+    assert_instants_in_seconds(&session);
     assert!(session["user"]["roles"]
         .as_array()
         .unwrap()

@@ -18,7 +18,6 @@ export const title = 'checkin.title';
 export const requiresLogin = true;
 
 const LOG_SIZE = 20;
-const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/;
 
 // {kind: 'ok' | 'warn' | 'error', headline, detail?} for a check-in answer.
 function outcome(checkin) {
@@ -31,11 +30,10 @@ function outcome(checkin) {
 
 function failure(err) {
   if (err.code === 'already_checked_in') {
-    const first = err.detail.match(INSTANT)?.[0];
     return {
       kind: 'warn',
       headline: t('checkin.already'),
-      detail: first ? t('checkin.already_at', { time: formatDate(first, { time: true }) }) : err.detail,
+      detail: err.at ? t('checkin.already_at', { time: formatDate(err.at, { time: true }) }) : err.detail,
     };
   }
   const known = {

@@ -1,0 +1,87 @@
+//! Instants as every answer writes them: RFC 3339 in UTC to the second,
+//! `2026-11-29T09:18:52Z`, whatever precision the database keeps. Requests may send any
+//! RFC 3339 instant.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use poem_openapi::{
+    registry::{MetaSchema, MetaSchemaRef},
+    types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type},
+};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(at: DateTime<Utc>) -> Self {
+        Self(at)
+    }
+}
+
+impl Timestamp {
+    pub fn to_wire(self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+}
+
+impl Type for Timestamp {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "string_date-time".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "date-time")))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ToJSON for Timestamp {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.to_wire()))
+    }
+}
+
+/// Answers are read back by the generated clients and the tests; the API never takes a
+/// `Timestamp` in a request.
+impl ParseFromJSON for Timestamp {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        match value.unwrap_or_default() {
+            Value::String(text) => Ok(Self(text.parse()?)),
+            other => Err(ParseError::expected_type(other)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn answers_carry_whole_seconds_in_utc() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 9, 18, 52).unwrap()
+            + chrono::Duration::nanoseconds(123_456_789);
+        assert_eq!(Timestamp(at).to_wire(), "2026-11-29T09:18:52Z");
+        assert_eq!(
+            Timestamp::parse_from_json(Some(Value::String("2026-11-29T17:18:52+08:00".into())))
+                .unwrap(),
+            Timestamp(at - chrono::Duration::nanoseconds(123_456_789))
+        );
+    }
+}
