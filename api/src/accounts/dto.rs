@@ -32,7 +32,7 @@ pub struct RegisterRequest {
     /// 8 to 128 characters.
     #[oai(validator(min_length = 8, max_length = 128), write_only)]
     pub password: String,
-    /// The name shown on the platform; public views mask it (张三 → 张*).
+    /// The name shown on the platform; public views mask it (张三 → 张**).
     #[oai(validator(min_length = 1, max_length = 64))]
     pub display_name: String,
 }

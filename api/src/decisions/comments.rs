@@ -534,7 +534,11 @@ fn view(
             privacy::mask_name(&c.author_name)
         },
         channel: parse(&c.channel)?,
-        body: c.body,
+        body: if private {
+            c.body
+        } else {
+            privacy::redact(&c.body).into_owned()
+        },
         created_at: c.created_at.into(),
         outcome: c
             .outcome

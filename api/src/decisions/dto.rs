@@ -383,7 +383,7 @@ pub struct NewComment {
     #[oai(validator(max_length = 16))]
     pub section_anchor: Option<String>,
     /// Show the author's name in full on the public list (PIPL Art. 25); otherwise it is
-    /// masked (张三 → 张*).
+    /// masked (张三 → 张**).
     #[oai(default)]
     pub name_consent: bool,
     /// Staff recording a comment received offline give its channel and the author's name.
@@ -443,9 +443,11 @@ pub struct Comment {
     pub decision_id: Uuid,
     pub draft_version: i32,
     pub section_anchor: Option<String>,
-    /// Masked (张*) unless the author consented to be named.
+    /// Masked (张**) unless the author consented to be named.
     pub author: String,
     pub channel: Channel,
+    /// As written; for anyone but its author and staff, mobile numbers, ID card numbers and
+    /// e-mail addresses in it are masked (`***`).
     pub body: String,
     pub created_at: Timestamp,
     pub outcome: Option<Outcome>,
@@ -466,7 +468,7 @@ impl Example for Comment {
             decision_id: example_id(2),
             draft_version: 1,
             section_anchor: new.section_anchor,
-            author: "张*".into(),
+            author: "张**".into(),
             channel: Channel::Online,
             body: new.body,
             created_at: example_time(5).into(),

@@ -314,7 +314,7 @@ impl Example for CheckinRequest {
 #[derive(Object, Debug)]
 pub struct Checkin {
     pub signup_id: Uuid,
-    /// Masked name (张*) to confirm at the door.
+    /// Masked name (张**) to confirm at the door.
     pub attendee: String,
     pub party_size: i32,
     pub checked_in_at: Timestamp,
