@@ -1,12 +1,13 @@
-//! Cursor pagination: `?limit=&cursor=` → `{items, next_cursor}`, newest first. The cursor is
-//! the opaque id of the last item seen; ids are UUIDv7, so they order by creation.
+//! Cursor pagination: `?limit=&cursor=` → `{items, next_cursor}`, newest first, or in the
+//! order of a column (the calendar by start time). The cursor is the opaque id of the last
+//! item seen; ids are UUIDv7, so they order by creation and break ties in a column's order.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use poem_openapi::{
     types::{ParseFromJSON, ToJSON},
     Object,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 use crate::error::{Error, FieldCode, Result};
@@ -26,6 +27,14 @@ pub struct Page<T: ParseFromJSON + ToJSON> {
     pub next_cursor: Option<String>,
 }
 
+fn unknown_cursor() -> Error {
+    Error::malformed(
+        "cursor",
+        FieldCode::InvalidFormat,
+        "not a cursor from this list; start again without one",
+    )
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct PageRequest {
     limit: u32,
@@ -40,13 +49,7 @@ impl PageRequest {
                     .decode(c)
                     .ok()
                     .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-                    .ok_or_else(|| {
-                        Error::malformed(
-                            "cursor",
-                            FieldCode::InvalidFormat,
-                            "not a cursor from this list; start again without one",
-                        )
-                    })
+                    .ok_or_else(unknown_cursor)
             })
             .transpose()?;
         Ok(Self {
@@ -62,6 +65,35 @@ impl PageRequest {
             None => select,
         };
         select.order_by_desc(id).limit(u64::from(self.limit) + 1)
+    }
+
+    /// The id of the last item seen, for `apply_ascending`'s caller to read its key.
+    pub fn after(&self) -> Option<Uuid> {
+        self.after
+    }
+
+    /// Restricts `select` to this page in ascending order of `key` then `id`, after the last
+    /// item seen, whose `key` was `last_key` (`None`: no such item, the cursor is refused).
+    pub fn apply_ascending<E: EntityTrait, V: Into<sea_orm::Value> + Clone>(
+        &self,
+        select: Select<E>,
+        key: E::Column,
+        id: E::Column,
+        last_key: Option<V>,
+    ) -> Result<Select<E>> {
+        let select = match (self.after, last_key) {
+            (Some(after), Some(last)) => select.filter(
+                Condition::any()
+                    .add(key.gt(last.clone()))
+                    .add(key.eq(last).and(id.gt(after))),
+            ),
+            (Some(_), None) => return Err(unknown_cursor()),
+            (None, _) => select,
+        };
+        Ok(select
+            .order_by_asc(key)
+            .order_by_asc(id)
+            .limit(u64::from(self.limit) + 1))
     }
 
     /// Builds the page from the rows `apply` selected.

@@ -194,6 +194,10 @@ export function fetchDistrict() {
   return api('GET', '/district', undefined, { auth: false });
 }
 
+export function fetchThemes() {
+  return api('GET', '/events/themes', undefined, { auth: false });
+}
+
 export async function fetchMe({ signal } = {}) {
   const user = await api('GET', '/me', undefined, { signal });
   setUser(user);

@@ -6,13 +6,8 @@ import { api, query, download } from './api.js';
 import { t, plural } from './i18n.js';
 import { h, keyedField, rangeEl, loadMore } from './ui.js';
 import {
-  label, codeOptions, wallTimeToUtc, utcToWallTime,
+  label, codeOptions, wallTimeToUtc, utcToWallTime, themeCodes,
 } from './format.js';
-
-export const THEMES = [
-  'one_network_governance', 'government_services', 'major_projects', 'livelihood',
-  'fair_regulation', 'legal_services', 'community_building', 'public_health',
-];
 
 // Signups holding a seat or a place in line: only these can be cancelled.
 export const ACTIVE_SIGNUPS = ['confirmed', 'waitlisted', 'offered'];
@@ -80,13 +75,16 @@ function insertByStart(list, item) {
   list.insertBefore(item, later || null);
 }
 
-// The calendar for the filters given: a section per theme (in the order of THEMES, unknown
+// The calendar for the filters given: a section per theme (in the calendar's order of themes, unknown
 // themes last), each by start time, fed page by page.
 export async function eventCalendar(filters, signal) {
   const groups = h('div', { class: 'theme-groups', id: 'event-groups' });
   const none = h('p', { class: 'empty', hidden: true }, t('events.empty'));
   const lists = new Map();
-  const order = (theme) => (THEMES.includes(theme) ? THEMES.indexOf(theme) : THEMES.length);
+  const order = (theme) => {
+    const at = themeCodes().indexOf(theme);
+    return at < 0 ? Infinity : at;
+  };
   const listFor = (theme) => {
     if (!lists.has(theme)) {
       const list = h('ul', { class: 'event-list' });
@@ -187,7 +185,7 @@ function typed(value) {
 // The fields named, filled from `event`; ids are `${prefix}-title`, `${prefix}-starts-at`, …
 export function eventFields(prefix, names, event = {}) {
   return names.map((name) => keyedField('event', prefix, name, {
-    options: name === 'theme' ? codeOptions('theme', THEMES, t('form.choose')) : undefined,
+    options: name === 'theme' ? codeOptions('theme', themeCodes(), t('form.choose')) : undefined,
     value: shown(name, event[name]),
     ...FIELD_ATTRS[name],
   }));

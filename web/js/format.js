@@ -1,21 +1,34 @@
 // How values read in the portal: codes as labels and <select> options, and instants in the
 // district's time zone, for display and for <input type="datetime-local"> (wall time there).
-// The zone comes from the server once at start-up (loadDistrict).
+// The zone and the Open Month themes come from the server once at start-up (loadDistrict).
 
-import { api, fetchDistrict } from './api.js';
-import { t, has, getLang } from './i18n.js';
+import { api, fetchDistrict, fetchThemes } from './api.js';
+import { t, has, getLang, addMessages } from './i18n.js';
 
 const FALLBACK_ZONE = 'Asia/Shanghai';
 let zone = FALLBACK_ZONE;
+let themes = [];
 
-// Asks the server for the district's time zone, once at start-up.
+// Asks the server for the district's time zone and the themes with their names, once at
+// start-up.
 export async function loadDistrict() {
+  const [district, themeLabels] = await Promise.allSettled([fetchDistrict(), fetchThemes()]);
   try {
-    const { timezone } = await fetchDistrict();
-    zone = new Intl.DateTimeFormat('en', { timeZone: String(timezone) }).resolvedOptions().timeZone;
+    const timezone = String(district.value?.timezone);
+    zone = new Intl.DateTimeFormat('en', { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
     // No answer, or a zone this browser does not know (RangeError): keep the fallback.
   }
+  if (themeLabels.status === 'fulfilled') {
+    themes = themeLabels.value.map((th) => th.theme);
+    const names = (lang) => Object.fromEntries(themeLabels.value.map((th) => [`theme.${th.theme}`, th[lang]]));
+    addMessages({ 'zh-CN': names('zh'), en: names('en') });
+  }
+}
+
+// The Open Month themes in the calendar's order.
+export function themeCodes() {
+  return themes;
 }
 
 // ---- codes

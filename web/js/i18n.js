@@ -340,14 +340,6 @@ const messages = {
     'nav.signups': '我的报名',
     'me.signups': '我的活动报名',
 
-    'theme.one_network_governance': '一网统管',
-    'theme.government_services': '政务服务',
-    'theme.major_projects': '重大工程',
-    'theme.livelihood': '民生保障',
-    'theme.fair_regulation': '公正监管',
-    'theme.legal_services': '法律服务',
-    'theme.community_building': '社区建设',
-    'theme.public_health': '公共卫生安全',
     'signup_state.draft': '草稿（未发布）',
     'signup_state.cancelled': '已取消',
     'signup_state.upcoming': '报名未开始',
@@ -885,14 +877,6 @@ const messages = {
     'nav.signups': 'My signups',
     'me.signups': 'My event signups',
 
-    'theme.one_network_governance': 'One-network city management',
-    'theme.government_services': 'Government services',
-    'theme.major_projects': 'Major projects',
-    'theme.livelihood': 'Livelihood and welfare',
-    'theme.fair_regulation': 'Fair regulation',
-    'theme.legal_services': 'Legal services',
-    'theme.community_building': 'Community building',
-    'theme.public_health': 'Public health and safety',
     'signup_state.draft': 'Draft (not published)',
     'signup_state.cancelled': 'Cancelled',
     'signup_state.upcoming': 'Signups not open yet',
@@ -1109,6 +1093,13 @@ function readStoredLang() {
 
 export function getLang() {
   return current;
+}
+
+// Adds text the server provides (e.g. the Open Month themes' names): {lang: {key: text}}.
+export function addMessages(byLang) {
+  for (const [lang, entries] of Object.entries(byLang)) {
+    if (messages[lang]) Object.assign(messages[lang], entries);
+  }
 }
 
 export function has(key) {

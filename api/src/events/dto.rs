@@ -37,6 +37,62 @@ pub enum Theme {
     PublicHealth,
 }
 
+impl Theme {
+    /// Every theme, in the order the calendar shows them.
+    pub const ALL: [Theme; 8] = [
+        Theme::OneNetworkGovernance,
+        Theme::GovernmentServices,
+        Theme::MajorProjects,
+        Theme::Livelihood,
+        Theme::FairRegulation,
+        Theme::LegalServices,
+        Theme::CommunityBuilding,
+        Theme::PublicHealth,
+    ];
+
+    /// Its name in Chinese and in English.
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Theme::OneNetworkGovernance => ("一网统管", "One-network city management"),
+            Theme::GovernmentServices => ("政务服务", "Government services"),
+            Theme::MajorProjects => ("重大工程", "Major projects"),
+            Theme::Livelihood => ("民生保障", "Livelihood and welfare"),
+            Theme::FairRegulation => ("公正监管", "Fair regulation"),
+            Theme::LegalServices => ("法律服务", "Legal services"),
+            Theme::CommunityBuilding => ("社区建设", "Community building"),
+            Theme::PublicHealth => ("公共卫生安全", "Public health and safety"),
+        }
+    }
+}
+
+/// A theme with the names to show for it.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct ThemeLabel {
+    pub theme: Theme,
+    /// Its name in Chinese (`zh-CN`).
+    pub zh: String,
+    /// Its name in English.
+    pub en: String,
+}
+
+impl From<Theme> for ThemeLabel {
+    fn from(theme: Theme) -> Self {
+        let (zh, en) = theme.labels();
+        Self {
+            theme,
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+impl Example for ThemeLabel {
+    fn example() -> Self {
+        Theme::CommunityBuilding.into()
+    }
+}
+
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
 pub enum EventStatus {

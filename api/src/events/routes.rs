@@ -13,7 +13,7 @@ use super::{
     checkins,
     dto::{
         Attendee, Checkin, CheckinRequest, Event, EventPatch, NewEvent, NewSignup, OfferResponse,
-        ScanBatch, ScanResult, Signup, Theme,
+        ScanBatch, ScanResult, Signup, Theme, ThemeLabel,
     },
     service::{self, CalendarFilter},
     signups,
@@ -43,8 +43,8 @@ pub enum QrCode {
 impl EventsApi {
     /// The Open Month calendar
     ///
-    /// Public: published and cancelled events, newest first, with seats left. Filter by
-    /// theme, by start date, or to events with seats left.
+    /// Public: published and cancelled events in the calendar's order (by start time), with
+    /// seats left. Filter by theme, by start date, or to events with seats left.
     #[oai(path = "/events", method = "get", operation_id = "listEvents")]
     async fn list(
         &self,
@@ -73,6 +73,15 @@ impl EventsApi {
         Ok(Json(
             service::list(&state, auth.session(), filter, page).await?,
         ))
+    }
+
+    /// The Open Month themes
+    ///
+    /// Public: every theme an event can have, in the order the calendar shows them, with its
+    /// names in Chinese and English.
+    #[oai(path = "/events/themes", method = "get", operation_id = "listThemes")]
+    async fn themes(&self) -> Json<Vec<ThemeLabel>> {
+        Json(Theme::ALL.into_iter().map(ThemeLabel::from).collect())
     }
 
     /// Create an event
@@ -303,6 +312,7 @@ impl EventsApi {
 #[rustfmt::skip]
 pub const PROBLEMS: &[Problems] = &[
     Problems::new("listEvents", &[]),
+    Problems::new("listThemes", &[]),
     Problems::new("createEvent", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
     Problems::new("getEvent", &[(404, &["not_found"])]),
     Problems::new("updateEvent", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["capacity_below_taken", "event_cancelled"]), (422, &["validation_failed"])]),

@@ -207,7 +207,22 @@ pub async fn list(
             .filter(Expr::exists(signups::waiting_for(event_id)).not())
             .filter(event::Column::Status.eq(name(EventStatus::Published)));
     }
-    let rows = page.apply(select, event::Column::Id).all(&state.db).await?;
+    let last_start = match page.after() {
+        Some(after) => event::Entity::find_by_id(after)
+            .one(&state.db)
+            .await?
+            .map(|e| e.starts_at),
+        None => None,
+    };
+    let rows = page
+        .apply_ascending(
+            select,
+            event::Column::StartsAt,
+            event::Column::Id,
+            last_start,
+        )?
+        .all(&state.db)
+        .await?;
     let departments = Directory::load(&state.db).await?;
     let waitlists = waitlist_lengths(&state.db, rows.iter().map(|e| e.id).collect()).await?;
     let now = state.clock.now();

@@ -711,10 +711,109 @@ async fn only_the_host_department_manages_an_event(app: TestApp) {
 }
 
 on_every_backend!(
+    the_calendar_lists_events_by_start_time_page_by_page,
+    themes_come_with_their_chinese_and_english_names,
     a_confirmed_signup_shows_a_qr_code_to_its_owner_only,
     staff_export_the_signups_as_csv,
     personal_data_is_erased_after_the_retention_period,
 );
+
+async fn the_calendar_lists_events_by_start_time_page_by_page(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let now = app.clock.now();
+    // Created in an order unlike their start; two start at the same time.
+    let mut created = Vec::new();
+    for (title, day) in [("丙", 20), ("甲", 12), ("乙", 15), ("甲二", 12), ("丁", 30)] {
+        let starts = now + Duration::days(day);
+        let body = json!({
+            "title": title, "theme": "livelihood", "description": "参观", "venue": "江浦路",
+            "accessibility_notes": "无障碍通道",
+            "starts_at": starts.to_rfc3339(), "ends_at": (starts + Duration::hours(2)).to_rfc3339(),
+            "capacity": 10, "max_party_size": 2,
+            "signup_opens_at": (now - Duration::hours(1)).to_rfc3339(),
+            "signup_closes_at": (now + Duration::days(11)).to_rfc3339(),
+            "offer_hours": 24, "status": "published",
+        });
+        let event = expect_status(
+            app.send(Method::POST, "/events", Some(&staff.token), body)
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        created.push(event["id"].as_str().unwrap().to_string());
+    }
+    let mut titles = Vec::new();
+    let mut path = "/events?limit=2".to_string();
+    loop {
+        let page = expect_status(app.get(&path).send().await.unwrap(), StatusCode::OK).await;
+        titles.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["title"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/events?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        titles,
+        ["甲", "甲二", "乙", "丙", "丁"],
+        "by start, then as created"
+    );
+
+    let from = (now + Duration::days(14)).to_rfc3339().replace('+', "%2B");
+    let later = expect_status(
+        app.get(&format!("/events?from={from}"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let later: Vec<&str> = later["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(later, ["乙", "丙", "丁"]);
+
+    // A cursor naming no event of this list is refused, not read as the start.
+    let stranger = "AZKe3Nq0c3KMmNzKUx5m2g";
+    let refused = app
+        .get(&format!("/events?cursor={stranger}"))
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(refused, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert_eq!(error_fields(&problem), ["cursor"]);
+}
+
+async fn themes_come_with_their_chinese_and_english_names(app: TestApp) {
+    let themes = expect_status(
+        app.get("/events/themes").send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let themes = themes.as_array().unwrap();
+    let declared = &canyu::openapi::document()["components"]["schemas"]["Theme"]["enum"];
+    let listed: Vec<&Value> = themes.iter().map(|t| &t["theme"]).collect();
+    assert_eq!(
+        listed,
+        declared.as_array().unwrap().iter().collect::<Vec<_>>(),
+        "every theme, once"
+    );
+    let community = themes
+        .iter()
+        .find(|t| t["theme"] == "community_building")
+        .unwrap();
+    assert_eq!(community["zh"], "社区建设");
+    assert_eq!(community["en"], "Community building");
+}
 
 async fn a_confirmed_signup_shows_a_qr_code_to_its_owner_only(app: TestApp) {
     let admin = app.admin().await;

@@ -6,8 +6,8 @@ import { t } from '../i18n.js';
 import {
   h, field, checkbox, filteredList, filterValues,
 } from '../ui.js';
-import { label, midnightUtc, zoneName } from '../format.js';
-import { THEMES, eventCalendar } from '../events.js';
+import { label, midnightUtc, zoneName, themeCodes } from '../format.js';
+import { eventCalendar } from '../events.js';
 
 export const name = 'events';
 export const title = 'events.title';
@@ -23,7 +23,7 @@ function themeChips(filters) {
     dataset: { theme },
   }, text));
   return h('nav', { class: 'chips', id: 'theme-chips', 'aria-label': t('events.filter_theme') },
-    h('ul', {}, chip('', t('events.all_themes')), THEMES.map((th) => chip(th, label('theme', th)))));
+    h('ul', {}, chip('', t('events.all_themes')), themeCodes().map((th) => chip(th, label('theme', th)))));
 }
 
 export async function render(root, ctx) {
