@@ -67,6 +67,19 @@ impl PageRequest {
         select.order_by_desc(id).limit(u64::from(self.limit) + 1)
     }
 
+    /// Restricts `select` to this page, oldest first.
+    pub fn apply_oldest_first<E: EntityTrait>(
+        &self,
+        select: Select<E>,
+        id: E::Column,
+    ) -> Select<E> {
+        let select = match self.after {
+            Some(after) => select.filter(id.gt(after)),
+            None => select,
+        };
+        select.order_by_asc(id).limit(u64::from(self.limit) + 1)
+    }
+
     /// The id of the last item seen, for `apply_ascending`'s caller to read its key.
     pub fn after(&self) -> Option<Uuid> {
         self.after

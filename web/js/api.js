@@ -85,6 +85,19 @@ export function query(params) {
   return text ? `?${text}` : '';
 }
 
+// Every item of a paged list, page after page, for lists a page shows whole (a draft's
+// versions, a timeline, an event's signups at the door).
+export async function fetchAll(path, { signal } = {}) {
+  const items = [];
+  let cursor;
+  do {
+    const page = await api('GET', `${path}${query({ limit: 100, cursor })}`, undefined, { signal });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
 function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only
   const b = crypto.getRandomValues(new Uint8Array(16));

@@ -1,7 +1,7 @@
 // Pieces the decision pages share: stages, comments, the consultation window, the feedback
 // report and the catalog-entry fields. Text only through textContent (via h()).
 
-import { api, query } from './api.js';
+import { api, query, fetchAll } from './api.js';
 import { t } from './i18n.js';
 import {
   h, append, keyedField, timeEl, textBlocks, pagedList,
@@ -45,7 +45,7 @@ export function fetchDecision(id, sub, signal) {
 
 // [decision, its drafts (newest first)].
 export function fetchWithDrafts(id, signal) {
-  return Promise.all([fetchDecision(id, '', signal), fetchDecision(id, '/drafts', signal)]);
+  return Promise.all([fetchDecision(id, '', signal), fetchAll(decisionPath(id, '/drafts'), { signal })]);
 }
 
 // Stage badge, sponsor and catalog year.

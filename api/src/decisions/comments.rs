@@ -629,7 +629,9 @@ pub async fn export(
                     .map(|s| s.heading.as_str())
                     .unwrap_or_default();
                 let version = draft.map(|d| d.version.to_string()).unwrap_or_default();
+                let duplicate_of = c.duplicate_of.map(|d| d.to_string()).unwrap_or_default();
                 chunk.extend(csv_line([
+                    c.id.to_string().as_str(),
                     c.tracking_number.as_str(),
                     &Timestamp(c.created_at).to_wire(),
                     &c.channel,
@@ -641,6 +643,7 @@ pub async fn export(
                     &c.body,
                     c.outcome.as_deref().unwrap_or_default(),
                     c.outcome_reason.as_deref().unwrap_or_default(),
+                    &duplicate_of,
                     c.rejection_reason.as_deref().unwrap_or_default(),
                 ]));
             }
@@ -654,7 +657,8 @@ pub async fn export(
     }))
 }
 
-const EXPORT_COLUMNS: [&str; 12] = [
+const EXPORT_COLUMNS: [&str; 14] = [
+    "comment_id",
     "tracking_number",
     "created_at",
     "channel",
@@ -666,5 +670,6 @@ const EXPORT_COLUMNS: [&str; 12] = [
     "body",
     "outcome",
     "outcome_reason",
+    "duplicate_of",
     "rejection_reason",
 ];

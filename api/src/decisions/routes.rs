@@ -106,7 +106,8 @@ impl DecisionsApi {
 
     /// A decision's timeline
     ///
-    /// Public: every stage it entered, oldest first, with the documents published then.
+    /// Public: every stage it entered, oldest first, with the documents published then, a
+    /// page at a time. A consultation the clock has closed ends the last page.
     #[oai(
         path = "/decisions/:id/timeline",
         method = "get",
@@ -116,8 +117,11 @@ impl DecisionsApi {
         &self,
         state: Data<&AppState>,
         id: Path<Uuid>,
-    ) -> Result<Json<Vec<TimelineEntry>>> {
-        Ok(Json(service::timeline(&state, id.0).await?))
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<TimelineEntry>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::timeline(&state, id.0, page).await?))
     }
 
     /// Publish a draft version
@@ -143,14 +147,22 @@ impl DecisionsApi {
 
     /// A decision's draft versions
     ///
-    /// Public. Newest first, each split into sections with their published comment counts.
+    /// Public. Newest first, a page at a time, each split into sections with their published
+    /// comment counts and saying what changed since the version before.
     #[oai(
         path = "/decisions/:id/drafts",
         method = "get",
         operation_id = "listDrafts"
     )]
-    async fn drafts(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Vec<Draft>>> {
-        Ok(Json(service::drafts(&state, id.0).await?))
+    async fn drafts(
+        &self,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Draft>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::drafts(&state, id.0, page).await?))
     }
 
     /// Open or extend the consultation

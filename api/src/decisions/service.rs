@@ -302,17 +302,36 @@ pub async fn update(
     get(state, id).await
 }
 
-pub async fn timeline(state: &AppState, id: Uuid) -> Result<Vec<TimelineEntry>> {
+pub async fn timeline(
+    state: &AppState,
+    id: Uuid,
+    page: PageRequest,
+) -> Result<Page<TimelineEntry>> {
     let decision = load(&state.db, id).await?;
-    let events = decision_event::Entity::find()
-        .filter(decision_event::Column::DecisionId.eq(id))
-        .order_by_asc(decision_event::Column::At)
-        .order_by_asc(decision_event::Column::Id)
+    let last_at = match page.after() {
+        Some(after) => decision_event::Entity::find_by_id(after)
+            .filter(decision_event::Column::DecisionId.eq(id))
+            .one(&state.db)
+            .await?
+            .map(|e| e.at),
+        None => None,
+    };
+    let select = decision_event::Entity::find().filter(decision_event::Column::DecisionId.eq(id));
+    let rows = page
+        .apply_ascending(
+            select,
+            decision_event::Column::At,
+            decision_event::Column::Id,
+            last_at,
+        )?
         .all(&state.db)
         .await?;
-    let mut entries = events.into_iter().map(entry).collect::<Result<Vec<_>>>()?;
-    if let Some(closed) = closed_by_clock(&decision, state.clock.now()) {
-        entries.push(entry(closed)?);
+    let mut entries = page.page(rows, |e| e.id, entry)?;
+    // The close the clock made ends the timeline: it comes last, on the last page.
+    if entries.next_cursor.is_none() {
+        if let Some(closed) = closed_by_clock(&decision, state.clock.now()) {
+            entries.items.push(entry(closed)?);
+        }
     }
     Ok(entries)
 }
@@ -408,27 +427,67 @@ pub async fn publish_draft(
     };
     step.finish(session, <DecisionChanges as Default>::default(), entry)
         .await?;
-    let drafts = drafts(state, id).await?;
-    Ok(drafts
-        .into_iter()
-        .find(|d| d.version == version)
-        .expect("the draft just published"))
-}
-
-/// Every version, newest first, with its sections and their published comment counts.
-pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
-    load(&state.db, id).await?;
     let versions = draft::Entity::find()
         .filter(draft::Column::DecisionId.eq(id))
+        .filter(draft::Column::Version.between(version - 1, version))
         .order_by_asc(draft::Column::Version)
         .all(&state.db)
         .await?;
+    draft_views(&state.db, id, versions)
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("the draft just published is missing").into())
+}
+
+/// The versions, newest first, a page at a time, each with its sections, their published
+/// comment counts, and what changed since the version before.
+pub async fn drafts(state: &AppState, id: Uuid, page: PageRequest) -> Result<Page<Draft>> {
+    load(&state.db, id).await?;
+    let select = draft::Entity::find().filter(draft::Column::DecisionId.eq(id));
+    let rows = page.apply(select, draft::Column::Id).all(&state.db).await?;
+    let before = match rows.last() {
+        Some(oldest) => {
+            draft::Entity::find()
+                .filter(draft::Column::DecisionId.eq(id))
+                .filter(draft::Column::Version.eq(oldest.version - 1))
+                .one(&state.db)
+                .await?
+        }
+        None => None,
+    };
+    let versions = before
+        .into_iter()
+        .chain(rows.iter().rev().cloned())
+        .collect();
+    let mut views: HashMap<Uuid, Draft> = draft_views(&state.db, id, versions)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    page.page(
+        rows,
+        |d| d.id,
+        |d| {
+            views
+                .remove(&d.id)
+                .ok_or_else(|| anyhow::anyhow!("a draft without its view").into())
+        },
+    )
+}
+
+/// `versions` (consecutive, oldest first) as the API shows them, in the same order; each but
+/// the first tells what changed since the one before it.
+async fn draft_views(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    versions: Vec<draft::Model>,
+) -> Result<Vec<Draft>> {
     let ids: Vec<Uuid> = versions.iter().map(|d| d.id).collect();
     let mut sections_of: HashMap<Uuid, Vec<draft_section::Model>> = HashMap::new();
     for section in draft_section::Entity::find()
         .filter(draft_section::Column::DraftId.is_in(ids))
         .order_by_asc(draft_section::Column::Position)
-        .all(&state.db)
+        .all(db)
         .await?
     {
         sections_of
@@ -446,7 +505,7 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
         .group_by(comment::Column::DraftId)
         .group_by(comment::Column::SectionAnchor)
         .into_tuple()
-        .all(&state.db)
+        .all(db)
         .await?;
     let count = |draft_id: Uuid, anchor: &str| {
         counts
@@ -493,7 +552,6 @@ pub async fn drafts(state: &AppState, id: Uuid) -> Result<Vec<Draft>> {
         });
         previous = Some(current);
     }
-    out.reverse();
     Ok(out)
 }
 

@@ -157,7 +157,8 @@ impl EventsApi {
 
     /// An event's signups
     ///
-    /// Staff of the host department: every signup with its status, oldest first.
+    /// Staff of the host department: the signups with their status, oldest first, a page at
+    /// a time.
     #[oai(
         path = "/events/:id/signups",
         method = "get",
@@ -168,8 +169,11 @@ impl EventsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-    ) -> Result<Json<Vec<Attendee>>> {
-        Ok(Json(signups::attendees(&state, &auth.0, id.0).await?))
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Attendee>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(signups::attendees(&state, &auth.0, id.0, page).await?))
     }
 
     /// Cancel a signup

@@ -2,13 +2,15 @@
 //! number of API instances can oversell; a freed seat is offered to the head of the waitlist
 //! in the same transaction that frees it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::{event, signup, user};
 use rand::{distr::Alphanumeric, Rng};
 use sea_orm::{
     sea_query::{Expr, Query, SelectStatement, SimpleExpr},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -359,52 +361,75 @@ pub async fn mine(state: &AppState, session: &Session, page: PageRequest) -> Res
     page.page(views, |s| s.id, Ok)
 }
 
-/// Every signup of an event, for the host department's staff (oldest first).
+/// An event's signups, oldest first, as its staff see them.
 pub async fn attendees(
     state: &AppState,
     session: &Session,
     event_id: Uuid,
-) -> Result<Vec<Attendee>> {
+    page: PageRequest,
+) -> Result<Page<Attendee>> {
     let event = load(&state.db, event_id).await?;
     session.require_manager_of(event.host_department_id)?;
-    let rows = signup::Entity::find()
-        .filter(signup::Column::EventId.eq(event_id))
-        .order_by_asc(signup::Column::Id)
+    let select = signup::Entity::find().filter(signup::Column::EventId.eq(event_id));
+    let rows = page
+        .apply_oldest_first(select, signup::Column::Id)
         .all(&state.db)
         .await?;
-    let people: std::collections::HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().filter_map(|s| s.user_id)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let mut queue: Vec<i32> = rows
-        .iter()
-        .filter(|s| s.status == name(SignupStatus::Waitlisted))
-        .filter_map(|s| s.queue_number)
-        .collect();
-    queue.sort_unstable();
-    rows.into_iter()
-        .map(|s| {
-            let status = parse(&s.status)?;
-            let waitlist_position = match (status, s.queue_number) {
-                (SignupStatus::Waitlisted, Some(n)) => {
-                    queue.binary_search(&n).ok().map(|i| i as u64 + 1)
-                }
-                _ => None,
-            };
-            Ok(Attendee {
-                signup_id: s.id,
-                name: s.user_id.and_then(|id| people.get(&id).cloned()),
-                party_size: s.party_size,
-                status,
-                waitlist_position,
-                checked_in_at: s.checked_in_at.map(Into::into),
-                created_at: s.created_at.into(),
-            })
+    let lookup = AttendeeLookup::load(&state.db, event_id, &rows).await?;
+    page.page(rows, |s| s.id, |s| lookup.view(s))
+}
+
+/// What an attendee's line needs beyond the signup: names, and the waitlist to count
+/// positions in.
+struct AttendeeLookup {
+    names: HashMap<Uuid, String>,
+    queue: Vec<i32>,
+}
+
+impl AttendeeLookup {
+    async fn load(
+        db: &impl ConnectionTrait,
+        event_id: Uuid,
+        rows: &[signup::Model],
+    ) -> Result<Self> {
+        let names = user::Entity::find()
+            .filter(user::Column::Id.is_in(rows.iter().filter_map(|s| s.user_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let mut queue: Vec<i32> = signup::Entity::find()
+            .select_only()
+            .column(signup::Column::QueueNumber)
+            .filter(signup::Column::EventId.eq(event_id))
+            .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
+            .filter(signup::Column::QueueNumber.is_not_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        queue.sort_unstable();
+        Ok(Self { names, queue })
+    }
+
+    fn view(&self, s: signup::Model) -> Result<Attendee> {
+        let status = parse(&s.status)?;
+        let waitlist_position = match (status, s.queue_number) {
+            (SignupStatus::Waitlisted, Some(n)) => {
+                self.queue.binary_search(&n).ok().map(|i| i as u64 + 1)
+            }
+            _ => None,
+        };
+        Ok(Attendee {
+            signup_id: s.id,
+            name: s.user_id.and_then(|id| self.names.get(&id).cloned()),
+            party_size: s.party_size,
+            status,
+            waitlist_position,
+            checked_in_at: s.checked_in_at.map(Into::into),
+            created_at: s.created_at.into(),
         })
-        .collect()
+    }
 }
 
 /// The signup as its owner sees it.
@@ -470,6 +495,14 @@ pub async fn export_attendees(
     session: &Session,
     event_id: Uuid,
 ) -> Result<Vec<u8>> {
+    let event = load(&state.db, event_id).await?;
+    session.require_manager_of(event.host_department_id)?;
+    let rows = signup::Entity::find()
+        .filter(signup::Column::EventId.eq(event_id))
+        .order_by_asc(signup::Column::Id)
+        .all(&state.db)
+        .await?;
+    let lookup = AttendeeLookup::load(&state.db, event_id, &rows).await?;
     let mut csv = BYTE_ORDER_MARK.as_bytes().to_vec();
     csv.extend(csv_line([
         "signup_id",
@@ -480,7 +513,8 @@ pub async fn export_attendees(
         "checked_in_at",
         "created_at",
     ]));
-    for a in attendees(state, session, event_id).await? {
+    for row in rows {
+        let a = lookup.view(row)?;
         let position = a
             .waitlist_position
             .map(|p| p.to_string())

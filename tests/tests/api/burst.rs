@@ -103,18 +103,7 @@ async fn burst(app: TestApp, second: Option<SocketAddr>) {
     for cancellation in cancellations {
         expect_status(cancellation.await.unwrap().unwrap(), StatusCode::OK).await;
     }
-    let list = expect_status(
-        app.send(
-            Method::GET,
-            &format!("/events/{event}/signups"),
-            Some(&staff.token),
-            Value::Null,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let list = list.as_array().unwrap();
+    let list = every_signup(&app, &staff, &event).await;
     let mut offered: Vec<&str> = list
         .iter()
         .filter(|s| s["status"] == "offered")
@@ -141,4 +130,33 @@ async fn burst(app: TestApp, second: Option<SocketAddr>) {
         i64::from(SEATS),
         "never more seats held than the capacity"
     );
+}
+
+/// Every signup of `event` as its staff see them, page after page of 100, each once.
+async fn every_signup(app: &TestApp, staff: &Person, event: &str) -> Vec<Value> {
+    let mut list: Vec<Value> = Vec::new();
+    let mut path = format!("/events/{event}/signups?limit=100");
+    loop {
+        let page = expect_status(
+            app.send(Method::GET, &path, Some(&staff.token), Value::Null)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        list.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/events/{event}/signups?limit=100&cursor={cursor}"),
+            None => break,
+        }
+        assert!(list.len() <= RESIDENTS, "the pages end");
+    }
+    let mut ids: Vec<&str> = list
+        .iter()
+        .map(|s| s["signup_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), list.len(), "no signup on two pages");
+    assert_eq!(list.len(), RESIDENTS, "every signup, cancelled ones too");
+    list
 }

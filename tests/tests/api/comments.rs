@@ -184,7 +184,7 @@ async fn comments_are_published_only_after_moderation(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    let counts: Vec<u64> = drafts[0]["sections"]
+    let counts: Vec<u64> = drafts["items"][0]["sections"]
         .as_array()
         .unwrap()
         .iter()
@@ -670,7 +670,10 @@ async fn the_csv_export_holds_every_comment(app: TestApp) {
             let body = json!({"body": format!("意见{n}-{m}，含逗号, \"引号\"\n换行"), "section_anchor": "s2"});
             let comment =
                 expect_status(app.comment(&resident, &id, body).await, StatusCode::CREATED).await;
-            tracking.push(comment["tracking_number"].as_str().unwrap().to_string());
+            tracking.push((
+                comment["id"].as_str().unwrap().to_string(),
+                comment["tracking_number"].as_str().unwrap().to_string(),
+            ));
         }
     }
     let formula =
@@ -699,19 +702,38 @@ async fn the_csv_export_holds_every_comment(app: TestApp) {
         .strip_prefix('\u{feff}')
         .expect("a byte-order mark for spreadsheet programs");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let columns: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let column = |name: &str| columns.iter().position(|c| c == name).unwrap();
+    let (id_at, number_at, body_at) = (
+        column("comment_id"),
+        column("tracking_number"),
+        column("body"),
+    );
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect();
     assert_eq!(rows.len(), 25, "every comment, one row each");
-    for number in &tracking {
-        assert!(rows.iter().any(|row| &row[0] == number), "{number} missing");
+    for (comment, number) in &tracking {
+        assert!(
+            rows.iter()
+                .any(|row| &row[id_at] == comment && &row[number_at] == number),
+            "{comment} {number} missing"
+        );
     }
-    let row = rows.iter().find(|r| r[8].starts_with("意见0-0")).unwrap();
-    assert_eq!(row[8], "意见0-0，含逗号, \"引号\"\n换行");
-    assert_eq!(row[6], "第一条", "the section heading");
+    let row = rows
+        .iter()
+        .find(|r| r[body_at].starts_with("意见0-0"))
+        .unwrap();
+    assert_eq!(row[body_at], "意见0-0，含逗号, \"引号\"\n换行");
+    assert_eq!(row[column("section_heading")], "第一条");
     assert!(
-        rows.iter().any(|r| r[8].starts_with("'=HYPERLINK")),
+        rows.iter().any(|r| r[body_at].starts_with("'=HYPERLINK")),
         "formulas are defused"
     );
     expect_problem(

@@ -26,16 +26,25 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::R
     app.send(Method::POST, path, Some(token), body).await
 }
 
-async fn timeline_kinds(app: &TestApp, id: &str) -> Vec<String> {
+/// The whole timeline of decision `id`: one page of up to 100 entries, and no page after it.
+async fn whole_timeline(app: &TestApp, id: &str) -> Value {
     let timeline = expect_status(
-        app.get(&format!("/decisions/{id}/timeline"))
+        app.get(&format!("/decisions/{id}/timeline?limit=100"))
             .send()
             .await
             .unwrap(),
         StatusCode::OK,
     )
     .await;
+    assert!(
+        timeline.get("next_cursor").is_none(),
+        "the whole timeline on one page: {timeline}"
+    );
     timeline
+}
+
+async fn timeline_kinds(app: &TestApp, id: &str) -> Vec<String> {
+    whole_timeline(app, id).await["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -162,15 +171,8 @@ async fn the_whole_chain_is_disclosed_on_the_timeline(app: TestApp) {
             "decided"
         ]
     );
-    let timeline = expect_status(
-        app.get(&format!("/decisions/{id}/timeline"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
-    let entries = timeline.as_array().unwrap();
+    let timeline = whole_timeline(&app, &id).await;
+    let entries = timeline["items"].as_array().unwrap();
     let at = |i: usize| {
         chrono::DateTime::parse_from_rfc3339(entries[i]["at"].as_str().unwrap()).unwrap()
     };
@@ -472,7 +474,7 @@ async fn drafts_are_split_into_sections_and_versions_stay_readable(app: TestApp)
     let path = format!("/decisions/{id}/drafts");
 
     let drafts = expect_status(app.get(&path).send().await.unwrap(), StatusCode::OK).await;
-    let sections = drafts[0]["sections"].as_array().unwrap();
+    let sections = drafts["items"][0]["sections"].as_array().unwrap();
     let headings: Vec<&str> = sections
         .iter()
         .map(|s| s["heading"].as_str().unwrap())
@@ -504,14 +506,17 @@ async fn drafts_are_split_into_sections_and_versions_stay_readable(app: TestApp)
     assert_eq!(second["changes"]["changed"], json!(["第二条"]));
 
     let drafts = expect_status(app.get(&path).send().await.unwrap(), StatusCode::OK).await;
-    let versions: Vec<i64> = drafts
+    let versions: Vec<i64> = drafts["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| d["version"].as_i64().unwrap())
         .collect();
     assert_eq!(versions, [2, 1], "newest first, the old one still readable");
-    assert!(drafts[1]["body"].as_str().unwrap().contains("到2025年"));
+    assert!(drafts["items"][1]["body"]
+        .as_str()
+        .unwrap()
+        .contains("到2025年"));
     let decision = expect_status(
         app.get(&format!("/decisions/{id}")).send().await.unwrap(),
         StatusCode::OK,
@@ -888,15 +893,13 @@ async fn catalog_edits_leave_a_public_trace(app: TestApp) {
         .send(Method::PATCH, &path, Some(&staff.token), patch.clone())
         .await;
     expect_status(changed, StatusCode::OK).await;
-    let timeline = expect_status(
-        app.get(&format!("/decisions/{id}/timeline"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
-    let last = timeline.as_array().unwrap().last().unwrap().clone();
+    let timeline = whole_timeline(&app, &id).await;
+    let last = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["kind"], "details_updated");
     assert_eq!(last["stage"], "consultation_open");
     let note = last["note"].as_str().unwrap();

@@ -706,8 +706,8 @@ async fn only_the_host_department_manages_an_event(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(list[0]["name"], "张三");
-    assert_eq!(list[0]["status"], "confirmed");
+    assert_eq!(list["items"][0]["name"], "张三");
+    assert_eq!(list["items"][0]["status"], "confirmed");
 }
 
 on_every_backend!(
@@ -715,6 +715,7 @@ on_every_backend!(
     themes_come_with_their_chinese_and_english_names,
     a_confirmed_signup_shows_a_qr_code_to_its_owner_only,
     staff_export_the_signups_as_csv,
+    staff_page_through_the_signups_oldest_first,
     personal_data_is_erased_after_the_retention_period,
 );
 
@@ -890,6 +891,70 @@ async fn staff_export_the_signups_as_csv(app: TestApp) {
     assert_eq!(statuses, ["confirmed", "confirmed", "waitlisted"]);
 }
 
+async fn staff_page_through_the_signups_oldest_first(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 3, 1).await;
+    let mut signups = Vec::new();
+    for person in &app.crowd(5).await {
+        signups.push(signed_up(&app, person, &id).await);
+    }
+
+    let mut pages: Vec<Vec<Value>> = Vec::new();
+    let mut path = format!("/events/{id}/signups?limit=2");
+    loop {
+        let page = expect_status(
+            app.send(Method::GET, &path, Some(&staff.token), Value::Null)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        pages.push(page["items"].as_array().unwrap().clone());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/events/{id}/signups?limit=2&cursor={cursor}"),
+            None => break,
+        }
+        assert!(pages.len() < 5, "the walk ends");
+    }
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [2, 2, 1], "two a page, the last one short");
+
+    let listed: Vec<&Value> = pages.iter().flatten().collect();
+    let ids: Vec<&str> = listed
+        .iter()
+        .map(|s| s["signup_id"].as_str().unwrap())
+        .collect();
+    let signed: Vec<&str> = signups.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, signed, "every signup once, in the order they came");
+    let statuses: Vec<&str> = listed
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "confirmed",
+            "confirmed",
+            "confirmed",
+            "waitlisted",
+            "waitlisted"
+        ]
+    );
+    let positions: Vec<Option<u64>> = listed
+        .iter()
+        .map(|s| s["waitlist_position"].as_u64())
+        .collect();
+    assert_eq!(
+        positions,
+        [None, None, None, Some(1), Some(2)],
+        "places in the whole line, not in the page"
+    );
+    assert_eq!(
+        pages[2][0]["waitlist_position"], 2,
+        "alone on the last page, still second in line"
+    );
+}
+
 async fn personal_data_is_erased_after_the_retention_period(app: TestApp) {
     let admin = app.admin().await;
     let (staff, _) = app.staff(&admin, "cyzx").await;
@@ -958,7 +1023,7 @@ async fn personal_data_is_erased_after_the_retention_period(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    let list = list.as_array().unwrap();
+    let list = list["items"].as_array().unwrap();
     assert_eq!(list.len(), 3, "the counts remain");
     assert_eq!(
         told(&people[2]).await,

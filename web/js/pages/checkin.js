@@ -2,7 +2,7 @@
 // code followed by Enter: the input is cleared and focused again after each scan, scans are sent
 // one after another, and the result of the last one is shown large.
 
-import { api } from '../api.js';
+import { api, fetchAll } from '../api.js';
 import { t } from '../i18n.js';
 import {
   h, field, errorMessage, rangeEl, breadcrumb,
@@ -48,7 +48,7 @@ export async function render(root, ctx) {
   root.append(breadcrumb(staffEventHash(id), t('staff_events.manage')), heading);
   const user = await staffUser(root, ctx);
   if (!user) return;
-  const [e, attendees] = await Promise.all([fetchEvent(id, signal), fetchEvent(id, signal, '/signups')]);
+  const [e, attendees] = await Promise.all([fetchEvent(id, signal), fetchAll(eventPath(id, '/signups'), { signal })]);
   const totals = signupTotals(attendees);
 
   const count = h('p', { id: 'checkin-count', class: 'checkin-count' });

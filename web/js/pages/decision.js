@@ -1,15 +1,15 @@
 // One decision: its catalog entry, where it stands, and its public timeline; for a logged-in
 // resident also their own comments on it.
 
-import { getUser, isLoggedIn, canManage } from '../api.js';
+import { getUser, isLoggedIn, canManage, fetchAll } from '../api.js';
 import { t } from '../i18n.js';
 import {
   h, append, details, timeEl, textBlocks, panel, breadcrumb,
 } from '../ui.js';
 import { label, formatDate } from '../format.js';
 import {
-  decisionMeta, decisionHash, manageHash, fetchDecision, consultationNotice, documentLinks,
-  sectionNames, commentList,
+  decisionMeta, decisionHash, decisionPath, manageHash, fetchDecision, consultationNotice,
+  documentLinks, sectionNames, commentList,
 } from '../decisions.js';
 
 export const name = 'decision';
@@ -43,7 +43,7 @@ function outcomeDetails(d) {
 }
 
 async function myComments(d, signal) {
-  const drafts = await fetchDecision(d.id, '/drafts', signal);
+  const drafts = await fetchAll(decisionPath(d.id, '/drafts'), { signal });
   return commentList({
     id: d.id,
     params: { mine: true },
@@ -56,7 +56,7 @@ async function myComments(d, signal) {
 
 export async function render(root, ctx) {
   const { params: { id }, signal } = ctx;
-  const [d, timeline] = await Promise.all([fetchDecision(id, '', signal), fetchDecision(id, '/timeline', signal)]);
+  const [d, timeline] = await Promise.all([fetchDecision(id, '', signal), fetchAll(decisionPath(id, '/timeline'), { signal })]);
 
   const links = [
     d.current_draft_version && h('a', { id: 'read-draft', class: 'button', href: decisionHash(id, '/draft') },

@@ -1,7 +1,7 @@
 // Staff: manage one Open Month event: publish it, change it, cancel it, see who signed up and
 // who came, export the list, and go to the check-in page.
 
-import { api, ApiError, managesDepartment } from '../api.js';
+import { api, ApiError, managesDepartment, fetchAll } from '../api.js';
 import { t } from '../i18n.js';
 import {
   h, append, flash, details, requireFilled, timeEl, rangeEl, confirmStep, panel, breadcrumb,
@@ -111,7 +111,7 @@ export async function render(root, ctx) {
     root.append(forbiddenNotice(t('staff_events.not_yours')));
     return;
   }
-  const attendees = await fetchEvent(id, signal, '/signups');
+  const attendees = await fetchAll(eventPath(id, '/signups'), { signal });
   const totals = signupTotals(attendees);
   append(root,
     h('p', { class: 'actions' },
