@@ -16,6 +16,7 @@ use sha2::Sha256;
 on_every_backend!(
     waitlist_offers_reach_the_app_backend_signed_and_retried,
     webhooks_to_internal_addresses_are_refused,
+    a_receiver_that_redirects_does_not_pass_the_delivery_on,
     only_admins_register_webhooks
 );
 
@@ -36,12 +37,17 @@ async fn receive(req: &Request, body: Vec<u8>, seen: Data<&Seen>) -> PoemStatus 
 
 async fn receiver() -> (String, Seen) {
     let seen: Seen = Arc::default();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
     let app = Route::new()
         .at("/hook", poem::post(receive))
         .data(seen.clone());
+    (serve(app).await, seen)
+}
+
+/// Serves `app` on a free local port until the test ends; returns the `/hook` URL.
+async fn serve(app: impl poem::Endpoint + 'static) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
     tokio::spawn(Server::new(TcpListener::bind(addr)).run(app));
     for _ in 0..50 {
         if tokio::net::TcpStream::connect(addr).await.is_ok() {
@@ -49,7 +55,7 @@ async fn receiver() -> (String, Seen) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    (format!("http://{addr}/hook"), seen)
+    format!("http://{addr}/hook")
 }
 
 async fn waitlist_offers_reach_the_app_backend_signed_and_retried(app: TestApp) {
@@ -154,6 +160,81 @@ async fn waitlist_offers_reach_the_app_backend_signed_and_retried(app: TestApp) 
     assert_eq!(
         payload["delivery_id"],
         header(1, "x-canyu-delivery").as_str()
+    );
+}
+
+/// A receiver answering `307` to an internal address must not bounce the signed delivery
+/// there: redirects are not followed, and the delivery counts as failed.
+async fn a_receiver_that_redirects_does_not_pass_the_delivery_on(app: TestApp) {
+    let (internal, reached) = receiver().await;
+    let redirected: Seen = Arc::default();
+    #[handler]
+    fn moved(req: &Request, location: Data<&String>, seen: Data<&Seen>) -> poem::Response {
+        seen.lock().unwrap().push((req.headers().clone(), vec![]));
+        poem::Response::builder()
+            .status(PoemStatus::TEMPORARY_REDIRECT)
+            .header("location", location.as_str())
+            .finish()
+    }
+    let bouncer = serve(
+        Route::new()
+            .at("/hook", poem::post(moved))
+            .data(internal)
+            .data(redirected.clone()),
+    )
+    .await;
+    let admin = app.admin().await;
+    expect_status(
+        app.send(
+            Method::POST,
+            "/webhooks",
+            Some(&admin.token),
+            json!({"url": bouncer, "kinds": ["waitlist_offer"]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let event = app.open_event(&staff, 1, 1).await;
+    let people = app.crowd(2).await;
+    let mut signups = Vec::new();
+    for person in &people {
+        signups.push(
+            expect_status(
+                app.send(
+                    Method::POST,
+                    &format!("/events/{event}/signups"),
+                    Some(&person.token),
+                    json!({}),
+                )
+                .await,
+                StatusCode::CREATED,
+            )
+            .await,
+        );
+    }
+    app.send(
+        Method::DELETE,
+        &format!("/signups/{}", signups[0]["id"].as_str().unwrap()),
+        Some(&people[0].token),
+        Value::Null,
+    )
+    .await;
+    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    assert_eq!(
+        canyu::webhooks::deliver_due(&app.state).await.unwrap(),
+        0,
+        "a redirect is not a delivery"
+    );
+    assert_eq!(
+        redirected.lock().unwrap().len(),
+        1,
+        "the receiver was asked"
+    );
+    assert!(
+        reached.lock().unwrap().is_empty(),
+        "nothing went where the redirect pointed"
     );
 }
 
