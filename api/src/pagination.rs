@@ -1,8 +1,10 @@
-//! Cursor pagination: `?limit=&cursor=` → `{items, next_cursor}`, newest first, or in the
-//! order of a column (the calendar by start time). The cursor is the opaque id of the last
-//! item seen; ids are UUIDv7, so they order by creation and break ties in a column's order.
+//! Cursor pagination: `?limit=&cursor=` → `{items, next_cursor}`. Lists are newest first by
+//! id (ids are UUIDv7, so they order by creation), or in time order (the calendar by start,
+//! a timeline), ties broken by id. A cursor is the opaque position of the last item seen:
+//! its id, or its time and id; any cursor of the right form is a position, never an error.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::{
     types::{ParseFromJSON, ToJSON},
     Object,
@@ -17,6 +19,8 @@ pub const MAX_LIMIT: u32 = 100;
 /// What a cursor looks like: 16 bytes in URL-safe base64 (the routes state it literally, a
 /// test keeps them equal).
 pub const CURSOR_PATTERN: &str = r"^[A-Za-z0-9_-]{21}[AQgw]$";
+/// What a cursor of a list in time order looks like: 24 bytes (microseconds and id).
+pub const TIME_CURSOR_PATTERN: &str = r"^[A-Za-z0-9_-]{32}$";
 
 /// One page of a list.
 #[derive(Object, Debug)]
@@ -27,7 +31,7 @@ pub struct Page<T: ParseFromJSON + ToJSON> {
     pub next_cursor: Option<String>,
 }
 
-fn unknown_cursor() -> Error {
+fn malformed_cursor() -> Error {
     Error::malformed(
         "cursor",
         FieldCode::InvalidFormat,
@@ -35,6 +39,35 @@ fn unknown_cursor() -> Error {
     )
 }
 
+fn decode<const N: usize>(cursor: &str) -> Result<[u8; N]> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(malformed_cursor)
+}
+
+fn limit_of(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+}
+
+/// The page from rows selected with one extra (to tell whether there is a next page).
+fn page_of<M, T: ParseFromJSON + ToJSON>(
+    limit: u32,
+    mut rows: Vec<M>,
+    cursor: impl Fn(&M) -> String,
+    item: impl FnMut(M) -> Result<T>,
+) -> Result<Page<T>> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = rows.last().filter(|_| more).map(cursor);
+    Ok(Page {
+        items: rows.into_iter().map(item).collect::<Result<_>>()?,
+        next_cursor,
+    })
+}
+
+/// A page of a list newest first (or, with `apply_oldest_first`, oldest first) by id.
 #[derive(Clone, Copy, Debug)]
 pub struct PageRequest {
     limit: u32,
@@ -43,18 +76,9 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self> {
-        let after = cursor
-            .map(|c| {
-                URL_SAFE_NO_PAD
-                    .decode(c)
-                    .ok()
-                    .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-                    .ok_or_else(unknown_cursor)
-            })
-            .transpose()?;
         Ok(Self {
-            limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
-            after,
+            limit: limit_of(limit),
+            after: cursor.map(decode::<16>).transpose()?.map(Uuid::from_bytes),
         })
     }
 
@@ -80,53 +104,130 @@ impl PageRequest {
         select.order_by_asc(id).limit(u64::from(self.limit) + 1)
     }
 
-    /// The id of the last item seen, for `apply_ascending`'s caller to read its key.
-    pub fn after(&self) -> Option<Uuid> {
-        self.after
-    }
-
-    /// Restricts `select` to this page in ascending order of `key` then `id`, after the last
-    /// item seen, whose `key` was `last_key` (`None`: no such item, the cursor is refused).
-    pub fn apply_ascending<E: EntityTrait, V: Into<sea_orm::Value> + Clone>(
-        &self,
-        select: Select<E>,
-        key: E::Column,
-        id: E::Column,
-        last_key: Option<V>,
-    ) -> Result<Select<E>> {
-        let select = match (self.after, last_key) {
-            (Some(after), Some(last)) => select.filter(
-                Condition::any()
-                    .add(key.gt(last.clone()))
-                    .add(key.eq(last).and(id.gt(after))),
-            ),
-            (Some(_), None) => return Err(unknown_cursor()),
-            (None, _) => select,
-        };
-        Ok(select
-            .order_by_asc(key)
-            .order_by_asc(id)
-            .limit(u64::from(self.limit) + 1))
-    }
-
     /// Builds the page from the rows `apply` selected.
     pub fn page<M, T: ParseFromJSON + ToJSON>(
         &self,
-        mut rows: Vec<M>,
+        rows: Vec<M>,
         id: impl Fn(&M) -> Uuid,
         item: impl FnMut(M) -> Result<T>,
     ) -> Result<Page<T>> {
-        let more = rows.len() > self.limit as usize;
-        rows.truncate(self.limit as usize);
-        let next_cursor = if more {
-            rows.last()
-                .map(|last| URL_SAFE_NO_PAD.encode(id(last).as_bytes()))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: rows.into_iter().map(item).collect::<Result<_>>()?,
-            next_cursor,
+        page_of(
+            self.limit,
+            rows,
+            |last| URL_SAFE_NO_PAD.encode(id(last).as_bytes()),
+            item,
+        )
+    }
+}
+
+/// A page of a list in time order, ties broken by id.
+#[derive(Clone, Copy, Debug)]
+pub struct TimePageRequest {
+    limit: u32,
+    after: Option<(DateTime<Utc>, Uuid)>,
+}
+
+impl TimePageRequest {
+    pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self> {
+        let after = cursor.map(decode::<24>).transpose()?.map(|bytes| {
+            let (micros, id) = bytes.split_at(8);
+            let micros = i64::from_be_bytes(micros.try_into().expect("8 bytes"));
+            let id = Uuid::from_slice(id).expect("16 bytes");
+            (instant_within_reason(micros), id)
+        });
+        Ok(Self {
+            limit: limit_of(limit),
+            after,
         })
+    }
+
+    /// Restricts `select` to this page in ascending order of `time` then `id`.
+    pub fn apply<E: EntityTrait>(
+        &self,
+        select: Select<E>,
+        time: E::Column,
+        id: E::Column,
+    ) -> Select<E> {
+        let select = match self.after {
+            Some((at, after)) => select.filter(
+                Condition::any()
+                    .add(time.gt(at))
+                    .add(time.eq(at).and(id.gt(after))),
+            ),
+            None => select,
+        };
+        select
+            .order_by_asc(time)
+            .order_by_asc(id)
+            .limit(u64::from(self.limit) + 1)
+    }
+
+    /// Builds the page from the rows `apply` selected; `position` gives a row's time and id.
+    pub fn page<M, T: ParseFromJSON + ToJSON>(
+        &self,
+        rows: Vec<M>,
+        position: impl Fn(&M) -> (DateTime<Utc>, Uuid),
+        item: impl FnMut(M) -> Result<T>,
+    ) -> Result<Page<T>> {
+        page_of(
+            self.limit,
+            rows,
+            |last| {
+                let (at, id) = position(last);
+                let mut bytes = at.timestamp_micros().to_be_bytes().to_vec();
+                bytes.extend_from_slice(id.as_bytes());
+                URL_SAFE_NO_PAD.encode(bytes)
+            },
+            item,
+        )
+    }
+}
+
+/// A cursor's time, kept within years every database can compare (a forged cursor then
+/// reads as a position before or after everything).
+fn instant_within_reason(micros: i64) -> DateTime<Utc> {
+    let bound = |y| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a date")
+            .and_utc()
+    };
+    let (first, last) = (bound(1), bound(9999));
+    DateTime::from_timestamp_micros(micros)
+        .unwrap_or(if micros < 0 { first } else { last })
+        .clamp(first, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_cursor_reads_back_its_position_and_any_other_is_a_position_too() {
+        let at = DateTime::from_timestamp(1_635_000_000, 123_000).unwrap();
+        let id = Uuid::now_v7();
+        let page = TimePageRequest::new(Some(1), None).unwrap();
+        let built = page
+            .page(vec![(at, id), (at, id)], |r| *r, |_| Ok(0_i32))
+            .unwrap();
+        let cursor = built.next_cursor.unwrap();
+        assert!(regex::Regex::new(TIME_CURSOR_PATTERN)
+            .unwrap()
+            .is_match(&cursor));
+        assert_eq!(
+            TimePageRequest::new(None, Some(&cursor)).unwrap().after,
+            Some((at, id))
+        );
+        for forged in ["A".repeat(32), "_".repeat(32)] {
+            let (at, _) = TimePageRequest::new(None, Some(&forged))
+                .unwrap()
+                .after
+                .unwrap();
+            assert!(
+                (1..=9999).contains(&chrono::Datelike::year(&at)),
+                "{forged}"
+            );
+        }
+        assert!(TimePageRequest::new(None, Some("short")).is_err());
     }
 }

@@ -285,12 +285,25 @@ fn set_error_responses(operation: &mut Value, own: &[(u16, &[&'static str])]) {
 /// The methods the document allows on `path` (under the API's base), for the `Allow` header
 /// of a `405`.
 pub fn allowed_methods(doc: &Value, path: &str) -> Vec<Method> {
-    let mut methods: Vec<Method> = operations(doc)
-        .filter(|(template, _, _)| template_matches(template, path))
+    let mut methods: Vec<Method> = routed_operations(doc, path)
         .filter_map(|(_, method, _)| method.to_uppercase().parse().ok())
         .collect();
     methods.dedup();
     methods
+}
+
+/// The operations of the template that routing gives `path` to: of the templates matching
+/// it, the one with the most literal segments (`/events/themes` before `/events/{id}`).
+fn routed_operations<'d>(
+    doc: &'d Value,
+    path: &str,
+) -> impl Iterator<Item = (&'d str, &'d str, &'d Value)> {
+    let literal = |template: &str| template.split('/').filter(|s| !s.starts_with('{')).count();
+    let routed = operations(doc)
+        .filter(|(template, _, _)| template_matches(template, path))
+        .map(|(template, _, _)| template)
+        .max_by_key(|template| literal(template));
+    operations(doc).filter(move |(template, _, _)| Some(*template) == routed)
 }
 
 /// The operation answering `method` on `path`, with the path's parameters by name.
@@ -299,9 +312,8 @@ pub fn operation_for<'d>(
     method: &Method,
     path: &str,
 ) -> Option<(&'d Value, Vec<(String, String)>)> {
-    let (template, _, op) = operations(doc).find(|(template, m, _)| {
-        m.eq_ignore_ascii_case(method.as_str()) && template_matches(template, path)
-    })?;
+    let (template, _, op) =
+        routed_operations(doc, path).find(|(_, m, _)| m.eq_ignore_ascii_case(method.as_str()))?;
     let params = template
         .split('/')
         .zip(path.split('/'))
@@ -327,6 +339,22 @@ fn template_matches(template: &str, path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_literal_path_is_routed_before_a_template_that_also_matches_it() {
+        let doc = json!({"paths": {
+            "/events/{id}": {"get": {"operationId": "getEvent"}, "patch": {"operationId": "updateEvent"}},
+            "/events/themes": {"get": {"operationId": "listThemes"}},
+        }});
+        assert_eq!(allowed_methods(&doc, "/events/themes"), [Method::GET]);
+        assert_eq!(
+            allowed_methods(&doc, "/events/abc"),
+            [Method::GET, Method::PATCH]
+        );
+        let (op, params) = operation_for(&doc, &Method::GET, "/events/themes").unwrap();
+        assert_eq!(op["operationId"], "listThemes");
+        assert!(params.is_empty());
+    }
 
     #[test]
     fn templates_match_paths_segment_by_segment() {

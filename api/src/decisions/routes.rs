@@ -24,7 +24,7 @@ use crate::{
     error::{ApiError, Error},
     export::CsvFile,
     idempotency::idempotent,
-    pagination::{Page, PageRequest},
+    pagination::{Page, PageRequest, TimePageRequest},
     state::AppState,
 };
 
@@ -118,9 +118,9 @@ impl DecisionsApi {
         state: Data<&AppState>,
         id: Path<Uuid>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{32}$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<TimelineEntry>>> {
-        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let page = TimePageRequest::new(limit.0, cursor.0.as_deref())?;
         Ok(Json(service::timeline(&state, id.0, page).await?))
     }
 

@@ -31,7 +31,7 @@ use crate::{
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
     input,
-    pagination::{Page, PageRequest},
+    pagination::{Page, PageRequest, TimePageRequest},
     state::AppState,
     timestamp::Timestamp,
 };
@@ -305,28 +305,19 @@ pub async fn update(
 pub async fn timeline(
     state: &AppState,
     id: Uuid,
-    page: PageRequest,
+    page: TimePageRequest,
 ) -> Result<Page<TimelineEntry>> {
     let decision = load(&state.db, id).await?;
-    let last_at = match page.after() {
-        Some(after) => decision_event::Entity::find_by_id(after)
-            .filter(decision_event::Column::DecisionId.eq(id))
-            .one(&state.db)
-            .await?
-            .map(|e| e.at),
-        None => None,
-    };
     let select = decision_event::Entity::find().filter(decision_event::Column::DecisionId.eq(id));
     let rows = page
-        .apply_ascending(
+        .apply(
             select,
             decision_event::Column::At,
             decision_event::Column::Id,
-            last_at,
-        )?
+        )
         .all(&state.db)
         .await?;
-    let mut entries = page.page(rows, |e| e.id, entry)?;
+    let mut entries = page.page(rows, |e| (e.at, e.id), entry)?;
     // The close the clock made ends the timeline: it comes last, on the last page.
     if entries.next_cursor.is_none() {
         if let Some(closed) = closed_by_clock(&decision, state.clock.now()) {

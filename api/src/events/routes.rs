@@ -24,7 +24,7 @@ use crate::{
     error::ApiError,
     export::CsvFile,
     idempotency::idempotent,
-    pagination::{Page, PageRequest},
+    pagination::{Page, PageRequest, TimePageRequest},
     state::AppState,
 };
 
@@ -60,9 +60,9 @@ impl EventsApi {
         /// Only this department's events; its staff (and admins) also see its drafts.
         host_department_id: Query<Option<Uuid>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
-        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{32}$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Event>>> {
-        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let page = TimePageRequest::new(limit.0, cursor.0.as_deref())?;
         let filter = CalendarFilter {
             theme: theme.0,
             from: from.0,

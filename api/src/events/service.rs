@@ -26,7 +26,7 @@ use crate::{
     input,
     notices::{Notice, NoticeKind},
     outbox,
-    pagination::{Page, PageRequest},
+    pagination::{Page, TimePageRequest},
     state::AppState,
 };
 
@@ -178,7 +178,7 @@ pub async fn list(
     state: &AppState,
     session: Option<&Session>,
     filter: CalendarFilter,
-    page: PageRequest,
+    page: TimePageRequest,
 ) -> Result<Page<Event>> {
     let mut select = event::Entity::find();
     let sees_drafts = filter
@@ -207,20 +207,8 @@ pub async fn list(
             .filter(Expr::exists(signups::waiting_for(event_id)).not())
             .filter(event::Column::Status.eq(name(EventStatus::Published)));
     }
-    let last_start = match page.after() {
-        Some(after) => event::Entity::find_by_id(after)
-            .one(&state.db)
-            .await?
-            .map(|e| e.starts_at),
-        None => None,
-    };
     let rows = page
-        .apply_ascending(
-            select,
-            event::Column::StartsAt,
-            event::Column::Id,
-            last_start,
-        )?
+        .apply(select, event::Column::StartsAt, event::Column::Id)
         .all(&state.db)
         .await?;
     let departments = Directory::load(&state.db).await?;
@@ -228,7 +216,7 @@ pub async fn list(
     let now = state.clock.now();
     page.page(
         rows,
-        |e| e.id,
+        |e| (e.starts_at, e.id),
         |e| {
             let waiting = waitlists.get(&e.id).copied().unwrap_or(0);
             view(e, &departments, waiting, now)

@@ -783,10 +783,10 @@ async fn the_calendar_lists_events_by_start_time_page_by_page(app: TestApp) {
         .collect();
     assert_eq!(later, ["乙", "丙", "丁"]);
 
-    // A cursor naming no event of this list is refused, not read as the start.
-    let stranger = "AZKe3Nq0c3KMmNzKUx5m2g";
+    // A cursor of another list's form is refused, not read as the start.
+    let other_form = "AZKe3Nq0c3KMmNzKUx5m2g";
     let refused = app
-        .get(&format!("/events?cursor={stranger}"))
+        .get(&format!("/events?cursor={other_form}"))
         .send()
         .await
         .unwrap();

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use canyu::{
     accounts::login,
     openapi::{document, operation_ids},
-    pagination::CURSOR_PATTERN,
+    pagination::{CURSOR_PATTERN, TIME_CURSOR_PATTERN},
 };
 use serde_json::Value;
 
@@ -127,7 +127,11 @@ fn shared_patterns_are_stated_alike_everywhere() {
     for (name, operation) in operations() {
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
             if parameter["name"] == "cursor" {
-                assert_eq!(parameter["schema"]["pattern"], CURSOR_PATTERN, "{name}");
+                let pattern = &parameter["schema"]["pattern"];
+                assert!(
+                    pattern == CURSOR_PATTERN || pattern == TIME_CURSOR_PATTERN,
+                    "{name}: {pattern}"
+                );
             }
         }
     }
