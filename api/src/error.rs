@@ -167,6 +167,9 @@ pub enum Error {
     /// The caller may not do this (403).
     #[error("{0}")]
     Forbidden(String),
+    /// The caller may not do this, for a reason `code` names (403), e.g. `not_an_attendee`.
+    #[error("{detail}")]
+    Refused { code: &'static str, detail: String },
     /// The named thing does not exist (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -329,6 +332,7 @@ impl From<Error> for ApiError {
             }
             Error::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, vec![], 0),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", vec![], 0),
+            Error::Refused { code, .. } => (StatusCode::FORBIDDEN, code, vec![], 0),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", vec![], 0),
             Error::Conflict { code, .. } => (StatusCode::CONFLICT, code, vec![], 0),
             Error::Invalid(errors) => (

@@ -31,6 +31,7 @@ pub mod passwords;
 pub mod privacy;
 pub mod startup;
 pub mod state;
+pub mod surveys;
 pub mod telemetry;
 pub mod throttle;
 pub mod timestamp;

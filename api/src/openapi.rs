@@ -12,11 +12,12 @@ use crate::{
     contract::{self, BASE_PATH},
     decisions::{self, routes::DecisionsApi},
     events::{self, routes::EventsApi},
+    surveys::{self, routes::SurveysApi},
 };
 
-pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi, EventsApi), ()> {
+pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi, EventsApi, SurveysApi), ()> {
     OpenApiService::new(
-        (AccountsApi, DecisionsApi, EventsApi),
+        (AccountsApi, DecisionsApi, EventsApi, SurveysApi),
         "Canyu API",
         env!("CARGO_PKG_VERSION"),
     )
@@ -34,6 +35,7 @@ pub fn document() -> &'static Value {
                 accounts::routes::PROBLEMS,
                 decisions::routes::PROBLEMS,
                 events::routes::PROBLEMS,
+                surveys::routes::PROBLEMS,
             ],
         );
         doc

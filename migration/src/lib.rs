@@ -7,6 +7,7 @@ mod indexes;
 mod m20261127_000001_foundation;
 mod m20261128_000001_decisions;
 mod m20261128_000002_events;
+mod m20261129_000001_surveys;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261128_000001_decisions::Migration),
             Box::new(m20261128_000002_events::Migration),
+            Box::new(m20261129_000001_surveys::Migration),
         ]
     }
 }

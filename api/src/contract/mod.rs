@@ -33,6 +33,8 @@ pub enum ApiTags {
     Decisions,
     /// Government Open Month: open days, signups, waitlist, check-in.
     Events,
+    /// Surveys after open days: answered once and anonymously by the people who came.
+    Surveys,
 }
 
 /// `201` with the created record.

@@ -13,4 +13,5 @@ mod idempotency;
 mod maintenance;
 mod openapi_spec;
 mod ops;
+mod surveys;
 mod webhooks;

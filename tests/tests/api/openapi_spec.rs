@@ -85,6 +85,7 @@ fn operation_ids_are_unique_and_each_area_declares_problems_for_its_own() {
         canyu::accounts::routes::PROBLEMS,
         canyu::decisions::routes::PROBLEMS,
         canyu::events::routes::PROBLEMS,
+        canyu::surveys::routes::PROBLEMS,
     ]
     .iter()
     .flat_map(|area| area.iter().map(|p| p.operation))

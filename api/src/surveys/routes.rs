@@ -1,0 +1,154 @@
+//! HTTP routes of surveys: thin wrappers over `service`.
+
+use poem::web::Data;
+use poem_openapi::{
+    param::{Header, Path},
+    payload::Json,
+    OpenApi,
+};
+use uuid::Uuid;
+
+use super::{
+    dto::{NewQuestion, NewResponse, NewSurvey, ResponseReceipt, Survey, SurveyResults},
+    service,
+};
+use crate::{
+    auth::{BearerAuth, MaybePerson},
+    contract::{ApiTags, Created, JsonBody, Problems},
+    error::ApiError,
+    idempotency::idempotent,
+    state::AppState,
+};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct SurveysApi;
+
+#[OpenApi(tag = "ApiTags::Surveys")]
+impl SurveysApi {
+    /// The district's survey template
+    ///
+    /// Public: the standard questions a survey gets when staff create it without its own.
+    #[oai(
+        path = "/surveys/template",
+        method = "get",
+        operation_id = "getSurveyTemplate"
+    )]
+    async fn template(&self) -> Json<Vec<NewQuestion>> {
+        Json(service::template())
+    }
+
+    /// Attach a survey to an event
+    ///
+    /// Staff of the host department. It opens when the event ends (unless `opens_at` says
+    /// otherwise) and closes 14 days later (unless `closes_at` does); without `questions` the
+    /// district template's are copied. One survey per event (`409 survey_exists`).
+    #[oai(
+        path = "/events/:id/survey",
+        method = "post",
+        operation_id = "createSurvey"
+    )]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<NewSurvey>,
+    ) -> Result<Created<Survey>> {
+        Ok(Created::Created(Json(
+            service::create(&state, &auth.0, id.0, body.0).await?,
+        )))
+    }
+
+    /// An event's survey
+    ///
+    /// Public for a published event: its questions, and whether it takes answers now.
+    #[oai(
+        path = "/events/:id/survey",
+        method = "get",
+        operation_id = "getEventSurvey"
+    )]
+    async fn for_event(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+    ) -> Result<Json<Survey>> {
+        Ok(Json(
+            service::for_event(&state, auth.session(), id.0).await?,
+        ))
+    }
+
+    /// Answer a survey
+    ///
+    /// Someone whose signup was checked in at the event (`403 not_an_attendee`), once (`409
+    /// already_answered`), while it is open (`409 survey_not_open`). The answers are kept
+    /// apart from the person: the receipt, like the stored answers, holds only the day.
+    #[oai(
+        path = "/surveys/:id/responses",
+        method = "post",
+        operation_id = "submitSurveyResponse",
+        transform = "idempotent"
+    )]
+    async fn respond(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Retry-safe key (1–255 printable ASCII characters): a retry with the same key and
+        /// body returns the first answer.
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,255}$"))]
+        _idempotency_key: Header<Option<String>>,
+        id: Path<Uuid>,
+        body: JsonBody<NewResponse>,
+    ) -> Result<Created<ResponseReceipt>> {
+        Ok(Created::Created(Json(
+            service::respond(&state, &auth.0, id.0, body.0).await?,
+        )))
+    }
+
+    /// A survey's results
+    ///
+    /// Live for the host department's staff; for everyone once published (`404` before).
+    /// With fewer than 5 responses only the counts.
+    #[oai(
+        path = "/surveys/:id/results",
+        method = "get",
+        operation_id = "getSurveyResults"
+    )]
+    async fn results(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+    ) -> Result<Json<SurveyResults>> {
+        Ok(Json(service::results(&state, auth.session(), id.0).await?))
+    }
+
+    /// Publish a survey's results
+    ///
+    /// Staff of the host department; publishing again changes nothing.
+    #[oai(
+        path = "/surveys/:id/results/publication",
+        method = "post",
+        operation_id = "publishSurveyResults"
+    )]
+    async fn publish(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<Json<SurveyResults>> {
+        Ok(Json(service::publish_results(&state, &auth.0, id.0).await?))
+    }
+}
+
+/// Each operation's own problems (the contract adds those every operation shares).
+#[rustfmt::skip]
+pub const PROBLEMS: &[Problems] = &[
+    Problems::new("getSurveyTemplate", &[]),
+    Problems::new("createSurvey", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["event_cancelled", "survey_exists"]), (422, &["validation_failed"])]),
+    Problems::new("getEventSurvey", &[(404, &["not_found"])]),
+    Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
+    Problems::new("getSurveyResults", &[(404, &["not_found"])]),
+    Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"])]),
+];

@@ -1,0 +1,556 @@
+//! The rules of surveys, as plain functions over plain values: what each kind of question
+//! takes, when a survey takes answers, and the figures computed from counts. Counts are kept
+//! as named counters (`responses`, `q3`, `q3=5`), the same whether they come from the
+//! database or, one response at a time, from the cache.
+
+use std::{collections::HashMap, ops::RangeInclusive};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::dto::{NewAnswer, NewQuestion, QuestionKind, QuestionResult, ValueCount};
+use crate::{
+    error::{Error, FieldCode, FieldError, Result},
+    input,
+};
+
+/// Below this many responses the results show counts only: a breakdown of three answers
+/// could tell who gave which.
+pub const MIN_RESPONSES_FOR_BREAKDOWN: u64 = 5;
+const MIN_OPTIONS: usize = 2;
+const MAX_OPTION_LENGTH: usize = 200;
+
+/// A question as the rules see it.
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub id: Uuid,
+    pub position: i32,
+    pub kind: QuestionKind,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+/// An answer that has passed the checks, as it is stored.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// A rating, a score or one option's index.
+    Value(i32),
+    /// Options' indexes, each once.
+    Values(Vec<i32>),
+    Text(String),
+}
+
+impl QuestionKind {
+    /// The values an answer may hold, for a question with `options` options; none for text.
+    pub fn values(self, options: usize) -> Option<RangeInclusive<i32>> {
+        let last_option = i32::try_from(options).unwrap_or(i32::MAX) - 1;
+        match self {
+            QuestionKind::Rating => Some(1..=5),
+            QuestionKind::Nps => Some(0..=10),
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice => Some(0..=last_option),
+            QuestionKind::FreeText => None,
+        }
+    }
+
+    fn is_choice(self) -> bool {
+        matches!(
+            self,
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+        )
+    }
+}
+
+/// When a survey takes answers: from `opens_at` (inclusive) to `closes_at` (exclusive).
+#[derive(Clone, Copy, Debug)]
+pub struct AnswerWindow {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl AnswerWindow {
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.opens_at <= now && now < self.closes_at
+    }
+
+    pub fn check(&self) -> Result<()> {
+        if self.closes_at <= self.opens_at {
+            return Err(FieldError::new(
+                "closes_at",
+                FieldCode::MustBeAfter,
+                "the survey must close after it opens",
+            )
+            .other_field("opens_at")
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// Whether a person may answer now: the survey is open, they came (their signup was checked
+/// in), and they have not answered yet.
+pub fn admit(window: AnswerWindow, now: DateTime<Utc>, came: bool, answered: bool) -> Result<()> {
+    if !window.is_open(now) {
+        return Err(Error::conflict(
+            "survey_not_open",
+            "the survey takes answers only while it is open",
+        ));
+    }
+    if !came {
+        return Err(Error::Refused {
+            code: "not_an_attendee",
+            detail: "only people checked in at the event answer its survey".into(),
+        });
+    }
+    if answered {
+        return Err(Error::conflict(
+            "already_answered",
+            "each person answers a survey once",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the questions staff wrote; returns them with their labels trimmed.
+pub fn check_questions(questions: &[NewQuestion]) -> Result<Vec<NewQuestion>> {
+    let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(questions.len());
+    for (i, q) in questions.iter().enumerate() {
+        let field = |name: &str| format!("questions[{i}].{name}");
+        let prompt = input::single_line(&field("prompt"), &q.prompt);
+        let options: Vec<String> = q
+            .options
+            .iter()
+            .flatten()
+            .map(|o| o.trim().to_string())
+            .collect();
+        match (q.kind.is_choice(), q.options.is_some()) {
+            (true, _) if options.len() < MIN_OPTIONS => errors.push(
+                FieldError::new(
+                    field("options"),
+                    FieldCode::TooShort,
+                    "a choice needs options",
+                )
+                .min(MIN_OPTIONS as i64),
+            ),
+            (false, true) => errors.push(FieldError::new(
+                field("options"),
+                FieldCode::Invalid,
+                "only a choice has options",
+            )),
+            _ => {}
+        }
+        for (j, option) in options.iter().enumerate() {
+            let option_field = format!("questions[{i}].options[{j}]");
+            if let Err(err) = input::single_line(&option_field, option) {
+                errors.push(err);
+            } else if option.chars().count() > MAX_OPTION_LENGTH {
+                errors.push(
+                    FieldError::new(option_field, FieldCode::TooLong, "an option is too long")
+                        .max(MAX_OPTION_LENGTH as i64),
+                );
+            }
+        }
+        match prompt {
+            Ok(prompt) => checked.push(NewQuestion {
+                prompt,
+                options: q.kind.is_choice().then_some(options),
+                ..q.clone()
+            }),
+            Err(err) => errors.push(err),
+        }
+    }
+    if errors.is_empty() {
+        Ok(checked)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Checks a response against the survey's questions: each answer fits its question's kind,
+/// no question is answered twice, every required one is answered.
+pub fn check_answers(questions: &[Question], answers: &[NewAnswer]) -> Result<Vec<(Uuid, Answer)>> {
+    let mut errors = Vec::new();
+    let mut checked: Vec<(Uuid, Answer)> = Vec::with_capacity(answers.len());
+    let mut attempted: Vec<Uuid> = Vec::with_capacity(answers.len());
+    // Questions whose answer was refused: a required one is then not also reported missing.
+    let mut refused: Vec<Uuid> = Vec::new();
+    for (i, a) in answers.iter().enumerate() {
+        let field = |name: &str| format!("answers[{i}].{name}");
+        let Some(question) = questions.iter().find(|q| q.id == a.question_id) else {
+            errors.push(FieldError::new(
+                field("question_id"),
+                FieldCode::NotFound,
+                "no such question in this survey",
+            ));
+            continue;
+        };
+        if attempted.contains(&question.id) {
+            errors.push(FieldError::new(
+                field("question_id"),
+                FieldCode::Invalid,
+                "this question is answered twice",
+            ));
+            continue;
+        }
+        attempted.push(question.id);
+        match answer(question, a, &field) {
+            Ok(Some(answer)) => checked.push((question.id, answer)),
+            Ok(None) => {}
+            Err(err) => {
+                refused.push(question.id);
+                errors.push(err);
+            }
+        }
+    }
+    for q in questions.iter().filter(|q| q.required) {
+        if !checked.iter().any(|(id, _)| *id == q.id) && !refused.contains(&q.id) {
+            errors.push(FieldError::new(
+                format!("questions[{}]", q.position - 1),
+                FieldCode::Required,
+                format!("question {} needs an answer", q.position),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(checked)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// One answer checked against its question; `None` when it is empty (a question skipped).
+fn answer(
+    question: &Question,
+    given: &NewAnswer,
+    field: &dyn Fn(&str) -> String,
+) -> Result<Option<Answer>, FieldError> {
+    let wrong_shape = |name: &str| {
+        FieldError::new(
+            field(name),
+            FieldCode::Invalid,
+            format!(
+                "a {} question is not answered with `{name}`",
+                kind_name(question.kind)
+            ),
+        )
+    };
+    let in_range = |value: i32, name: String| -> Result<i32, FieldError> {
+        let range = question
+            .kind
+            .values(question.options.len())
+            .expect("a question with values");
+        if range.contains(&value) {
+            Ok(value)
+        } else {
+            Err(FieldError::new(
+                name,
+                FieldCode::OutOfRange,
+                "not one of the question's values",
+            )
+            .min(i64::from(*range.start()))
+            .max(i64::from(*range.end())))
+        }
+    };
+    match question.kind {
+        QuestionKind::Rating | QuestionKind::Nps | QuestionKind::SingleChoice => {
+            if given.choices.is_some() {
+                return Err(wrong_shape("choices"));
+            }
+            if given.text.is_some() {
+                return Err(wrong_shape("text"));
+            }
+            given
+                .value
+                .map(|v| in_range(v, field("value")).map(Answer::Value))
+                .transpose()
+        }
+        QuestionKind::MultipleChoice => {
+            if given.value.is_some() {
+                return Err(wrong_shape("value"));
+            }
+            if given.text.is_some() {
+                return Err(wrong_shape("text"));
+            }
+            let Some(choices) = given.choices.as_ref().filter(|c| !c.is_empty()) else {
+                return Ok(None);
+            };
+            let mut values = Vec::with_capacity(choices.len());
+            for (j, &choice) in choices.iter().enumerate() {
+                let value = in_range(choice, format!("{}[{j}]", field("choices")))?;
+                if values.contains(&value) {
+                    return Err(FieldError::new(
+                        format!("{}[{j}]", field("choices")),
+                        FieldCode::Invalid,
+                        "an option is chosen twice",
+                    ));
+                }
+                values.push(value);
+            }
+            values.sort_unstable();
+            Ok(Some(Answer::Values(values)))
+        }
+        QuestionKind::FreeText => {
+            if given.value.is_some() {
+                return Err(wrong_shape("value"));
+            }
+            if given.choices.is_some() {
+                return Err(wrong_shape("choices"));
+            }
+            input::optional_text(&field("text"), given.text.as_deref())
+                .map(|text| text.map(Answer::Text))
+        }
+    }
+}
+
+fn kind_name(kind: QuestionKind) -> String {
+    crate::enums::name(kind).replace('_', " ")
+}
+
+/// Counters of one survey, by name.
+pub type Counts = HashMap<String, i64>;
+
+pub const RESPONSES: &str = "responses";
+
+/// The counter of how many answered the question at `position`.
+pub fn answered_counter(position: i32) -> String {
+    format!("q{position}")
+}
+
+/// The counter of how many gave `value` to the question at `position`.
+pub fn value_counter(position: i32, value: i32) -> String {
+    format!("q{position}={value}")
+}
+
+/// What one response adds to the counters.
+pub fn increments(questions: &[Question], answers: &[(Uuid, Answer)]) -> Vec<(String, i64)> {
+    let mut adds = vec![(RESPONSES.to_string(), 1)];
+    for (id, answer) in answers {
+        let Some(q) = questions.iter().find(|q| q.id == *id) else {
+            continue;
+        };
+        adds.push((answered_counter(q.position), 1));
+        match answer {
+            Answer::Value(v) => adds.push((value_counter(q.position, *v), 1)),
+            Answer::Values(vs) => {
+                adds.extend(vs.iter().map(|v| (value_counter(q.position, *v), 1)))
+            }
+            Answer::Text(_) => {}
+        }
+    }
+    adds
+}
+
+/// The figures of each question from the counters; with fewer than
+/// `MIN_RESPONSES_FOR_BREAKDOWN` responses, the counts only.
+pub fn figures(questions: &[(Question, String)], counts: &Counts) -> Vec<QuestionResult> {
+    let count = |name: &str| u64::try_from(counts.get(name).copied().unwrap_or(0)).unwrap_or(0);
+    let breakdown = count(RESPONSES) >= MIN_RESPONSES_FOR_BREAKDOWN;
+    questions
+        .iter()
+        .map(|(q, prompt)| {
+            let answered = count(&answered_counter(q.position));
+            let distribution: Option<Vec<ValueCount>> = q
+                .kind
+                .values(q.options.len())
+                .filter(|_| breakdown)
+                .map(|values| {
+                    values
+                        .map(|value| ValueCount {
+                            value,
+                            label: usize::try_from(value)
+                                .ok()
+                                .and_then(|i| q.options.get(i))
+                                .cloned(),
+                            count: count(&value_counter(q.position, value)),
+                        })
+                        .collect()
+                });
+            let stats = distribution
+                .as_deref()
+                .filter(|_| answered > 0)
+                .map(|d| Stats::of(d, answered));
+            QuestionResult {
+                question_id: q.id,
+                position: q.position,
+                kind: q.kind,
+                prompt: prompt.clone(),
+                answered,
+                mean: stats
+                    .as_ref()
+                    .filter(|_| q.kind == QuestionKind::Rating)
+                    .map(|s| round(s.mean, 2)),
+                csat: stats
+                    .as_ref()
+                    .filter(|_| q.kind == QuestionKind::Rating)
+                    .map(|s| round(s.share(4..=5), 1)),
+                nps: stats
+                    .as_ref()
+                    .filter(|_| q.kind == QuestionKind::Nps)
+                    .map(|s| round(s.share(9..=10) - s.share(0..=6), 1)),
+                distribution,
+            }
+        })
+        .collect()
+}
+
+/// A distribution's mean and shares.
+struct Stats<'a> {
+    distribution: &'a [ValueCount],
+    answered: u64,
+    mean: f64,
+}
+
+impl<'a> Stats<'a> {
+    fn of(distribution: &'a [ValueCount], answered: u64) -> Self {
+        let sum: f64 = distribution
+            .iter()
+            .map(|v| f64::from(v.value) * v.count as f64)
+            .sum();
+        Self {
+            distribution,
+            answered,
+            mean: sum / answered as f64,
+        }
+    }
+
+    /// Percent of the answers with a value in `values`.
+    fn share(&self, values: RangeInclusive<i32>) -> f64 {
+        let within: u64 = self
+            .distribution
+            .iter()
+            .filter(|v| values.contains(&v.value))
+            .map(|v| v.count)
+            .sum();
+        100.0 * within as f64 / self.answered as f64
+    }
+}
+
+/// Responses per signup checked in, in percent to one decimal.
+pub fn response_rate(responses: u64, checked_in: u64) -> Option<f64> {
+    (checked_in > 0).then(|| round(100.0 * responses as f64 / checked_in as f64, 1))
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    fn question(position: i32, kind: QuestionKind, options: usize) -> Question {
+        Question {
+            id: Uuid::from_u128(position as u128),
+            position,
+            kind,
+            required: position == 1,
+            options: (0..options).map(|i| format!("option {i}")).collect(),
+        }
+    }
+
+    fn code(err: Error) -> &'static str {
+        match err {
+            Error::Conflict { code, .. } | Error::Refused { code, .. } => code,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_survey_takes_answers_from_its_opening_until_its_close_from_those_who_came_once() {
+        let opens_at = Utc.with_ymd_and_hms(2021, 10, 17, 10, 0, 0).unwrap();
+        let window = AnswerWindow {
+            opens_at,
+            closes_at: opens_at + Duration::days(14),
+        };
+        let second = Duration::seconds(1);
+        assert!(admit(window, opens_at, true, false).is_ok());
+        assert!(admit(window, window.closes_at - second, true, false).is_ok());
+        for early_or_late in [opens_at - second, window.closes_at] {
+            assert_eq!(
+                code(admit(window, early_or_late, true, false).unwrap_err()),
+                "survey_not_open"
+            );
+        }
+        assert_eq!(
+            code(admit(window, opens_at, false, false).unwrap_err()),
+            "not_an_attendee"
+        );
+        assert_eq!(
+            code(admit(window, opens_at, true, true).unwrap_err()),
+            "already_answered"
+        );
+        assert!(AnswerWindow {
+            opens_at,
+            closes_at: opens_at
+        }
+        .check()
+        .is_err());
+    }
+
+    #[test]
+    fn values_are_bounded_by_kind() {
+        assert_eq!(QuestionKind::Rating.values(0), Some(1..=5));
+        assert_eq!(QuestionKind::Nps.values(0), Some(0..=10));
+        assert_eq!(QuestionKind::SingleChoice.values(3), Some(0..=2));
+        assert_eq!(QuestionKind::FreeText.values(0), None);
+    }
+
+    #[test]
+    fn figures_follow_from_the_counts_of_each_response() {
+        let questions = [
+            question(1, QuestionKind::Rating, 0),
+            question(2, QuestionKind::Nps, 0),
+            question(3, QuestionKind::MultipleChoice, 3),
+        ];
+        let mut counts = Counts::new();
+        let responses: [(i32, i32, &[i32]); 5] = [
+            (5, 10, &[0, 1]),
+            (4, 9, &[0]),
+            (3, 6, &[]),
+            (1, 0, &[2]),
+            (5, 7, &[0, 2]),
+        ];
+        for (rating, score, choices) in responses {
+            let mut answers = vec![
+                (questions[0].id, Answer::Value(rating)),
+                (questions[1].id, Answer::Value(score)),
+            ];
+            if !choices.is_empty() {
+                answers.push((questions[2].id, Answer::Values(choices.to_vec())));
+            }
+            for (name, n) in increments(&questions, &answers) {
+                *counts.entry(name).or_default() += n;
+            }
+        }
+        let with_prompts: Vec<(Question, String)> = questions
+            .iter()
+            .map(|q| (q.clone(), String::new()))
+            .collect();
+        let shown = figures(&with_prompts, &counts);
+        assert_eq!(shown[0].answered, 5);
+        assert_eq!(shown[0].mean, Some(3.6), "18 / 5");
+        assert_eq!(shown[0].csat, Some(60.0), "3 of 5 gave 4 or 5");
+        assert_eq!(shown[1].nps, Some(0.0), "2 promoters, 2 detractors");
+        let chosen: Vec<u64> = shown[2]
+            .distribution
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|v| v.count)
+            .collect();
+        assert_eq!((shown[2].answered, chosen), (4, vec![3, 1, 2]));
+
+        counts.insert(RESPONSES.into(), 4);
+        assert!(
+            figures(&with_prompts, &counts)
+                .iter()
+                .all(|f| f.distribution.is_none() && f.mean.is_none()),
+            "four responses show counts only"
+        );
+        assert_eq!(response_rate(3, 8), Some(37.5));
+        assert_eq!(response_rate(0, 0), None);
+    }
+}

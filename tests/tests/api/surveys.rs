@@ -1,0 +1,498 @@
+//! Surveys after an open day: only people who came answer, once; answers are checked against
+//! their questions, counted into figures anyone can recompute by hand, and kept apart from
+//! the people who gave them.
+
+use canyu_tests::{
+    error_fields, expect_problem, expect_status, field_codes, on_every_backend, Person, TestApp,
+};
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+on_every_backend!(
+    only_people_who_came_answer_and_only_once,
+    answers_are_checked_against_their_questions,
+    figures_match_a_hand_computed_fixture,
+    answers_hold_nothing_that_links_them_to_a_person,
+);
+
+/// An open day with `came` people checked in and `stayed_away` signed up but not; the clock
+/// is still before the event.
+struct OpenDay {
+    staff: Person,
+    event: String,
+    came: Vec<Person>,
+    stayed_away: Vec<Person>,
+}
+
+async fn open_day(app: &TestApp, came: usize, stayed_away: usize) -> OpenDay {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let event = app.open_event(&staff, 50, 1).await;
+    let mut people = app.crowd(came + stayed_away).await;
+    let stayed_away = people.split_off(came);
+    for person in people.iter().chain(&stayed_away) {
+        let signup = expect_status(
+            app.send(
+                Method::POST,
+                &format!("/events/{event}/signups"),
+                Some(&person.token),
+                json!({}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        if people.iter().any(|p| p.id == person.id) {
+            expect_status(
+                app.send(
+                    Method::POST,
+                    &format!("/events/{event}/checkins"),
+                    Some(&staff.token),
+                    json!({"code": signup["checkin_code"]}),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+    }
+    OpenDay {
+        staff,
+        event,
+        came: people,
+        stayed_away,
+    }
+}
+
+async fn create_survey(app: &TestApp, day: &OpenDay, body: Value) -> Value {
+    expect_status(
+        app.send(
+            Method::POST,
+            &format!("/events/{}/survey", day.event),
+            Some(&day.staff.token),
+            body,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+async fn answer(
+    app: &TestApp,
+    person: &Person,
+    survey: &Value,
+    answers: Value,
+) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!("/surveys/{}/responses", survey["id"].as_str().unwrap()),
+        Some(&person.token),
+        json!({"answers": answers}),
+    )
+    .await
+}
+
+fn question(survey: &Value, position: usize) -> Value {
+    survey["questions"][position - 1]["id"].clone()
+}
+
+/// The clock past the end of the event (it ends 11 days and 2 hours after it was made).
+fn after_the_event(app: &TestApp) {
+    app.clock.advance(Duration::days(11) + Duration::hours(3));
+}
+
+async fn results(app: &TestApp, survey: &Value, token: Option<&str>) -> reqwest::Response {
+    app.send(
+        Method::GET,
+        &format!("/surveys/{}/results", survey["id"].as_str().unwrap()),
+        token,
+        Value::Null,
+    )
+    .await
+}
+
+async fn only_people_who_came_answer_and_only_once(app: TestApp) {
+    let day = open_day(&app, 2, 1).await;
+    let survey = create_survey(&app, &day, json!({})).await;
+    assert_eq!(
+        survey["questions"].as_array().unwrap().len(),
+        6,
+        "the district template's questions"
+    );
+    let public = expect_status(
+        app.get(&format!("/events/{}/survey", day.event))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(public["id"], survey["id"]);
+    assert_eq!(public["open"], false, "it opens when the event ends");
+    let rating = |v: i64| json!([{"question_id": question(&survey, 1), "value": v}, {"question_id": question(&survey, 4), "value": 9}]);
+
+    expect_problem(
+        answer(&app, &day.came[0], &survey, rating(5)).await,
+        StatusCode::CONFLICT,
+        "survey_not_open",
+    )
+    .await;
+    after_the_event(&app);
+    expect_problem(
+        answer(&app, &day.stayed_away[0], &survey, rating(5)).await,
+        StatusCode::FORBIDDEN,
+        "not_an_attendee",
+    )
+    .await;
+    let stranger = app.resident("路人").await;
+    expect_problem(
+        answer(&app, &stranger, &survey, rating(5)).await,
+        StatusCode::FORBIDDEN,
+        "not_an_attendee",
+    )
+    .await;
+    let receipt = expect_status(
+        answer(&app, &day.came[0], &survey, rating(5)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(receipt.as_object().unwrap().len(), 2, "{receipt}");
+    expect_problem(
+        answer(&app, &day.came[0], &survey, rating(1)).await,
+        StatusCode::CONFLICT,
+        "already_answered",
+    )
+    .await;
+
+    // A retry with the same key is the same response, counted once.
+    let path = format!("/surveys/{}/responses", survey["id"].as_str().unwrap());
+    for _ in 0..2 {
+        let sent = app
+            .request(Method::POST, &path)
+            .bearer_auth(&day.came[1].token)
+            .header("Idempotency-Key", "rate-open-day-1")
+            .json(&json!({"answers": rating(4)}))
+            .send()
+            .await
+            .unwrap();
+        expect_status(sent, StatusCode::CREATED).await;
+    }
+    let live = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(live["responses"], 2);
+    assert_eq!(live["checked_in"], 2);
+    assert_eq!(live["response_rate"], 100.0);
+
+    app.clock.advance(Duration::days(15));
+    expect_problem(
+        answer(&app, &day.stayed_away[0], &survey, rating(5)).await,
+        StatusCode::CONFLICT,
+        "survey_not_open",
+    )
+    .await;
+}
+
+async fn answers_are_checked_against_their_questions(app: TestApp) {
+    let day = open_day(&app, 1, 0).await;
+    let survey = create_survey(
+        &app,
+        &day,
+        json!({"questions": [
+            {"kind": "rating", "prompt": "总体满意度", "required": true},
+            {"kind": "nps", "prompt": "推荐可能性", "required": true},
+            {"kind": "multiple_choice", "prompt": "感兴趣的环节", "options": ["参观", "讲解", "交流"]},
+            {"kind": "free_text", "prompt": "建议"},
+        ]}),
+    )
+    .await;
+    after_the_event(&app);
+    let q = |n| question(&survey, n);
+    let refused = answer(
+        &app,
+        &day.came[0],
+        &survey,
+        json!([
+            {"question_id": q(1), "value": 6},
+            {"question_id": q(3), "choices": [0, 0]},
+            {"question_id": q(4), "value": 3},
+            {"question_id": "0190d7a4-0000-7000-8000-000000000000", "value": 1},
+        ]),
+    )
+    .await;
+    let problem = expect_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem),
+        [
+            ("answers[0].value", "out_of_range"),
+            ("answers[1].choices[1]", "invalid"),
+            ("answers[2].value", "invalid"),
+            ("answers[3].question_id", "not_found"),
+            ("questions[1]", "required"),
+        ]
+    );
+    assert_eq!(problem["errors"][0]["params"], json!({"min": 1, "max": 5}));
+
+    let choice_out_of_range = answer(
+        &app,
+        &day.came[0],
+        &survey,
+        json!([
+            {"question_id": q(1), "value": 5},
+            {"question_id": q(2), "value": 10},
+            {"question_id": q(3), "choices": [3]},
+        ]),
+    )
+    .await;
+    let problem = expect_problem(
+        choice_out_of_range,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["answers[2].choices[0]"]);
+
+    let bad_questions = app
+        .send(
+            Method::POST,
+            &format!("/events/{}/survey", app.open_event(&day.staff, 5, 1).await),
+            Some(&day.staff.token),
+            json!({"questions": [
+                {"kind": "single_choice", "prompt": "只有一个选项", "options": ["是"]},
+                {"kind": "rating", "prompt": "评分", "options": ["甲", "乙"]},
+            ]}),
+        )
+        .await;
+    let problem = expect_problem(
+        bad_questions,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem),
+        [
+            ("questions[0].options", "too_short"),
+            ("questions[1].options", "invalid")
+        ]
+    );
+    // Nothing was written by the refusals.
+    let live = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(live["responses"], 0);
+}
+
+/// One person's (rating, score, choices, text).
+type Given = (i64, Option<i64>, &'static [i64], Option<&'static str>);
+
+async fn figures_match_a_hand_computed_fixture(app: TestApp) {
+    let day = open_day(&app, 8, 0).await;
+    let survey = create_survey(
+        &app,
+        &day,
+        json!({"questions": [
+            {"kind": "rating", "prompt": "总体满意度", "required": true},
+            {"kind": "nps", "prompt": "推荐可能性"},
+            {"kind": "multiple_choice", "prompt": "感兴趣的环节", "options": ["参观", "讲解", "交流"]},
+            {"kind": "free_text", "prompt": "建议"},
+        ]}),
+    )
+    .await;
+    after_the_event(&app);
+    let q = |n| question(&survey, n);
+    // (rating, score, choices, text) of six people; two of the eight who came do not answer.
+    let given: [Given; 6] = [
+        (5, Some(10), &[0, 1], Some("很好")),
+        (4, Some(9), &[0], None),
+        (4, Some(8), &[], None),
+        (3, Some(6), &[2], Some("希望多安排几场")),
+        (5, Some(10), &[0, 2], None),
+        (2, None, &[1], None),
+    ];
+    for (i, (rating, score, choices, text)) in given.iter().enumerate() {
+        let mut answers = vec![json!({"question_id": q(1), "value": rating})];
+        if let Some(score) = score {
+            answers.push(json!({"question_id": q(2), "value": score}));
+        }
+        if !choices.is_empty() {
+            answers.push(json!({"question_id": q(3), "choices": choices}));
+        }
+        if let Some(text) = text {
+            answers.push(json!({"question_id": q(4), "text": text}));
+        }
+        expect_status(
+            answer(&app, &day.came[i], &survey, json!(answers)).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        if i == 3 {
+            let few = expect_status(
+                results(&app, &survey, Some(&day.staff.token)).await,
+                StatusCode::OK,
+            )
+            .await;
+            assert_eq!(few["responses"], 4);
+            assert_eq!(few["breakdown_shown"], false);
+            assert_eq!(few["questions"][0]["answered"], 4);
+            assert!(
+                few["questions"][0].get("distribution").is_none()
+                    && few["questions"][0].get("mean").is_none(),
+                "four answers show counts only: {few}"
+            );
+        }
+    }
+
+    expect_problem(
+        results(&app, &survey, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let published = expect_status(
+        app.send(
+            Method::POST,
+            &format!(
+                "/surveys/{}/results/publication",
+                survey["id"].as_str().unwrap()
+            ),
+            Some(&day.staff.token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let public = expect_status(results(&app, &survey, None).await, StatusCode::OK).await;
+    assert_eq!(public, published);
+    assert_eq!(public["published"], true);
+    assert_eq!(public["responses"], 6);
+    assert_eq!(public["checked_in"], 8);
+    assert_eq!(public["response_rate"], 75.0, "6 of 8");
+
+    let counts = |question: &Value| -> Vec<u64> {
+        question["distribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["count"].as_u64().unwrap())
+            .collect()
+    };
+    let rating = &public["questions"][0];
+    assert_eq!(rating["answered"], 6);
+    assert_eq!(counts(rating), [0, 1, 1, 2, 2], "ratings 1 to 5");
+    assert_eq!(rating["mean"], 3.83, "23 / 6");
+    assert_eq!(rating["csat"], 66.7, "4 of 6 gave 4 or 5");
+    assert!(rating.get("nps").is_none());
+
+    let nps = &public["questions"][1];
+    assert_eq!(nps["answered"], 5);
+    assert_eq!(
+        counts(nps),
+        [0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 2],
+        "scores 0 to 10"
+    );
+    assert_eq!(nps["nps"], 40.0, "3 promoters and 1 detractor of 5");
+
+    let choices = &public["questions"][2];
+    assert_eq!(choices["answered"], 5);
+    assert_eq!(counts(choices), [3, 2, 2]);
+    assert_eq!(choices["distribution"][1]["label"], "讲解");
+
+    let text = &public["questions"][3];
+    assert_eq!(text["answered"], 2);
+    assert!(
+        text.get("distribution").is_none(),
+        "texts are not counted into values"
+    );
+}
+
+async fn answers_hold_nothing_that_links_them_to_a_person(app: TestApp) {
+    use sea_orm::{EntityTrait, Iterable};
+
+    // The stored answer knows its survey, its running number and its day; no person.
+    let columns = |names: Vec<String>| names.join(",");
+    assert_eq!(
+        columns(
+            entity::survey_response::Column::iter()
+                .map(|c| format!("{c:?}"))
+                .collect()
+        ),
+        "Id,SurveyId,Seq,SubmittedOn"
+    );
+    assert_eq!(
+        columns(
+            entity::survey_answer::Column::iter()
+                .map(|c| format!("{c:?}"))
+                .collect()
+        ),
+        "Id,ResponseId,QuestionId,Value,Text,TextPublished"
+    );
+    assert_eq!(
+        columns(
+            entity::survey_participation::Column::iter()
+                .map(|c| format!("{c:?}"))
+                .collect()
+        ),
+        "SurveyId,SignupId",
+        "who answered, without a time or a link to the answers"
+    );
+
+    let day = open_day(&app, 5, 0).await;
+    let survey = create_survey(
+        &app,
+        &day,
+        json!({"questions": [{"kind": "rating", "prompt": "总体满意度", "required": true}]}),
+    )
+    .await;
+    after_the_event(&app);
+    for (i, person) in day.came.iter().enumerate() {
+        expect_status(
+            answer(
+                &app,
+                person,
+                &survey,
+                json!([{"question_id": question(&survey, 1), "value": 1 + i % 5}]),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let responses = entity::survey_response::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(responses.len(), 5);
+    assert!(
+        responses.iter().all(|r| r.id.get_version_num() == 4),
+        "random ids: their order tells nothing of when or by whom"
+    );
+    let before = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // After the signups' personal data is erased the answers and figures stay.
+    let retention = chrono::Duration::from_std(app.config.retention).unwrap();
+    app.clock.advance(retention);
+    canyu::maintenance::sweep(&app.state).await.unwrap();
+    let after = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(after, before);
+}
