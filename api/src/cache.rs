@@ -22,8 +22,9 @@ use redis::{
 /// Counters kept together under one key (a Redis hash), e.g. a survey's figures.
 pub type Counters = HashMap<String, i64>;
 
-/// How long one Redis command may take before it counts as a failure.
-const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long one Redis command may take before it counts as a failure: long enough for a
+/// loaded instance to get round to the answer, short beside a login's own time.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long Redis is left alone after a failure before it is tried again.
 const REDIS_REST: Duration = Duration::from_secs(5);
 
@@ -61,12 +62,33 @@ pub struct MemoryStore {
     writes_since_sweep: usize,
 }
 
-/// Adds to several counters of a hash at once, only while the hash exists: a missing hash is
-/// rebuilt whole from the database, which already holds what is being added.
-const INCREMENT_EXISTING: &str = r"
+/// Adds the counts of change number ARGV[1] to a hash, only while the hash exists (a missing
+/// hash is rebuilt whole from the database, which already holds the change) and only if it
+/// is the next change after the hash's watermark, which it then advances: 0 missing, 1
+/// applied (or applied before), 2 a change before it is missing.
+const APPLY_IN_ORDER: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local seen = tonumber(redis.call('HGET', KEYS[1], '__watermark') or '0')
+local seq = tonumber(ARGV[1])
+if seq <= seen then return 1 end
+if seq ~= seen + 1 then return 2 end
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], '__watermark', seq)
 return 1";
+
+/// The field of a set of counters that holds the number of the last change counted in it.
+pub const WATERMARK: &str = "__watermark";
+
+/// What became of a numbered change sent to a set of counters.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Counted now, or before.
+    Counted,
+    /// The set does not exist: the next read rebuilds it whole.
+    Missing,
+    /// An earlier change was never counted (the set's watermark is behind): catch up first.
+    Behind,
+}
 
 /// A field every stored set of counters holds, so that an empty set exists in Redis too.
 const BUILT: &str = "__built";
@@ -191,33 +213,31 @@ impl Cache {
         self.store().live(key).map(|(_, left)| left.as_secs())
     }
 
-    /// Adds `fields` (name, amount) to the counters under `key` in one atomic step, if they
-    /// exist; returns whether they did. A missing set is not started here: the next read
-    /// rebuilds it whole from the database.
-    pub async fn increment_counters(
+    /// Counts change number `seq` (`fields`: name, amount) into the counters under `key`, in
+    /// one atomic step with their watermark, if they exist and it is the next change.
+    pub async fn count_in_order(
         &self,
         key: &str,
-        fields: &[(&str, i64)],
-    ) -> Result<bool, CacheError> {
+        seq: i64,
+        fields: &[(String, i64)],
+    ) -> Result<Applied, CacheError> {
         let Some(redis) = &self.redis else {
-            let mut memory = self.store();
-            let Some(counters) = memory.counters.get_mut(key) else {
-                return Ok(false);
-            };
-            for (field, amount) in fields {
-                *counters.entry(field.to_string()).or_default() += amount;
-            }
-            return Ok(true);
+            return Ok(self.store().count_in_order(key, seq, fields));
         };
-        let script = Script::new(INCREMENT_EXISTING);
+        let script = Script::new(APPLY_IN_ORDER);
         let mut call = script.key(redis.key(key));
+        call.arg(seq);
         for (field, amount) in fields {
-            call.arg(*field).arg(*amount);
+            call.arg(field).arg(*amount);
         }
-        let applied: i64 = redis
+        let outcome: i64 = redis
             .run(|mut conn| async move { call.invoke_async(&mut conn).await })
             .await?;
-        Ok(applied == 1)
+        Ok(match outcome {
+            0 => Applied::Missing,
+            2 => Applied::Behind,
+            _ => Applied::Counted,
+        })
     }
 
     /// The counters under `key`, if they exist.
@@ -351,6 +371,25 @@ fn unreachable(err: &RedisError) -> bool {
 }
 
 impl MemoryStore {
+    /// `APPLY_IN_ORDER` in process.
+    fn count_in_order(&mut self, key: &str, seq: i64, fields: &[(String, i64)]) -> Applied {
+        let Some(counters) = self.counters.get_mut(key) else {
+            return Applied::Missing;
+        };
+        let seen = counters.get(WATERMARK).copied().unwrap_or(0);
+        if seq <= seen {
+            return Applied::Counted;
+        }
+        if seq != seen + 1 {
+            return Applied::Behind;
+        }
+        for (field, amount) in fields {
+            *counters.entry(field.clone()).or_default() += amount;
+        }
+        counters.insert(WATERMARK.to_string(), seq);
+        Applied::Counted
+    }
+
     /// The value under `key` and the time it has left, unless it has expired.
     fn live(&self, key: &str) -> Option<(&str, Duration)> {
         let now = Instant::now();

@@ -25,6 +25,8 @@ pub struct Config {
     pub min_consultation: chrono::Duration,
     /// Whether webhooks may call loopback and private addresses (a development setting).
     pub webhooks_to_internal: bool,
+    /// How often survey counts the cache missed are caught up (figures exact within it).
+    pub survey_reconcile_every: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
@@ -111,7 +113,13 @@ impl Config {
             lookup("CANYU_WEBHOOKS_TO_INTERNAL").unwrap_or_else(|| "false".into()),
             "use true or false",
         )?;
+        let reconcile_secs: u64 = parse(
+            "CANYU_SURVEY_RECONCILE_SECS",
+            lookup("CANYU_SURVEY_RECONCILE_SECS").unwrap_or_else(|| "30".into()),
+            "use a whole number of seconds of at least 1",
+        )?;
         Ok(Self {
+            survey_reconcile_every: Duration::from_secs(reconcile_secs.max(1)),
             webhooks_to_internal,
             min_consultation: chrono::Duration::days(i64::from(min_consultation_days)),
             password_slots: password_slots.max(1),

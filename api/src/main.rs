@@ -9,7 +9,7 @@ use canyu::{
     config::Config,
     db, demo, openapi,
     startup::{self, Application},
-    telemetry,
+    surveys, telemetry,
 };
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
@@ -36,6 +36,16 @@ enum Command {
     /// Manage administrators.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Surveys' cached figures.
+    #[command(subcommand)]
+    Surveys(SurveysCommand),
+}
+
+#[derive(Subcommand)]
+enum SurveysCommand {
+    /// Count into the cache every response it missed (as the service does every 30 s),
+    /// survey by survey.
+    Reconcile,
 }
 
 #[derive(clap::Args, Default)]
@@ -115,6 +125,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
             .map_err(|err| anyhow::anyhow!("{err}"))?;
             println!("admin account created: {} ({})", user.display_name, user.id);
+            Ok(())
+        }
+        Command::Surveys(SurveysCommand::Reconcile) => {
+            let state = startup::connect(Config::from_env()?, Clock::System).await?;
+            let done = surveys::service::reconcile(&state, |survey, counted| {
+                println!("survey {survey}: {counted} responses counted into the cache");
+            })
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+            println!(
+                "reconciled {} surveys, {} responses counted",
+                done.surveys, done.responses
+            );
             Ok(())
         }
         Command::Serve(args) => serve(args).await,

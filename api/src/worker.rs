@@ -5,7 +5,9 @@ use std::{future::Future, time::Duration};
 
 use tokio::task::JoinHandle;
 
-use crate::{error::Result, events::signups, maintenance, outbox, state::AppState, webhooks};
+use crate::{
+    error::Result, events::signups, maintenance, outbox, state::AppState, surveys, webhooks,
+};
 
 /// Starts every job; abort the handles to stop them.
 pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
@@ -27,6 +29,12 @@ pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
             "waitlist offer expiry",
             state.clone(),
             |s| async move { signups::expire_offers(&s).await },
+        ),
+        every(
+            state.config.survey_reconcile_every,
+            "survey count reconciliation",
+            state.clone(),
+            |s| async move { surveys::service::reconcile(&s, |_, _| {}).await },
         ),
         every(
             Duration::from_secs(60 * 60),

@@ -321,21 +321,50 @@ pub fn value_counter(position: i32, value: i32) -> String {
     format!("q{position}={value}")
 }
 
-/// What one response adds to the counters.
-pub fn increments(questions: &[Question], answers: &[(Uuid, Answer)]) -> Vec<(String, i64)> {
+/// One stored answer row: its question, and a value or a text (a multiple choice has a row
+/// per option chosen).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub question_id: Uuid,
+    pub value: Option<i32>,
+    pub text: Option<String>,
+}
+
+/// The rows a response's answers are stored as.
+pub fn rows(answers: Vec<(Uuid, Answer)>) -> Vec<Row> {
+    let row = |question_id, value, text| Row {
+        question_id,
+        value,
+        text,
+    };
+    answers
+        .into_iter()
+        .flat_map(|(question_id, answer)| match answer {
+            Answer::Value(v) => vec![row(question_id, Some(v), None)],
+            Answer::Values(vs) => vs
+                .into_iter()
+                .map(|v| row(question_id, Some(v), None))
+                .collect(),
+            Answer::Text(text) => vec![row(question_id, None, Some(text))],
+        })
+        .collect()
+}
+
+/// What one response (its stored rows) adds to the counters. The database's grouped count
+/// (`service::counts_from_database`) is the same sum over every response.
+pub fn increments(questions: &[Question], rows: &[Row]) -> Vec<(String, i64)> {
     let mut adds = vec![(RESPONSES.to_string(), 1)];
-    for (id, answer) in answers {
-        let Some(q) = questions.iter().find(|q| q.id == *id) else {
+    for q in questions {
+        let mine: Vec<&Row> = rows.iter().filter(|r| r.question_id == q.id).collect();
+        if mine.is_empty() {
             continue;
-        };
-        adds.push((answered_counter(q.position), 1));
-        match answer {
-            Answer::Value(v) => adds.push((value_counter(q.position, *v), 1)),
-            Answer::Values(vs) => {
-                adds.extend(vs.iter().map(|v| (value_counter(q.position, *v), 1)))
-            }
-            Answer::Text(_) => {}
         }
+        adds.push((answered_counter(q.position), 1));
+        adds.extend(
+            mine.iter()
+                .filter_map(|r| r.value)
+                .map(|v| (value_counter(q.position, v), 1)),
+        );
     }
     adds
 }
@@ -521,7 +550,7 @@ mod tests {
             if !choices.is_empty() {
                 answers.push((questions[2].id, Answer::Values(choices.to_vec())));
             }
-            for (name, n) in increments(&questions, &answers) {
+            for (name, n) in increments(&questions, &rows(answers)) {
                 *counts.entry(name).or_default() += n;
             }
         }

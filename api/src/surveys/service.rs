@@ -9,6 +9,7 @@ use entity::{
     event, signup, survey, survey_answer, survey_participation, survey_question, survey_response,
 };
 use sea_orm::{
+    sea_query::{Expr, Query},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
@@ -20,11 +21,12 @@ use super::{
         NewQuestion, NewResponse, NewSurvey, Question, QuestionKind, ResponseReceipt, Survey,
         SurveyResults,
     },
-    rules::{self, Answer, AnswerWindow, Counts},
+    rules::{self, AnswerWindow, Counts},
 };
 use crate::{
     audit,
     auth::Session,
+    cache::{Applied, WATERMARK},
     db,
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
@@ -221,10 +223,8 @@ pub async fn respond(
     rules::admit(window_of(&found), now, came.is_some(), answered)?;
     let signup = came.expect("admitted only with a signup checked in");
     let questions = questions_of(&txn, survey_id).await?;
-    let answers = rules::check_answers(
-        &questions.iter().map(|(q, _)| q.clone()).collect::<Vec<_>>(),
-        &form.answers,
-    )?;
+    let plain: Vec<rules::Question> = questions.iter().map(|(q, _)| q.clone()).collect();
+    let answers = rules::check_answers(&plain, &form.answers)?;
 
     survey_participation::ActiveModel {
         survey_id: Set(survey_id),
@@ -250,26 +250,21 @@ pub async fn respond(
     }
     .insert(&txn)
     .await?;
-    for (question_id, answer) in answers {
-        let rows: Vec<(Option<i32>, Option<String>)> = match answer {
-            Answer::Value(v) => vec![(Some(v), None)],
-            Answer::Values(vs) => vs.into_iter().map(|v| (Some(v), None)).collect(),
-            Answer::Text(text) => vec![(None, Some(text))],
-        };
-        for (value, text) in rows {
-            survey_answer::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                response_id: Set(response.id),
-                question_id: Set(question_id),
-                value: Set(value),
-                text: Set(text),
-                text_published: Set(false),
-            }
-            .insert(&txn)
-            .await?;
+    let rows = rules::rows(answers);
+    for row in &rows {
+        survey_answer::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            response_id: Set(response.id),
+            question_id: Set(row.question_id),
+            value: Set(row.value),
+            text: Set(row.text.clone()),
+            text_published: Set(false),
         }
+        .insert(&txn)
+        .await?;
     }
     txn.commit().await?;
+    count_in_cache(state, survey_id, seq, &rules::increments(&plain, &rows)).await;
     Ok(ResponseReceipt {
         survey_id,
         submitted_on,
@@ -330,7 +325,12 @@ pub async fn publish_results(
 
 async fn figures(state: &AppState, found: survey::Model) -> Result<SurveyResults> {
     let questions = questions_of(&state.db, found.id).await?;
-    let counts = counts(&state.db, &found, &questions).await?;
+    let counts = state
+        .cache
+        .counters_or_rebuild(&counts_key(found.id), || {
+            counts_from_database(&state.db, found.id, &questions)
+        })
+        .await?;
     let checked_in = signup::Entity::find()
         .filter(signup::Column::EventId.eq(found.subject_id))
         .filter(signup::Column::CheckedInAt.is_not_null())
@@ -349,31 +349,157 @@ async fn figures(state: &AppState, found: survey::Model) -> Result<SurveyResults
     })
 }
 
-/// The survey's counters, counted by the database in three grouped queries.
-async fn counts(
+/// Where a survey's counters are cached.
+fn counts_key(survey_id: Uuid) -> String {
+    format!("survey:{survey_id}:counts")
+}
+
+/// Counts a committed response into the cached counters. A response counted out of turn
+/// finds the counters behind and catches them up; one the cache missed altogether (Redis
+/// unreachable) is caught up by `reconcile`. Nothing here fails the response.
+async fn count_in_cache(state: &AppState, survey_id: Uuid, seq: i32, adds: &[(String, i64)]) {
+    let key = counts_key(survey_id);
+    match state.cache.count_in_order(&key, i64::from(seq), adds).await {
+        Ok(Applied::Counted | Applied::Missing) => {}
+        Ok(Applied::Behind) => {
+            if let Err(err) = catch_up(state, survey_id).await {
+                tracing::warn!(error = %err, %survey_id, "cannot catch up a survey's counts");
+            }
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, %survey_id, "response not counted in the cache; reconciliation will");
+        }
+    }
+}
+
+/// Counts into the cached counters every response past their watermark, in order; returns
+/// how many. Counters not cached are left to be rebuilt on their next read.
+pub async fn catch_up(state: &AppState, survey_id: Uuid) -> Result<u64> {
+    const BATCH: u64 = 500;
+    let key = counts_key(survey_id);
+    let Some(cached) = state
+        .cache
+        .counters(&key)
+        .await
+        .map_err(anyhow::Error::from)?
+    else {
+        return Ok(0);
+    };
+    let mut watermark = cached.get(WATERMARK).copied().unwrap_or(0);
+    let questions: Vec<rules::Question> = questions_of(&state.db, survey_id)
+        .await?
+        .into_iter()
+        .map(|(q, _)| q)
+        .collect();
+    let mut counted = 0;
+    loop {
+        let responses = survey_response::Entity::find()
+            .filter(survey_response::Column::SurveyId.eq(survey_id))
+            .filter(survey_response::Column::Seq.gt(watermark))
+            .order_by_asc(survey_response::Column::Seq)
+            .limit(BATCH)
+            .all(&state.db)
+            .await?;
+        if responses.is_empty() {
+            return Ok(counted);
+        }
+        let stored = survey_answer::Entity::find()
+            .filter(survey_answer::Column::ResponseId.is_in(responses.iter().map(|r| r.id)))
+            .all(&state.db)
+            .await?;
+        for response in responses {
+            let rows: Vec<rules::Row> = stored
+                .iter()
+                .filter(|a| a.response_id == response.id)
+                .map(|a| rules::Row {
+                    question_id: a.question_id,
+                    value: a.value,
+                    text: a.text.clone(),
+                })
+                .collect();
+            let adds = rules::increments(&questions, &rows);
+            let seq = i64::from(response.seq);
+            match state
+                .cache
+                .count_in_order(&key, seq, &adds)
+                .await
+                .map_err(anyhow::Error::from)?
+            {
+                Applied::Counted => counted += 1,
+                // Evicted meanwhile: the next read rebuilds it whole.
+                Applied::Missing => return Ok(counted),
+                Applied::Behind => {
+                    return Err(anyhow::anyhow!(
+                        "survey {survey_id} has no response {watermark} + 1"
+                    )
+                    .into())
+                }
+            }
+            watermark = seq;
+        }
+    }
+}
+
+/// What reconciliation did: surveys looked at, responses counted into the cache.
+#[derive(Debug, Default)]
+pub struct Reconciled {
+    pub surveys: u64,
+    pub responses: u64,
+}
+
+/// Catches up the cached counters of every survey with responses, so that counts the cache
+/// missed are exact again; run every 30 s and by `canyu surveys reconcile`. `progress` hears
+/// of each survey with what was counted.
+pub async fn reconcile(
+    state: &AppState,
+    mut progress: impl FnMut(Uuid, u64),
+) -> Result<Reconciled> {
+    let ids: Vec<Uuid> = survey::Entity::find()
+        .select_only()
+        .column(survey::Column::Id)
+        .filter(survey::Column::ResponseSeq.gt(0))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut done = Reconciled::default();
+    for id in ids {
+        let counted = catch_up(state, id).await?;
+        progress(id, counted);
+        done.surveys += 1;
+        done.responses += counted;
+    }
+    Ok(done)
+}
+
+/// The survey's counters as the database holds them, up to its watermark: the number of the
+/// last committed response, read first (responses are numbered in commit order, so every
+/// one up to it is committed and none after it is counted).
+async fn counts_from_database(
     db: &impl ConnectionTrait,
-    found: &survey::Model,
+    survey_id: Uuid,
     questions: &[(rules::Question, String)],
 ) -> Result<Counts> {
+    let watermark = db::find::<survey::Entity>(db, survey_id, "survey")
+        .await?
+        .response_seq;
+    let counted = Query::select()
+        .column(survey_response::Column::Id)
+        .from(survey_response::Entity)
+        .and_where(survey_response::Column::SurveyId.eq(survey_id))
+        .and_where(survey_response::Column::Seq.lte(watermark))
+        .to_owned();
     let position: HashMap<Uuid, i32> = questions.iter().map(|(q, _)| (q.id, q.position)).collect();
-    let ids: Vec<Uuid> = position.keys().copied().collect();
     let mut counts = Counts::new();
-    let responses = survey_response::Entity::find()
-        .filter(survey_response::Column::SurveyId.eq(found.id))
-        .count(db)
-        .await?;
-    counts.insert(
-        rules::RESPONSES.into(),
-        i64::try_from(responses).unwrap_or(i64::MAX),
-    );
+    counts.insert(WATERMARK.into(), i64::from(watermark));
+    counts.insert(rules::RESPONSES.into(), i64::from(watermark));
     let answered: Vec<(Uuid, i64)> = survey_answer::Entity::find()
         .select_only()
         .column(survey_answer::Column::QuestionId)
         .column_as(
-            sea_orm::sea_query::Expr::col(survey_answer::Column::ResponseId).count_distinct(),
+            Expr::col(survey_answer::Column::ResponseId).count_distinct(),
             "answered",
         )
-        .filter(survey_answer::Column::QuestionId.is_in(ids.clone()))
+        .filter(survey_answer::Column::ResponseId.in_subquery(counted.clone()))
         .group_by(survey_answer::Column::QuestionId)
         .into_tuple()
         .all(db)
@@ -386,7 +512,7 @@ async fn counts(
         .column(survey_answer::Column::QuestionId)
         .column(survey_answer::Column::Value)
         .column_as(survey_answer::Column::Id.count(), "count")
-        .filter(survey_answer::Column::QuestionId.is_in(ids))
+        .filter(survey_answer::Column::ResponseId.in_subquery(counted))
         .filter(survey_answer::Column::Value.is_not_null())
         .group_by(survey_answer::Column::QuestionId)
         .group_by(survey_answer::Column::Value)

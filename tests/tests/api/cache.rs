@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use canyu::cache::Counters;
+use canyu::cache::{Applied, Counters, WATERMARK};
 use canyu_tests::{
     expect_problem, expect_status, faults::FaultyLink, on_every_backend, serde_json::json, Backend,
     TestApp,
@@ -28,33 +28,75 @@ fn counters(pairs: &[(&str, i64)]) -> Counters {
 
 async fn counters_are_added_to_together_once_built(app: TestApp) {
     let cache = app.state.cache.clone();
-    let fields = [("responses", 1), ("rating_5", 1)];
-    assert!(
-        !cache.increment_counters("survey:a", &fields).await.unwrap(),
+    let fields = |_: i64| vec![("responses".to_string(), 1), ("rating_5".to_string(), 1)];
+    assert_eq!(
+        cache
+            .count_in_order("survey:a", 1, &fields(1))
+            .await
+            .unwrap(),
+        Applied::Missing,
         "a set that was never built is not started by an increment"
     );
     assert_eq!(cache.counters("survey:a").await.unwrap(), None);
 
     let built = cache
         .counters_or_rebuild("survey:a", || async {
-            Ok::<_, ()>(counters(&[("responses", 10), ("rating_5", 4)]))
+            Ok::<_, ()>(counters(&[
+                ("responses", 10),
+                ("rating_5", 4),
+                (WATERMARK, 10),
+            ]))
         })
         .await
         .unwrap();
-    assert_eq!(built, counters(&[("responses", 10), ("rating_5", 4)]));
+    assert_eq!(built["responses"], 10);
 
-    let adds: Vec<_> = (0..50)
-        .map(|_| {
+    // Changes 11 to 60 arrive all at once, in any order: each counts once, in order, those
+    // arriving before their turn are told the set is behind (their senders catch up).
+    let adds: Vec<_> = (11..=60)
+        .map(|seq| {
             let cache = cache.clone();
-            tokio::spawn(async move { cache.increment_counters("survey:a", &fields).await })
+            tokio::spawn(async move {
+                loop {
+                    match cache
+                        .count_in_order("survey:a", seq, &fields(seq))
+                        .await
+                        .unwrap()
+                    {
+                        Applied::Counted => break,
+                        Applied::Behind => tokio::task::yield_now().await,
+                        Applied::Missing => panic!("the set exists"),
+                    }
+                }
+            })
         })
         .collect();
     for add in adds {
-        assert!(add.await.unwrap().unwrap());
+        add.await.unwrap();
     }
     assert_eq!(
+        cache
+            .count_in_order("survey:a", 30, &fields(30))
+            .await
+            .unwrap(),
+        Applied::Counted,
+        "a change counted before is not counted again"
+    );
+    assert_eq!(
         cache.counters("survey:a").await.unwrap(),
-        Some(counters(&[("responses", 60), ("rating_5", 54)]))
+        Some(counters(&[
+            ("responses", 60),
+            ("rating_5", 54),
+            (WATERMARK, 60)
+        ]))
+    );
+    assert_eq!(
+        cache
+            .count_in_order("survey:a", 62, &fields(62))
+            .await
+            .unwrap(),
+        Applied::Behind,
+        "61 is missing"
     );
 
     cache.delete("survey:a").await.unwrap();

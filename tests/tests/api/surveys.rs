@@ -3,7 +3,8 @@
 //! the people who gave them.
 
 use canyu_tests::{
-    error_fields, expect_problem, expect_status, field_codes, on_every_backend, Person, TestApp,
+    error_fields, expect_problem, expect_status, faults::FaultyLink, field_codes, on_every_backend,
+    Backend, Person, TestApp,
 };
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
@@ -14,6 +15,8 @@ on_every_backend!(
     answers_are_checked_against_their_questions,
     figures_match_a_hand_computed_fixture,
     answers_hold_nothing_that_links_them_to_a_person,
+    cached_figures_equal_a_recount_after_a_thousand_concurrent_responses,
+    responses_the_cache_missed_are_caught_up,
 );
 
 /// An open day with `came` people checked in and `stayed_away` signed up but not; the clock
@@ -495,4 +498,237 @@ async fn answers_hold_nothing_that_links_them_to_a_person(app: TestApp) {
     )
     .await;
     assert_eq!(after, before);
+}
+
+/// A survey (one required rating, an NPS and a multiple choice) of an ended open day with
+/// `n` people checked in, set up in the database directly; the clock is past the event.
+async fn surveyed_crowd(app: &TestApp, n: usize) -> (OpenDay, Value) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let day = open_day(app, 0, 0).await;
+    let people = app.crowd(n).await;
+    let now = app.clock.now();
+    for person in &people {
+        entity::signup::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            event_id: Set(day.event.parse().unwrap()),
+            user_id: Set(Some(person.id.parse().unwrap())),
+            party_size: Set(1),
+            status: Set("confirmed".into()),
+            queue_number: Set(None),
+            offer_expires_at: Set(None),
+            checkin_code: Set(canyu::auth::new_secret()),
+            checked_in_at: Set(Some(now)),
+            checkin_nonce: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let survey = create_survey(
+        app,
+        &day,
+        json!({"questions": [
+            {"kind": "rating", "prompt": "总体满意度", "required": true},
+            {"kind": "nps", "prompt": "推荐可能性"},
+            {"kind": "multiple_choice", "prompt": "感兴趣的环节", "options": ["参观", "讲解", "交流"]},
+        ]}),
+    )
+    .await;
+    after_the_event(app);
+    (
+        OpenDay {
+            came: people,
+            ..day
+        },
+        survey,
+    )
+}
+
+/// Person `i`'s answers: a spread over every kind.
+fn answers_of(survey: &Value, i: usize) -> Value {
+    let mut answers = vec![json!({"question_id": question(survey, 1), "value": 1 + i % 5})];
+    if !i.is_multiple_of(3) {
+        answers.push(json!({"question_id": question(survey, 2), "value": i % 11}));
+    }
+    if !i.is_multiple_of(4) {
+        answers.push(json!({"question_id": question(survey, 3), "choices": [i % 3, (i + 1) % 3]}));
+    }
+    json!(answers)
+}
+
+async fn cached_figures_equal_a_recount_after_a_thousand_concurrent_responses(app: TestApp) {
+    let (day, survey) = surveyed_crowd(&app, 1000).await;
+    let id = survey["id"].as_str().unwrap();
+    // The counters exist before the storm, so every response is counted into them.
+    let before = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(before["responses"], 0);
+    let sent: Vec<_> = day
+        .came
+        .iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let request = app
+                .request(Method::POST, &format!("/surveys/{id}/responses"))
+                .bearer_auth(&person.token)
+                .json(&json!({"answers": answers_of(&survey, i)}));
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    for response in sent {
+        assert_eq!(response.await.unwrap(), StatusCode::CREATED);
+    }
+    let cached = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(cached["responses"], 1000);
+    // Every response is in the cache, counted in order (on a loaded machine a Redis call
+    // may time out during the storm: what it missed, reconciliation counts).
+    let key = format!("survey:{id}:counts");
+    for _ in 0..40 {
+        if app.state.cache.ping().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    canyu::surveys::service::reconcile(&app.state, |_, _| {})
+        .await
+        .unwrap();
+    let counters = app.state.cache.counters(&key).await.unwrap().unwrap();
+    assert_eq!(counters[canyu::cache::WATERMARK], 1000);
+    assert_eq!(
+        expect_status(
+            results(&app, &survey, Some(&day.staff.token)).await,
+            StatusCode::OK
+        )
+        .await,
+        cached
+    );
+    // A flush: the figures are rebuilt from the database, and are the same.
+    app.state.cache.delete(&key).await.unwrap();
+    let recounted = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(cached, recounted);
+    assert_eq!(recounted["questions"][0]["distribution"][0]["count"], 200);
+}
+
+async fn responses_the_cache_missed_are_caught_up(app: TestApp) {
+    let (day, survey) = surveyed_crowd(&app, 12).await;
+    let id = survey["id"].as_str().unwrap();
+    let key = format!("survey:{id}:counts");
+    let respond = |base: String, i: usize| {
+        let request = app
+            .client
+            .post(format!("{base}/api/v1/surveys/{id}/responses"))
+            .bearer_auth(&day.came[i].token)
+            .json(&json!({"answers": answers_of(&survey, i)}));
+        async move { expect_status(request.send().await.unwrap(), StatusCode::CREATED).await }
+    };
+    let here = format!("http://{}", app.addr);
+    for i in 0..5 {
+        respond(here.clone(), i).await;
+    }
+    let read = || async {
+        expect_status(
+            results(&app, &survey, Some(&day.staff.token)).await,
+            StatusCode::OK,
+        )
+        .await
+    };
+    assert_eq!(read().await["responses"], 5);
+
+    // Another instance whose cache is not this one's (as with Redis down at the moment of
+    // its writes) takes three responses: this cache never hears of them.
+    let other = app.instance_with(|config| config.redis_url = None).await;
+    for i in 5..8 {
+        respond(format!("http://{other}"), i).await;
+    }
+    let counters = app.state.cache.counters(&key).await.unwrap().unwrap();
+    assert_eq!(
+        counters[canyu::cache::WATERMARK],
+        5,
+        "the cache missed three"
+    );
+    let done = canyu::surveys::service::reconcile(&app.state, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!((done.surveys, done.responses), (1, 3));
+    assert_eq!(read().await["responses"], 8);
+
+    // Missed again; the next response counted here finds the cache behind and catches up.
+    respond(format!("http://{other}"), 8).await;
+    respond(here.clone(), 9).await;
+    let cached = read().await;
+    assert_eq!(cached["responses"], 10);
+    app.state.cache.delete(&key).await.unwrap();
+    assert_eq!(read().await, cached, "equal to a recount from the database");
+}
+
+/// With Redis hanging, responses are still taken and results computed from the database,
+/// exact; once Redis answers, reconciliation makes the cached figures exact too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_stay_exact_while_redis_hangs() {
+    canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
+        let (day, survey) = surveyed_crowd(&app, 6).await;
+        let id = survey["id"].as_str().unwrap().to_string();
+        let redis = app
+            .config
+            .redis_url
+            .as_deref()
+            .expect("PostgreSQL runs with Redis");
+        let link = FaultyLink::to(
+            redis
+                .trim_start_matches("redis://")
+                .trim_end_matches('/')
+                .into(),
+        )
+        .await;
+        let other = app
+            .instance_with(|config| config.redis_url = Some(link.redis_url()))
+            .await;
+        let read_from = |base: String| {
+            let request = app
+                .client
+                .get(format!("{base}/api/v1/surveys/{id}/results"))
+                .bearer_auth(&day.staff.token);
+            async move { expect_status(request.send().await.unwrap(), StatusCode::OK).await }
+        };
+        let here = format!("http://{}", app.addr);
+        assert_eq!(
+            read_from(here.clone()).await["responses"],
+            0,
+            "the counters are cached"
+        );
+
+        link.fall_silent();
+        for (i, person) in day.came.iter().enumerate() {
+            let sent = app
+                .client
+                .post(format!("http://{other}/api/v1/surveys/{id}/responses"))
+                .bearer_auth(&person.token)
+                .json(&json!({"answers": answers_of(&survey, i)}))
+                .send()
+                .await
+                .unwrap();
+            expect_status(sent, StatusCode::CREATED).await;
+        }
+        let while_down = read_from(format!("http://{other}")).await;
+        assert_eq!(while_down["responses"], 6, "computed from the database");
+
+        canyu::surveys::service::reconcile(&app.state, |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(read_from(here).await, while_down);
+    })
+    .await;
 }
