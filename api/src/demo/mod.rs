@@ -3,6 +3,7 @@
 
 mod decisions;
 mod events;
+mod surveys;
 
 use anyhow::bail;
 use entity::{app_meta, department, user};
@@ -160,6 +161,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
     // The representative signs up for open days too, so that the full ones have a waitlist.
     let visitors: Vec<_> = public.iter().map(|p| events::acting_as(p)).collect();
     events::load(state, &departments, &admin, &visitors).await?;
+    surveys::load(state, &departments, &admin, &residents[0]).await?;
     app_meta::ActiveModel {
         key: Set(MARKER.into()),
         value: Set(state.clock.now().to_rfc3339()),

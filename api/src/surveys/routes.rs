@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{NewQuestion, NewResponse, NewSurvey, ResponseReceipt, Survey, SurveyResults},
-    service,
+    service::{self, Respondent},
 };
 use crate::{
     auth::{BearerAuth, MaybePerson},
@@ -102,7 +102,7 @@ impl SurveysApi {
         body: JsonBody<NewResponse>,
     ) -> Result<Created<ResponseReceipt>> {
         Ok(Created::Created(Json(
-            service::respond(&state, &auth.0, id.0, body.0).await?,
+            service::respond(&state, Respondent::Account(auth.0.user_id), id.0, body.0).await?,
         )))
     }
 

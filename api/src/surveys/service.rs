@@ -197,9 +197,16 @@ pub async fn for_event(
 
 /// Records one person's answers: only someone checked in at the event, once, while the
 /// survey is open. The answers are stored apart from the record that this signup answered.
+/// Who answers: a person by their account, or a signup itself (the demo's attendees, whose
+/// people are not kept).
+pub enum Respondent {
+    Account(Uuid),
+    Signup(Uuid),
+}
+
 pub async fn respond(
     state: &AppState,
-    session: &Session,
+    respondent: Respondent,
     survey_id: Uuid,
     form: NewResponse,
 ) -> Result<ResponseReceipt> {
@@ -207,9 +214,13 @@ pub async fn respond(
     // The survey's row lock gives responses their running numbers in commit order.
     let txn = state.db.begin().await?;
     let found = db::find_locked::<survey::Entity>(&txn, survey_id, "survey").await?;
+    let whose = match respondent {
+        Respondent::Account(user_id) => signup::Column::UserId.eq(user_id),
+        Respondent::Signup(signup_id) => signup::Column::Id.eq(signup_id),
+    };
     let came = signup::Entity::find()
         .filter(signup::Column::EventId.eq(found.subject_id))
-        .filter(signup::Column::UserId.eq(session.user_id))
+        .filter(whose)
         .filter(signup::Column::CheckedInAt.is_not_null())
         .one(&txn)
         .await?;

@@ -122,10 +122,73 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
             .any(|e| e["seats_left"] == 0 && e["waitlist_length"].as_u64() > Some(0)),
         "some full, with a waitlist"
     );
+    let now = app.clock.now();
+    let starts = |e: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(e["starts_at"].as_str().unwrap()).unwrap()
+    };
+    let (held, upcoming): (Vec<_>, Vec<_>) = events.iter().partition(|e| starts(e) < now);
     assert!(
-        events.iter().all(|e| e["signup_open"] == true),
+        upcoming.iter().all(|e| e["signup_open"] == true),
         "visitors can sign up"
     );
+    assert_eq!(held.len(), 3, "open days already held, with surveys");
+
+    // The first resident came to the latest one, and can rate it at once; the others'
+    // results are published, one of them rated low.
+    let resident = &demo::LOGINS.iter().find(|p| p.role == "resident").unwrap();
+    let session = expect_status(
+        app.login(resident.login, resident.password).await,
+        StatusCode::OK,
+    )
+    .await;
+    let token = session["token"].as_str().unwrap();
+    let mut means = Vec::new();
+    for event in &held {
+        let survey = expect_status(
+            app.get(&format!("/events/{}/survey", event["id"].as_str().unwrap()))
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::OK,
+        )
+        .await;
+        if survey["open"] == true && survey["results_published"] == false {
+            let answers: Vec<_> = survey["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|q| q["required"] == true)
+                .map(|q| serde_json::json!({"question_id": q["id"], "value": 5}))
+                .collect();
+            let answered = app
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/surveys/{}/responses", survey["id"].as_str().unwrap()),
+                )
+                .bearer_auth(token)
+                .json(&serde_json::json!({"answers": answers}))
+                .send()
+                .await
+                .unwrap();
+            expect_status(answered, StatusCode::CREATED).await;
+        } else {
+            let results = expect_status(
+                app.get(&format!(
+                    "/surveys/{}/results",
+                    survey["id"].as_str().unwrap()
+                ))
+                .send()
+                .await
+                .unwrap(),
+                StatusCode::OK,
+            )
+            .await;
+            means.push(results["questions"][0]["mean"].as_f64().unwrap());
+        }
+    }
+    means.sort_by(f64::total_cmp);
+    assert_eq!(means.len(), 2, "two published results and one open survey");
+    assert!(means[0] < 3.0 && means[1] > 4.0, "{means:?}");
 
     // Every instant the public reads is written alike, whatever the database kept.
     assert_instants_in_seconds(&catalog);
