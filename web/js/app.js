@@ -26,6 +26,8 @@ import * as staffEvents from './pages/staff-events.js';
 import * as staffEventNew from './pages/staff-event-new.js';
 import * as staffEvent from './pages/staff-event.js';
 import * as checkin from './pages/checkin.js';
+import * as survey from './pages/survey.js';
+import * as surveyResults from './pages/survey-results.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
 // render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
@@ -42,6 +44,8 @@ const routes = [
   ['/decisions/:id/feedback', feedback],
   ['/events', events],
   ['/events/:id', event],
+  ['/events/:id/survey', survey],
+  ['/events/:id/survey/results', surveyResults],
   ['/staff', staff],
   ['/staff/decisions/new', staffNew],
   ['/staff/decisions/:id', staffDecision],

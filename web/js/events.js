@@ -119,6 +119,22 @@ export function peopleText(n) {
   return plural('signup.people', n);
 }
 
+// The caller's latest signups (up to 100), newest first, or null when they cannot be had.
+export async function latestSignups(signal) {
+  try {
+    return (await api('GET', '/me/signups?limit=100', undefined, { signal })).items;
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    return null;
+  }
+}
+
+// The active signup for the event among `signups`, or null (none, or the list is unknown: the
+// server then says what it knows, e.g. "already signed up").
+export function activeSignup(signups, eventId) {
+  return signups?.find((s) => s.event_id === eventId && ACTIVE_SIGNUPS.includes(s.status)) || null;
+}
+
 export function signupBadge(status) {
   return h('span', { class: `badge signup-${status}` }, label('signup_status', status));
 }

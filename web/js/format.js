@@ -158,3 +158,25 @@ export function midnightUtc(date, days = 0) {
   if (!date || Number.isNaN(day.getTime())) return undefined;
   return wallTimeToUtc(new Date(day.getTime() + days * DAY).toISOString().slice(0, 16));
 }
+
+// ---- numbers
+
+function numberFormat(options) {
+  return new Intl.NumberFormat(getLang(), options);
+}
+
+// A count or a figure, grouped as the language writes it ("1,234"); at most `digits` decimals,
+// at least `minDigits` ("4.00" for a mean of exactly 4).
+export function formatNumber(value, digits = 0, minDigits = 0) {
+  return numberFormat({ minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value);
+}
+
+// A percentage given as 0–100 (as the API gives it), to one decimal: "66.7%".
+export function formatPercent(value) {
+  return numberFormat({ style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
+}
+
+// A score that may be negative, with its sign: "+40", "−12.5", "0".
+export function formatSigned(value) {
+  return numberFormat({ signDisplay: 'exceptZero', maximumFractionDigits: 1 }).format(value);
+}

@@ -293,11 +293,11 @@ export function setBusy(form, busy) {
   button.disabled = busy;
 }
 
-// Keep typed values and field errors across a re-render (language switch: errors made from a
-// function are made again in the new language).
+// Keep typed values, ticks and field errors across a re-render (language switch: errors made
+// from a function are made again in the new language). A fieldset keeps its error only.
 export function snapshotInputs(root) {
   const snap = new Map();
-  for (const input of root.querySelectorAll('input[id], textarea[id], select[id]')) {
+  for (const input of root.querySelectorAll('input[id], textarea[id], select[id], fieldset[id]')) {
     snap.set(input.id, {
       value: input.value,
       checked: input.checked,
@@ -311,10 +311,15 @@ export function restoreInputs(root, snap) {
   for (const [id, { value, checked, error }] of snap) {
     const input = root.querySelector(`#${CSS.escape(id)}`);
     if (!input) continue;
-    if (input.type === 'checkbox') input.checked = checked;
+    const ticks = input.type === 'checkbox' || input.type === 'radio';
+    const before = ticks ? input.checked : input.value;
+    if (ticks) input.checked = checked;
+    else if (input.tagName === 'FIELDSET') { /* a group of inputs: its error only */ }
     else if (input.tagName !== 'SELECT' || [...input.options].some((o) => o.value === value)) {
       input.value = value;
     }
+    // What listens to typing (a character counter) sees restored input as typed.
+    if ((ticks ? input.checked : input.value) !== before) input.dispatchEvent(new Event('input', { bubbles: true }));
     if (error) setFieldError(input, error);
   }
 }

@@ -4,7 +4,7 @@ use std::future::Future;
 
 use canyu_tests::{browser::Browser, expect_status, Backend, TestApp, PASSWORD};
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// A browser test on SQLite, then on PostgreSQL + Redis where they are configured.
 async fn on_each_backend<F, Fut>(test: F)
@@ -201,6 +201,124 @@ async fn a_resident_signs_up_for_an_open_day_and_staff_check_them_in() {
         assert!(
             mine["items"][0]["checked_in_at"].is_string(),
             "checked in once"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_who_came_rates_the_open_day_and_staff_see_the_answer_counted() {
+    on_each_backend(|app: TestApp| async move {
+        let admin = app.admin().await;
+        let (staff, _) = app.staff(&admin, "cyzx").await;
+        let event = app.open_event(&staff, 10, 2).await;
+        let resident = app.resident("张三").await;
+        let signup = expect_status(
+            app.send(
+                Method::POST,
+                &format!("/events/{event}/signups"),
+                Some(&resident.token),
+                json!({}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        expect_status(
+            app.send(
+                Method::POST,
+                &format!("/events/{event}/checkins"),
+                Some(&staff.token),
+                json!({"code": signup["checkin_code"]}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        // The district template's questions (1: rating, 4: score, both required), taking
+        // answers from now rather than from the end of the event.
+        let survey = expect_status(
+            app.send(
+                Method::POST,
+                &format!("/events/{event}/survey"),
+                Some(&staff.token),
+                json!({"opens_at": app.clock.now().to_rfc3339()}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        assert_eq!(survey["open"], true, "{survey}");
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let base = format!("http://{}", app.addr);
+        browser.log_in(&base, &resident.login, PASSWORD).await;
+
+        browser
+            .client
+            .goto(&format!("{base}/#/events/{event}"))
+            .await
+            .unwrap();
+        browser.find("[data-page=event]").await;
+        browser.click("#survey-start").await;
+        browser.find("[data-page=survey]").await;
+        // Sent without the required answers: the server's errors are shown at their questions.
+        browser.click("#survey-submit").await;
+        browser
+            .wait_for_text("#question-1-error", "请回答这个问题")
+            .await;
+        browser
+            .wait_for_text("#question-4-error", "请回答这个问题")
+            .await;
+        browser.click("#question-1-5").await;
+        browser.click("#question-4-9").await;
+        browser.click("#question-5-0").await;
+        browser.fill("#question-6", "讲解很细致。").await;
+        browser.click("#survey-submit").await;
+        browser
+            .wait_for_text("#survey-outcome", "感谢您的评价")
+            .await;
+        browser.wait_for_text("#survey-outcome", "匿名").await;
+
+        // Staff of the host department see the answer counted, live.
+        browser.click("#nav-logout").await;
+        browser.find("#nav-login").await;
+        browser.log_in(&base, &staff.login, PASSWORD).await;
+        browser
+            .client
+            .goto(&format!("{base}/#/staff/events/{event}"))
+            .await
+            .unwrap();
+        browser.find("[data-page=staff-event]").await;
+        browser.wait_for_text("#survey-responses", "1 份").await;
+        browser.click("#survey-results").await;
+        browser.find("[data-page=survey-results]").await;
+        browser.wait_for_text("#survey-rate", "100%").await;
+        let responses = browser.wait_for_text("#survey-responses", "1").await;
+        assert_eq!(responses.trim(), "1", "one response counted");
+        browser.wait_for_text("#results-preview", "预览").await;
+        // One response: counts only, no breakdown that could tell what this person gave.
+        browser.wait_for_text("#results-few", "不足 5 份").await;
+        browser.wait_for_text("#result-1", "1 人回答").await;
+        browser.close().await;
+
+        let live = expect_status(
+            app.send(
+                Method::GET,
+                &format!("/surveys/{}/results", survey["id"].as_str().unwrap()),
+                Some(&staff.token),
+                Value::Null,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(live["responses"], 1);
+        assert_eq!(live["questions"][0]["answered"], 1);
+        assert_eq!(
+            live["questions"][4]["answered"], 1,
+            "the choice was sent too"
         );
     })
     .await;

@@ -1,7 +1,8 @@
-// One Open Month event: everything about it, and signing up while signups are open.
+// One Open Month event: everything about it, signing up while signups are open, and its
+// survey once the day is over.
 
 import {
-  api, getUser, isLoggedIn, managesDepartment, idempotentSender,
+  getUser, isLoggedIn, managesDepartment, idempotentSender,
 } from '../api.js';
 import { t } from '../i18n.js';
 import {
@@ -9,23 +10,15 @@ import {
 } from '../ui.js';
 import { label, windowDates } from '../format.js';
 import {
-  ACTIVE_SIGNUPS, eventPath, staffEventHash, fetchEvent, eventBadges, seatsText, signupBadge,
-  signupState, peopleText,
+  eventPath, staffEventHash, fetchEvent, eventBadges, seatsText, signupBadge, signupState, peopleText,
+  latestSignups, activeSignup,
 } from '../events.js';
+import {
+  surveyHash, fetchSurvey, surveyState, surveyBadge, closedNotice, answeredHere, mayHaveCome,
+} from '../surveys.js';
 
 export const name = 'event';
 export const title = 'event.page_title';
-
-// The caller's active signup for the event, if it is among their latest ones.
-async function mySignup(id, signal) {
-  try {
-    const page = await api('GET', '/me/signups?limit=100', undefined, { signal });
-    return page.items.find((s) => s.event_id === id && ACTIVE_SIGNUPS.includes(s.status)) || null;
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    return null; // the form is shown; the server then says "already signed up" if so
-  }
-}
 
 // {opens, closes}: the signup window as text.
 function signupDates(e) {
@@ -106,13 +99,54 @@ function signupArea(e, mine) {
     content);
 }
 
+// The event's survey, or null: the page is shown without it when it cannot be had.
+async function eventSurvey(id, signal) {
+  try {
+    return await fetchSurvey(id, signal);
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    return null;
+  }
+}
+
+// The survey area: a call to rate the day for those who came, a log-in prompt, or why there is
+// nothing to answer now; a link to the results once they are published.
+function surveyArea(e, s, signups) {
+  const state = surveyState(s);
+  const notice = (id, ...text) => h('div', { class: 'notice notice-plain', id }, h('p', {}, text));
+  let content;
+  if (state !== 'open') content = closedNotice(s, 'survey-unavailable');
+  else if (!isLoggedIn()) {
+    const next = encodeURIComponent(surveyHash(e.id));
+    content = notice('survey-login-first', t('survey.login_first'), ' ',
+      h('a', { id: 'survey-login', href: `#/login?next=${next}` }, t('nav.login')));
+  } else if (answeredHere(s.id)) {
+    content = h('div', { class: 'notice notice-open', id: 'survey-answered' }, h('p', {}, t('survey.answered_here')));
+  } else if (!mayHaveCome(signups, e.id)) content = notice('survey-attendees-only', t('survey.attendees_only'));
+  else {
+    content = h('div', { class: 'survey-cta', id: 'survey-cta' },
+      h('p', {}, t('survey.cta_lead')),
+      h('p', { class: 'actions' },
+        h('a', { id: 'survey-start', class: 'button', href: surveyHash(e.id) }, t('survey.cta'))));
+  }
+  return h('section', { class: 'survey-area', id: 'event-survey', 'aria-labelledby': 'survey-area-title' },
+    h('h2', { id: 'survey-area-title' }, t('survey.area_title'), ' ', surveyBadge(s)),
+    content,
+    s.results_published && h('p', { class: 'survey-results-line' },
+      h('a', { id: 'survey-results-link', href: surveyHash(e.id, '/results') }, t('survey.see_results'))));
+}
+
 export async function render(root, ctx) {
   const { params: { id }, signal } = ctx;
-  const [e, mine] = await Promise.all([
+  const [e, signups, survey] = await Promise.all([
     fetchEvent(id, signal),
-    isLoggedIn() ? mySignup(id, signal) : null,
+    isLoggedIn() ? latestSignups(signal) : null,
+    eventSurvey(id, signal),
   ]);
+  const mine = activeSignup(signups, id);
   const seats = seatsText(e);
+  // While it takes answers the survey is what the page is for, so it comes first.
+  const surveyFirst = survey && surveyState(survey) === 'open';
   append(root,
     breadcrumb('#/events', t('events.title')),
     h('h1', { id: 'event-title' }, e.title),
@@ -121,6 +155,7 @@ export async function render(root, ctx) {
       h('p', {}, t('event.cancelled_notice'))),
     managesDepartment(getUser(), e.host.id) && h('p', { class: 'actions' },
       h('a', { id: 'manage-event', class: 'button button-secondary', href: staffEventHash(id) }, t('event.manage'))),
+    surveyFirst && surveyArea(e, survey, signups),
     panel('event-details', t('event.details'), details([
       [t('event.when'), rangeEl(e.starts_at, e.ends_at), 'event-when'],
       [t('event.venue'), e.venue, 'event-venue'],
@@ -135,6 +170,7 @@ export async function render(root, ctx) {
     ])),
     e.description && panel('event-description', t('event.description'),
       h('div', { class: 'prose' }, textBlocks(e.description))),
+    survey && !surveyFirst && surveyArea(e, survey, signups),
     signupArea(e, mine),
   );
 }

@@ -1,11 +1,16 @@
 // Staff: manage one Open Month event: publish it, change it, cancel it, see who signed up and
-// who came, export the list, and go to the check-in page.
+// who came, export the list, go to the check-in page, and run the survey after the day.
 
 import { api, ApiError, managesDepartment, fetchAll } from '../api.js';
-import { t } from '../i18n.js';
+import { t, plural } from '../i18n.js';
 import {
   h, append, flash, details, requireFilled, timeEl, rangeEl, confirmStep, panel, breadcrumb,
+  handleSubmit,
 } from '../ui.js';
+import { windowDates, formatNumber, formatPercent } from '../format.js';
+import {
+  surveyHash, surveyPath, fetchSurvey, fetchResults, surveyBadge,
+} from '../surveys.js';
 import {
   TYPED, eventHash, eventPath, staffEventHash, fetchEvent, eventBadges, eventFields, eventBody,
   changedFields, signupBadge, signupTotals,
@@ -81,6 +86,82 @@ function cancelPanel(ctx, e, totals) {
     }));
 }
 
+// The district's standard questions, listed before staff attach them.
+async function templateQuestions(signal) {
+  try {
+    return await api('GET', '/surveys/template', undefined, { signal, auth: false });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    return []; // the button works without the preview
+  }
+}
+
+// No survey yet: attach the template's (it opens when the event ends, for 14 days).
+function attachSurvey(ctx, e, template) {
+  if (e.status === 'cancelled') return h('p', { class: 'hint' }, t('staff_survey.cancelled'));
+  const form = h('form', { id: 'survey-attach-form', class: 'form', 'aria-labelledby': 'panel-event-survey-title' },
+    h('button', { type: 'submit', id: 'survey-attach', class: 'button' }, t('staff_survey.attach')));
+  handleSubmit(form, async () => {
+    const s = await api('POST', eventPath(e.id, '/survey'), {});
+    flash(() => t('flash.survey_attached', windowDates(s.opens_at, s.closes_at)), 'success', { keep: true });
+    ctx.go(location.hash);
+  });
+  return [
+    h('p', {}, t('staff_survey.none')),
+    template.length > 0 && [
+      h('p', { class: 'hint', id: 'survey-template-title' }, t('staff_survey.template')),
+      h('ol', { class: 'template-questions', 'aria-labelledby': 'survey-template-title' },
+        template.map((q) => h('li', {}, q.prompt,
+          q.required && h('span', { class: 'required-mark' }, t('survey.required'))))),
+    ],
+    form,
+  ];
+}
+
+// "12 (rate 60%)": responses so far, live for staff.
+function responsesText(r) {
+  if (!r) return null;
+  const n = plural('staff_survey.responses_n', r.responses, { n: formatNumber(r.responses) });
+  return r.response_rate == null ? n : t('staff_survey.responses_rate', { n, rate: formatPercent(r.response_rate) });
+}
+
+function publishStep(ctx, s) {
+  if (s.results_published) return h('p', { class: 'done', id: 'survey-published' }, t('staff_survey.published'));
+  return h('div', { class: 'survey-publish' },
+    h('p', { class: 'hint' }, t('staff_survey.publish_intro')),
+    confirmStep({
+      id: 'survey-publish',
+      label: t('staff_survey.publish'),
+      question: t('staff_survey.publish_question'),
+      yes: t('staff_survey.publish_yes'),
+      no: t('staff_survey.publish_no'),
+      actionClass: 'survey-publish',
+      action: async () => {
+        await api('POST', surveyPath(s.id, '/results/publication'));
+        flash(() => t('flash.survey_results_published'), 'success', { keep: true });
+        ctx.go(location.hash);
+      },
+    }));
+}
+
+async function surveyPanel(ctx, e, signal) {
+  const s = await fetchSurvey(e.id, signal);
+  const heading = t('staff_survey.title');
+  if (!s) return panel('panel-event-survey', heading, attachSurvey(ctx, e, await templateQuestions(signal)));
+  const results = await fetchResults(s.id, signal);
+  return panel('panel-event-survey', heading,
+    details([
+      [t('staff_survey.state'), surveyBadge(s), 'survey-state'],
+      [t('staff_survey.window'), t('event.window', windowDates(s.opens_at, s.closes_at)), 'survey-window'],
+      [t('staff_survey.questions'), formatNumber(s.questions.length)],
+      [t('staff_survey.responses'), responsesText(results), 'survey-responses'],
+    ]),
+    h('p', { class: 'actions' },
+      h('a', { id: 'survey-results', class: 'button button-secondary', href: surveyHash(e.id, '/results') },
+        t(s.results_published ? 'staff_survey.results' : 'staff_survey.live_results'))),
+    publishStep(ctx, s));
+}
+
 function attendeeTable(attendees) {
   if (!attendees.length) return h('p', { class: 'empty' }, t('staff_events.no_signups'));
   const columns = ['name', 'party_size', 'status', 'waitlist_position', 'checked_in_at', 'created_at'];
@@ -111,7 +192,10 @@ export async function render(root, ctx) {
     root.append(forbiddenNotice(t('staff_events.not_yours')));
     return;
   }
-  const attendees = await fetchAll(eventPath(id, '/signups'), { signal });
+  const [attendees, survey] = await Promise.all([
+    fetchAll(eventPath(id, '/signups'), { signal }),
+    surveyPanel(ctx, e, signal),
+  ]);
   const totals = signupTotals(attendees);
   append(root,
     h('p', { class: 'actions' },
@@ -134,6 +218,7 @@ export async function render(root, ctx) {
       [t('staff_events.checked_in'), t('checkin.count_short', { people: totals.checkedIn, groups: totals.groups }),
         'summary-checked-in'],
     ])),
+    survey,
     e.status === 'draft' && publishPanel(ctx, e),
     e.status !== 'cancelled' && editPanel(ctx, e),
     panel('panel-event-signups', t('staff_events.signups'), attendeeTable(attendees)),
