@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod passwords;
 pub mod privacy;
+pub mod reports;
 pub mod startup;
 pub mod state;
 pub mod surveys;

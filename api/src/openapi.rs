@@ -12,12 +12,14 @@ use crate::{
     contract::{self, BASE_PATH},
     decisions::{self, routes::DecisionsApi},
     events::{self, routes::EventsApi},
+    reports::{self, routes::ReportsApi},
     surveys::{self, routes::SurveysApi},
 };
 
-pub fn service() -> OpenApiService<(AccountsApi, DecisionsApi, EventsApi, SurveysApi), ()> {
+pub fn service(
+) -> OpenApiService<(AccountsApi, DecisionsApi, EventsApi, SurveysApi, ReportsApi), ()> {
     OpenApiService::new(
-        (AccountsApi, DecisionsApi, EventsApi, SurveysApi),
+        (AccountsApi, DecisionsApi, EventsApi, SurveysApi, ReportsApi),
         "Canyu API",
         env!("CARGO_PKG_VERSION"),
     )
@@ -36,6 +38,7 @@ pub fn document() -> &'static Value {
                 decisions::routes::PROBLEMS,
                 events::routes::PROBLEMS,
                 surveys::routes::PROBLEMS,
+                reports::routes::PROBLEMS,
             ],
         );
         doc

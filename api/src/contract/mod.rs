@@ -35,6 +35,8 @@ pub enum ApiTags {
     Events,
     /// Surveys after open days: answered once and anonymously by the people who came.
     Surveys,
+    /// Figures the district publishes, computed from the records.
+    Reports,
 }
 
 /// `201` with the created record.

@@ -450,13 +450,54 @@ impl<'a> Stats<'a> {
             .filter(|v| values.contains(&v.value))
             .map(|v| v.count)
             .sum();
-        100.0 * within as f64 / self.answered as f64
+        percent(within, self.answered)
     }
+}
+
+fn percent(part: u64, whole: u64) -> f64 {
+    100.0 * part as f64 / whole as f64
 }
 
 /// Responses per signup checked in, in percent to one decimal.
 pub fn response_rate(responses: u64, checked_in: u64) -> Option<f64> {
-    (checked_in > 0).then(|| round(100.0 * responses as f64 / checked_in as f64, 1))
+    (checked_in > 0).then(|| round(percent(responses, checked_in), 1))
+}
+
+/// The rating that stands for how satisfied people were: a survey's first rating question
+/// (the template's "overall satisfaction").
+pub fn overall<'a>(questions: impl IntoIterator<Item = &'a Question>) -> Option<&'a Question> {
+    questions
+        .into_iter()
+        .filter(|q| q.kind == QuestionKind::Rating)
+        .min_by_key(|q| q.position)
+}
+
+/// Overall-satisfaction ratings summed: enough for their mean and CSAT, and to add up
+/// across events, themes and departments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Satisfaction {
+    pub answered: u64,
+    pub sum: u64,
+    /// Ratings of 4 or 5.
+    pub satisfied: u64,
+}
+
+impl Satisfaction {
+    pub fn add(&mut self, other: Satisfaction) {
+        self.answered += other.answered;
+        self.sum += other.sum;
+        self.satisfied += other.satisfied;
+    }
+
+    /// The mean rating, to two decimals.
+    pub fn mean(&self) -> Option<f64> {
+        (self.answered > 0).then(|| round(self.sum as f64 / self.answered as f64, 2))
+    }
+
+    /// Percent of ratings of 4 or 5, to one decimal.
+    pub fn csat(&self) -> Option<f64> {
+        (self.answered > 0).then(|| round(percent(self.satisfied, self.answered), 1))
+    }
 }
 
 fn round(value: f64, decimals: i32) -> f64 {

@@ -13,5 +13,6 @@ mod idempotency;
 mod maintenance;
 mod openapi_spec;
 mod ops;
+mod reports;
 mod surveys;
 mod webhooks;

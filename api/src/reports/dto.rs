@@ -1,0 +1,101 @@
+//! Response objects of the reports API.
+
+use poem_openapi::{types::Example, Object};
+use uuid::Uuid;
+
+use crate::{departments::Department, events::dto::Theme};
+
+/// What a group of open days (all of them, a theme's, a department's) came to.
+#[derive(Object, Debug, Clone, Default, PartialEq)]
+#[oai(skip_serializing_if_is_none)]
+pub struct OpenDayFigures {
+    /// Open days held (published, already ended).
+    pub events: u64,
+    /// Signups holding a seat.
+    pub signups: u64,
+    /// Signups checked in at the door.
+    pub attended: u64,
+    /// People who came (checked-in signups with their party).
+    pub people: u64,
+    /// Survey responses.
+    pub responses: u64,
+    /// Overall-satisfaction ratings given.
+    pub rated: u64,
+    /// Their mean (1–5), to two decimals.
+    pub satisfaction: Option<f64>,
+    /// Percent of them that were 4 or 5, to one decimal.
+    pub csat: Option<f64>,
+}
+
+#[derive(Object, Debug)]
+pub struct ThemeFigures {
+    pub theme: Theme,
+    pub figures: OpenDayFigures,
+}
+
+#[derive(Object, Debug)]
+pub struct DepartmentFigures {
+    pub department: Department,
+    pub figures: OpenDayFigures,
+}
+
+/// An open day and how it was rated.
+#[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RatedEvent {
+    pub event_id: Uuid,
+    pub title: String,
+    pub theme: Theme,
+    pub responses: u64,
+    pub satisfaction: Option<f64>,
+    pub csat: Option<f64>,
+}
+
+/// The Government Open Month of one year, as the district reports it.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct OpenMonthReport {
+    pub year: i32,
+    pub overall: OpenDayFigures,
+    /// Every theme, in the calendar's order.
+    pub by_theme: Vec<ThemeFigures>,
+    /// Each host department with open days held.
+    pub by_department: Vec<DepartmentFigures>,
+    /// The five lowest-rated open days with at least 5 responses, lowest first.
+    pub lowest_rated: Vec<RatedEvent>,
+}
+
+impl Example for OpenMonthReport {
+    fn example() -> Self {
+        let figures = OpenDayFigures {
+            events: 32,
+            signups: 880,
+            attended: 760,
+            people: 1104,
+            responses: 512,
+            rated: 510,
+            satisfaction: Some(4.52),
+            csat: Some(91.4),
+        };
+        Self {
+            year: 2021,
+            overall: figures.clone(),
+            by_theme: vec![ThemeFigures {
+                theme: Theme::CommunityBuilding,
+                figures: figures.clone(),
+            }],
+            by_department: vec![DepartmentFigures {
+                department: Department::example(),
+                figures,
+            }],
+            lowest_rated: vec![RatedEvent {
+                event_id: Uuid::from_u128(0x017c_3b2a_1d0e_7f6a_8b9c_0000_0000_0001),
+                title: "老旧小区加装电梯现场会".into(),
+                theme: Theme::MajorProjects,
+                responses: 10,
+                satisfaction: Some(2.3),
+                csat: Some(10.0),
+            }],
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Figures the district publishes, each computed from the records (none typed in): the
+//! Government Open Month report.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

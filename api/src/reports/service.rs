@@ -1,0 +1,270 @@
+//! The Open Month report: a few grouped queries over the year's open days, their signups and
+//! their surveys' overall ratings, summed per event, theme and department.
+
+use std::collections::HashMap;
+
+use chrono::{TimeZone, Utc};
+use entity::{event, signup, survey, survey_answer, survey_question};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::dto::{DepartmentFigures, OpenDayFigures, OpenMonthReport, RatedEvent, ThemeFigures};
+use crate::{
+    departments::Directory,
+    enums::{name, parse},
+    error::Result,
+    events::dto::{EventStatus, SignupStatus, Theme},
+    state::AppState,
+    surveys::{
+        dto::QuestionKind,
+        rules::{Satisfaction, MIN_RESPONSES_FOR_BREAKDOWN},
+    },
+};
+
+const LOWEST_RATED: usize = 5;
+
+/// What one open day came to.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    signups: u64,
+    attended: u64,
+    people: u64,
+    responses: u64,
+    rating: Satisfaction,
+}
+
+impl Tally {
+    fn figures<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> OpenDayFigures {
+        let mut figures = OpenDayFigures::default();
+        let mut rating = Satisfaction::default();
+        for t in tallies {
+            figures.events += 1;
+            figures.signups += t.signups;
+            figures.attended += t.attended;
+            figures.people += t.people;
+            figures.responses += t.responses;
+            rating.add(t.rating);
+        }
+        OpenDayFigures {
+            rated: rating.answered,
+            satisfaction: rating.mean(),
+            csat: rating.csat(),
+            ..figures
+        }
+    }
+}
+
+pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> {
+    let zone = state.config.timezone;
+    let start_of = |year| {
+        zone.with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| anyhow::anyhow!("no start of {year} in {zone}"))
+    };
+    let now = state.clock.now();
+    let held = event::Entity::find()
+        .filter(event::Column::Status.eq(name(EventStatus::Published)))
+        .filter(event::Column::StartsAt.gte(start_of(year)?))
+        .filter(event::Column::StartsAt.lt(start_of(year + 1)?))
+        .filter(event::Column::EndsAt.lte(now))
+        .all(&state.db)
+        .await?;
+    let ids: Vec<Uuid> = held.iter().map(|e| e.id).collect();
+    let mut tallies: HashMap<Uuid, Tally> = ids.iter().map(|id| (*id, Tally::default())).collect();
+
+    let seated: Vec<(Uuid, i64)> = signup::Entity::find()
+        .select_only()
+        .column(signup::Column::EventId)
+        .column_as(signup::Column::Id.count(), "signups")
+        .filter(signup::Column::EventId.is_in(ids.clone()))
+        .filter(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
+        .group_by(signup::Column::EventId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    for (id, n) in seated {
+        tallies.entry(id).or_default().signups = count(n);
+    }
+    let attended: Vec<(Uuid, i64, i64)> = signup::Entity::find()
+        .select_only()
+        .column(signup::Column::EventId)
+        .column_as(signup::Column::Id.count(), "attended")
+        .column_as(
+            Expr::col(signup::Column::PartySize).sum().cast_as("bigint"),
+            "people",
+        )
+        .filter(signup::Column::EventId.is_in(ids.clone()))
+        .filter(signup::Column::CheckedInAt.is_not_null())
+        .group_by(signup::Column::EventId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    for (id, n, people) in attended {
+        let tally = tallies.entry(id).or_default();
+        tally.attended = count(n);
+        tally.people = count(people);
+    }
+    for (id, responses, rating) in survey_figures(&state.db, ids).await? {
+        let tally = tallies.entry(id).or_default();
+        tally.responses = responses;
+        tally.rating = rating;
+    }
+
+    let departments = Directory::load(&state.db).await?;
+    let themed: Vec<(Theme, &event::Model)> = held
+        .iter()
+        .map(|e| Ok((parse::<Theme>(&e.theme)?, e)))
+        .collect::<Result<_>>()?;
+    let tally_of = |e: &event::Model| tallies.get(&e.id).copied().unwrap_or_default();
+    let group = |keep: &dyn Fn(&(Theme, &event::Model)) -> bool| {
+        let members: Vec<Tally> = themed
+            .iter()
+            .filter(|m| keep(m))
+            .map(|(_, e)| tally_of(e))
+            .collect();
+        Tally::figures(&members)
+    };
+    let by_theme = Theme::ALL
+        .into_iter()
+        .map(|theme| ThemeFigures {
+            theme,
+            figures: group(&|(t, _)| *t == theme),
+        })
+        .collect();
+    let mut hosts: Vec<Uuid> = held.iter().map(|e| e.host_department_id).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut by_department: Vec<DepartmentFigures> = hosts
+        .into_iter()
+        .map(|host| DepartmentFigures {
+            department: departments.get(host),
+            figures: group(&|(_, e)| e.host_department_id == host),
+        })
+        .collect();
+    by_department.sort_by(|a, b| a.department.code.cmp(&b.department.code));
+
+    let mut rated: Vec<(Theme, &event::Model, Tally)> = themed
+        .iter()
+        .map(|(theme, e)| (*theme, *e, tally_of(e)))
+        .filter(|(_, _, t)| t.responses >= MIN_RESPONSES_FOR_BREAKDOWN && t.rating.answered > 0)
+        .collect();
+    rated.sort_by(|(_, a, ta), (_, b, tb)| {
+        let mean = |t: &Tally| t.rating.sum as f64 / t.rating.answered as f64;
+        mean(ta)
+            .total_cmp(&mean(tb))
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    let lowest_rated = rated
+        .into_iter()
+        .take(LOWEST_RATED)
+        .map(|(theme, e, t)| RatedEvent {
+            event_id: e.id,
+            title: e.title.clone(),
+            theme,
+            responses: t.responses,
+            satisfaction: t.rating.mean(),
+            csat: t.rating.csat(),
+        })
+        .collect();
+
+    Ok(OpenMonthReport {
+        year,
+        overall: Tally::figures(tallies.values()),
+        by_theme,
+        by_department,
+        lowest_rated,
+    })
+}
+
+/// Per event with a survey: its responses, and its overall-satisfaction ratings summed.
+async fn survey_figures(
+    db: &impl ConnectionTrait,
+    events: Vec<Uuid>,
+) -> Result<Vec<(Uuid, u64, Satisfaction)>> {
+    let surveys: Vec<(Uuid, Uuid, i32)> = survey::Entity::find()
+        .select_only()
+        .column(survey::Column::Id)
+        .column(survey::Column::SubjectId)
+        .column(survey::Column::ResponseSeq)
+        .filter(survey::Column::SubjectKind.eq("event"))
+        .filter(survey::Column::SubjectId.is_in(events))
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Each survey's first rating question.
+    let mut overall: HashMap<Uuid, (i32, Uuid)> = HashMap::new();
+    let ratings: Vec<(Uuid, Uuid, i32)> = survey_question::Entity::find()
+        .select_only()
+        .column(survey_question::Column::Id)
+        .column(survey_question::Column::SurveyId)
+        .column(survey_question::Column::Position)
+        .filter(survey_question::Column::SurveyId.is_in(surveys.iter().map(|s| s.0)))
+        .filter(survey_question::Column::Kind.eq(name(QuestionKind::Rating)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (question, survey, position) in ratings {
+        let first = overall.entry(survey).or_insert((position, question));
+        if position < first.0 {
+            *first = (position, question);
+        }
+    }
+    let questions: Vec<Uuid> = overall.values().map(|(_, q)| *q).collect();
+    let sums: Vec<(Uuid, i64, i64)> = survey_answer::Entity::find()
+        .select_only()
+        .column(survey_answer::Column::QuestionId)
+        .column_as(survey_answer::Column::Id.count(), "answered")
+        .column_as(
+            Expr::col(survey_answer::Column::Value)
+                .sum()
+                .cast_as("bigint"),
+            "sum",
+        )
+        .filter(survey_answer::Column::QuestionId.is_in(questions.clone()))
+        .filter(survey_answer::Column::Value.is_not_null())
+        .group_by(survey_answer::Column::QuestionId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let satisfied: HashMap<Uuid, i64> = survey_answer::Entity::find()
+        .select_only()
+        .column(survey_answer::Column::QuestionId)
+        .column_as(survey_answer::Column::Id.count(), "satisfied")
+        .filter(survey_answer::Column::QuestionId.is_in(questions))
+        .filter(survey_answer::Column::Value.gte(4))
+        .group_by(survey_answer::Column::QuestionId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let by_question: HashMap<Uuid, Satisfaction> = sums
+        .into_iter()
+        .map(|(question, answered, sum)| {
+            let rating = Satisfaction {
+                answered: count(answered),
+                sum: count(sum),
+                satisfied: count(satisfied.get(&question).copied().unwrap_or(0)),
+            };
+            (question, rating)
+        })
+        .collect();
+    Ok(surveys
+        .into_iter()
+        .map(|(survey, event, responses)| {
+            let rating = overall
+                .get(&survey)
+                .and_then(|(_, q)| by_question.get(q))
+                .copied()
+                .unwrap_or_default();
+            (event, count(i64::from(responses)), rating)
+        })
+        .collect())
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
