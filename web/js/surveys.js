@@ -1,13 +1,11 @@
 // Pieces the survey pages share: addresses, fetching a survey or its results (either may not
-// exist yet), where a survey stands, and a note of what this browser has answered.
+// exist yet), where a survey stands, and what it means for the person asking.
 
-import { api, getUser } from './api.js';
+import { api } from './api.js';
 import { t } from './i18n.js';
 import { h } from './ui.js';
 import { label, windowDates, zoneName } from './format.js';
 import { eventPath } from './events.js';
-
-const ANSWERED_KEY = 'canyu.surveys_answered';
 
 // The survey form of an event, plus an optional '/results'.
 export function surveyHash(eventId, sub = '') {
@@ -38,10 +36,11 @@ export function fetchResults(surveyId, signal) {
   return orNull(surveyPath(surveyId, '/results'), signal);
 }
 
-// 'open' | 'upcoming' | 'closed'; the server says whether it is open.
+// 'open' | 'upcoming' | 'closed', as the server tells it.
+const STATES = { open: 'open', not_yet_open: 'upcoming', closed: 'closed' };
+
 export function surveyState(s) {
-  if (s.open) return 'open';
-  return new Date(s.opens_at) > new Date() ? 'upcoming' : 'closed';
+  return STATES[s.state] || 'closed';
 }
 
 export function surveyBadge(s) {
@@ -54,38 +53,14 @@ export function surveyDates(s) {
   return { ...windowDates(s.opens_at, s.closes_at), zone: zoneName() };
 }
 
-// Answers are anonymous, so the server cannot say whether someone has answered; this
-// browser remembers it (per account) to spare them a form the server would refuse.
-function answeredList() {
-  try {
-    const list = JSON.parse(localStorage.getItem(ANSWERED_KEY) || '[]');
-    return Array.isArray(list) ? list : [];
-  } catch {
-    return [];
-  }
+// Whether the person asking has answered, and whether they came (the server tells a logged-in
+// person both; absent when nobody is logged in).
+export function answered(s) {
+  return s.caller?.answered === true;
 }
 
-function answeredEntry(surveyId) {
-  return `${getUser()?.id || ''}:${surveyId}`;
-}
-
-export function answeredHere(surveyId) {
-  return answeredList().includes(answeredEntry(surveyId));
-}
-
-export function rememberAnswered(surveyId) {
-  const list = answeredList().filter((x) => x !== answeredEntry(surveyId)).slice(-49);
-  try {
-    localStorage.setItem(ANSWERED_KEY, JSON.stringify([...list, answeredEntry(surveyId)]));
-  } catch {
-    /* storage blocked: the server still refuses a second answer */
-  }
-}
-
-// Whether the person's signups (latestSignups) show them checked in at the event; true when
-// they are unknown, and the server decides.
-export function mayHaveCome(signups, eventId) {
-  return signups == null || signups.some((s) => s.event_id === eventId && s.checked_in_at);
+export function cameToIt(s) {
+  return s.caller?.came === true;
 }
 
 // The notice for a survey that takes no answers now (not yet, or no longer).

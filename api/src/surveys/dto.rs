@@ -30,6 +30,26 @@ pub enum QuestionKind {
     FreeText,
 }
 
+/// Where a survey stands now.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum SurveyState {
+    /// It opens at `opens_at` (the end of the event by default).
+    NotYetOpen,
+    Open,
+    /// Past `closes_at`.
+    Closed,
+}
+
+/// The survey as it concerns the person asking.
+#[derive(Object, Debug)]
+pub struct SurveyCaller {
+    /// Their signup was checked in at the event, so they may answer.
+    pub came: bool,
+    /// They have answered (what they answered is not kept with them).
+    pub answered: bool,
+}
+
 /// A question as staff write it.
 #[derive(Object, Debug, Clone)]
 #[oai(example)]
@@ -106,11 +126,13 @@ pub struct Survey {
     pub title: String,
     pub opens_at: Timestamp,
     pub closes_at: Timestamp,
-    /// Whether it takes answers now.
-    pub open: bool,
+    /// Whether it takes answers now, or not yet, or no longer.
+    pub state: SurveyState,
     /// Whether everyone may read the results.
     pub results_published: bool,
     pub questions: Vec<Question>,
+    /// For a logged-in person: whether they came and whether they have answered.
+    pub caller: Option<SurveyCaller>,
 }
 
 impl Example for Survey {
@@ -121,7 +143,7 @@ impl Example for Survey {
             title: "走进区城运中心 活动评价".into(),
             opens_at: example_time(17).into(),
             closes_at: example_time(31).into(),
-            open: true,
+            state: SurveyState::Open,
             results_published: false,
             questions: vec![Question {
                 id: example_id(2),
@@ -131,6 +153,10 @@ impl Example for Survey {
                 required: true,
                 options: None,
             }],
+            caller: Some(SurveyCaller {
+                came: true,
+                answered: false,
+            }),
         }
     }
 }

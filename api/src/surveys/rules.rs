@@ -8,7 +8,7 @@ use std::{collections::HashMap, ops::RangeInclusive};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::dto::{NewAnswer, NewQuestion, QuestionKind, QuestionResult, ValueCount};
+use super::dto::{NewAnswer, NewQuestion, QuestionKind, QuestionResult, SurveyState, ValueCount};
 use crate::{
     error::{Error, FieldCode, FieldError, Result},
     input,
@@ -69,7 +69,17 @@ pub struct AnswerWindow {
 
 impl AnswerWindow {
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
-        self.opens_at <= now && now < self.closes_at
+        self.state(now) == SurveyState::Open
+    }
+
+    pub fn state(&self, now: DateTime<Utc>) -> SurveyState {
+        if now < self.opens_at {
+            SurveyState::NotYetOpen
+        } else if now < self.closes_at {
+            SurveyState::Open
+        } else {
+            SurveyState::Closed
+        }
     }
 
     pub fn check(&self) -> Result<()> {

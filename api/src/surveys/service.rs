@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::{
     dto::{
         NewQuestion, NewResponse, NewSurvey, Question, QuestionKind, ResponseReceipt, Survey,
-        SurveyResults,
+        SurveyCaller, SurveyResults,
     },
     rules::{self, AnswerWindow, Counts},
 };
@@ -173,7 +173,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    view(state, &state.db, created).await
+    view(state, &state.db, created, None).await
 }
 
 /// The survey of an event, for anyone who may see the event.
@@ -192,7 +192,7 @@ pub async fn for_event(
         .one(&state.db)
         .await?
         .ok_or(Error::NotFound("survey"))?;
-    view(state, &state.db, found).await
+    view(state, &state.db, found, session.map(|s| s.user_id)).await
 }
 
 /// Records one person's answers: only someone checked in at the event, once, while the
@@ -214,21 +214,9 @@ pub async fn respond(
     // The survey's row lock gives responses their running numbers in commit order.
     let txn = state.db.begin().await?;
     let found = db::find_locked::<survey::Entity>(&txn, survey_id, "survey").await?;
-    let whose = match respondent {
-        Respondent::Account(user_id) => signup::Column::UserId.eq(user_id),
-        Respondent::Signup(signup_id) => signup::Column::Id.eq(signup_id),
-    };
-    let came = signup::Entity::find()
-        .filter(signup::Column::EventId.eq(found.subject_id))
-        .filter(whose)
-        .filter(signup::Column::CheckedInAt.is_not_null())
-        .one(&txn)
-        .await?;
+    let came = attended(&txn, found.subject_id, respondent).await?;
     let answered = match &came {
-        Some(s) => survey_participation::Entity::find_by_id((survey_id, s.id))
-            .one(&txn)
-            .await?
-            .is_some(),
+        Some(s) => has_answered(&txn, survey_id, s.id).await?,
         None => false,
     };
     rules::admit(window_of(&found), now, came.is_some(), answered)?;
@@ -566,6 +554,33 @@ async fn questions_of(
         .collect()
 }
 
+/// The respondent's signup checked in at the event, if any.
+async fn attended(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    respondent: Respondent,
+) -> Result<Option<signup::Model>> {
+    let whose = match respondent {
+        Respondent::Account(user_id) => signup::Column::UserId.eq(user_id),
+        Respondent::Signup(signup_id) => signup::Column::Id.eq(signup_id),
+    };
+    Ok(signup::Entity::find()
+        .filter(signup::Column::EventId.eq(event_id))
+        .filter(whose)
+        .filter(signup::Column::CheckedInAt.is_not_null())
+        .one(db)
+        .await?)
+}
+
+async fn has_answered(db: &impl ConnectionTrait, survey_id: Uuid, signup_id: Uuid) -> Result<bool> {
+    Ok(
+        survey_participation::Entity::find_by_id((survey_id, signup_id))
+            .one(db)
+            .await?
+            .is_some(),
+    )
+}
+
 fn window_of(s: &survey::Model) -> AnswerWindow {
     AnswerWindow {
         opens_at: s.opens_at,
@@ -573,12 +588,33 @@ fn window_of(s: &survey::Model) -> AnswerWindow {
     }
 }
 
-async fn view(state: &AppState, db: &impl ConnectionTrait, s: survey::Model) -> Result<Survey> {
+/// The survey, with what concerns `caller` when a person asks.
+async fn view(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    s: survey::Model,
+    caller: Option<Uuid>,
+) -> Result<Survey> {
     let questions = questions_of(db, s.id).await?;
+    let caller = match caller {
+        Some(user_id) => {
+            let came = attended(db, s.subject_id, Respondent::Account(user_id)).await?;
+            let answered = match &came {
+                Some(signup) => has_answered(db, s.id, signup.id).await?,
+                None => false,
+            };
+            Some(SurveyCaller {
+                came: came.is_some(),
+                answered,
+            })
+        }
+        None => None,
+    };
     Ok(Survey {
         id: s.id,
         event_id: s.subject_id,
-        open: window_of(&s).is_open(state.clock.now()),
+        state: window_of(&s).state(state.clock.now()),
+        caller,
         results_published: s.results_published_at.is_some(),
         title: s.title,
         opens_at: s.opens_at.into(),

@@ -248,7 +248,7 @@ async fn a_resident_who_came_rates_the_open_day_and_staff_see_the_answer_counted
             StatusCode::CREATED,
         )
         .await;
-        assert_eq!(survey["open"], true, "{survey}");
+        assert_eq!(survey["state"], "open", "{survey}");
         let Some(browser) = Browser::start().await else {
             return;
         };

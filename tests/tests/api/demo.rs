@@ -152,7 +152,7 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
             StatusCode::OK,
         )
         .await;
-        if survey["open"] == true && survey["results_published"] == false {
+        if survey["state"] == "open" && survey["results_published"] == false {
             let answers: Vec<_> = survey["questions"]
                 .as_array()
                 .unwrap()

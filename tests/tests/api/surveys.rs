@@ -133,7 +133,11 @@ async fn only_people_who_came_answer_and_only_once(app: TestApp) {
     )
     .await;
     assert_eq!(public["id"], survey["id"]);
-    assert_eq!(public["open"], false, "it opens when the event ends");
+    assert_eq!(
+        public["state"], "not_yet_open",
+        "it opens when the event ends"
+    );
+    assert!(public.get("caller").is_none(), "nobody asked");
     let rating = |v: i64| json!([{"question_id": question(&survey, 1), "value": v}, {"question_id": question(&survey, 4), "value": 9}]);
 
     expect_problem(
@@ -162,6 +166,23 @@ async fn only_people_who_came_answer_and_only_once(app: TestApp) {
     )
     .await;
     assert_eq!(receipt.as_object().unwrap().len(), 2, "{receipt}");
+    let as_seen_by = |person: &Person| {
+        let request = app
+            .request(Method::GET, &format!("/events/{}/survey", day.event))
+            .bearer_auth(&person.token);
+        async move { expect_status(request.send().await.unwrap(), StatusCode::OK).await }
+    };
+    let seen = as_seen_by(&day.came[0]).await;
+    assert_eq!(seen["state"], "open");
+    assert_eq!(seen["caller"], json!({"came": true, "answered": true}));
+    assert_eq!(
+        as_seen_by(&day.came[1]).await["caller"],
+        json!({"came": true, "answered": false})
+    );
+    assert_eq!(
+        as_seen_by(&day.stayed_away[0]).await["caller"],
+        json!({"came": false, "answered": false})
+    );
     expect_problem(
         answer(&app, &day.came[0], &survey, rating(1)).await,
         StatusCode::CONFLICT,

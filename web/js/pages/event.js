@@ -14,7 +14,7 @@ import {
   latestSignups, activeSignup,
 } from '../events.js';
 import {
-  surveyHash, fetchSurvey, surveyState, surveyBadge, closedNotice, answeredHere, mayHaveCome,
+  surveyHash, fetchSurvey, surveyState, surveyBadge, closedNotice, answered, cameToIt,
 } from '../surveys.js';
 
 export const name = 'event';
@@ -111,7 +111,7 @@ async function eventSurvey(id, signal) {
 
 // The survey area: a call to rate the day for those who came, a log-in prompt, or why there is
 // nothing to answer now; a link to the results once they are published.
-function surveyArea(e, s, signups) {
+function surveyArea(e, s) {
   const state = surveyState(s);
   const notice = (id, ...text) => h('div', { class: 'notice notice-plain', id }, h('p', {}, text));
   let content;
@@ -120,9 +120,9 @@ function surveyArea(e, s, signups) {
     const next = encodeURIComponent(surveyHash(e.id));
     content = notice('survey-login-first', t('survey.login_first'), ' ',
       h('a', { id: 'survey-login', href: `#/login?next=${next}` }, t('nav.login')));
-  } else if (answeredHere(s.id)) {
+  } else if (answered(s)) {
     content = h('div', { class: 'notice notice-open', id: 'survey-answered' }, h('p', {}, t('survey.answered_here')));
-  } else if (!mayHaveCome(signups, e.id)) content = notice('survey-attendees-only', t('survey.attendees_only'));
+  } else if (!cameToIt(s)) content = notice('survey-attendees-only', t('survey.attendees_only'));
   else {
     content = h('div', { class: 'survey-cta', id: 'survey-cta' },
       h('p', {}, t('survey.cta_lead')),
@@ -155,7 +155,7 @@ export async function render(root, ctx) {
       h('p', {}, t('event.cancelled_notice'))),
     managesDepartment(getUser(), e.host.id) && h('p', { class: 'actions' },
       h('a', { id: 'manage-event', class: 'button button-secondary', href: staffEventHash(id) }, t('event.manage'))),
-    surveyFirst && surveyArea(e, survey, signups),
+    surveyFirst && surveyArea(e, survey),
     panel('event-details', t('event.details'), details([
       [t('event.when'), rangeEl(e.starts_at, e.ends_at), 'event-when'],
       [t('event.venue'), e.venue, 'event-venue'],
@@ -170,7 +170,7 @@ export async function render(root, ctx) {
     ])),
     e.description && panel('event-description', t('event.description'),
       h('div', { class: 'prose' }, textBlocks(e.description))),
-    survey && !surveyFirst && surveyArea(e, survey, signups),
+    survey && !surveyFirst && surveyArea(e, survey),
     signupArea(e, mine),
   );
 }

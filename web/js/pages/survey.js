@@ -8,10 +8,10 @@ import {
   clearFieldErrors, setBusy, rangeEl, breadcrumb,
 } from '../ui.js';
 import { formatDate } from '../format.js';
-import { eventHash, fetchEvent, latestSignups } from '../events.js';
+import { eventHash, fetchEvent } from '../events.js';
 import {
-  surveyHash, surveyPath, fetchSurvey, surveyState, closedNotice, answeredHere, rememberAnswered,
-  refusalText, mayHaveCome,
+  surveyHash, surveyPath, fetchSurvey, surveyState, closedNotice, answered, cameToIt,
+  refusalText,
 } from '../surveys.js';
 
 export const name = 'survey';
@@ -233,14 +233,12 @@ function surveyForm(s, e) {
     try {
       const receipt = await send({ answers: given.map(([, a]) => a) });
       setBusy(form, false);
-      rememberAnswered(s.id);
       flash(() => t('flash.survey_sent'), 'success');
       finish(thanks(receipt, e), 'thanks');
     } catch (err) {
       setBusy(form, false);
       if (err.name === 'AbortError') return;
       const refused = refusalText(err, s);
-      if (err.code === 'already_answered') rememberAnswered(s.id);
       if (refused) {
         flash(() => t('survey.not_sent'), 'error');
         finish(refusal(refused, s, e), 'refused');
@@ -256,9 +254,7 @@ function surveyForm(s, e) {
 
 export async function render(root, ctx) {
   const { params: { id }, signal } = ctx;
-  const [e, s, signups] = await Promise.all([
-    fetchEvent(id, signal), fetchSurvey(id, signal), latestSignups(signal),
-  ]);
+  const [e, s] = await Promise.all([fetchEvent(id, signal), fetchSurvey(id, signal)]);
   root.append(breadcrumb(eventHash(id), e.title));
   if (!s) {
     root.append(h('h1', { id: 'survey-title' }, t('survey.page_title')),
@@ -272,10 +268,10 @@ export async function render(root, ctx) {
     h('p', { class: 'meta' }, t('survey.about'), rangeEl(e.starts_at, e.ends_at)));
   if (surveyState(s) !== 'open') {
     append(root, closedNotice(s), resultsLink);
-  } else if (answeredHere(s.id)) {
+  } else if (answered(s)) {
     append(root, h('div', { class: 'notice notice-open', id: 'survey-answered' },
       h('p', {}, t('survey.answered_here'))), resultsLink);
-  } else if (!mayHaveCome(signups, id)) {
+  } else if (!cameToIt(s)) {
     // Spare a form the server would refuse (403 not_an_attendee).
     append(root, h('div', { class: 'notice notice-plain', id: 'survey-attendees-only' },
       h('p', {}, t('error.not_an_attendee'))), resultsLink);
