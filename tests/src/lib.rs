@@ -581,17 +581,30 @@ impl TestApp {
 impl TestApp {
     /// A published event of `staff`'s department taking signups now; returns its id.
     pub async fn open_event(&self, staff: &Person, capacity: i32, max_party_size: i32) -> String {
+        self.open_event_with(
+            staff,
+            json!({"capacity": capacity, "max_party_size": max_party_size}),
+        )
+        .await
+    }
+
+    /// A published open day of `staff`'s department starting in 11 days (for two hours,
+    /// signups open until the day before), with `changes` over those defaults.
+    pub async fn open_event_with(&self, staff: &Person, changes: Value) -> String {
         let now = self.clock.now();
-        let body = json!({
+        let mut body = json!({
             "title": "走进区城运中心", "theme": "one_network_governance", "description": "参观",
             "venue": "江浦路", "accessibility_notes": "无障碍通道",
             "starts_at": (now + chrono::Duration::days(11)).to_rfc3339(),
             "ends_at": (now + chrono::Duration::days(11) + chrono::Duration::hours(2)).to_rfc3339(),
-            "capacity": capacity, "max_party_size": max_party_size,
+            "capacity": 50, "max_party_size": 2,
             "signup_opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
             "signup_closes_at": (now + chrono::Duration::days(10)).to_rfc3339(),
             "offer_hours": 24, "status": "published",
         });
+        for (field, value) in changes.as_object().expect("changes are a JSON object") {
+            body[field] = value.clone();
+        }
         let created = expect_status(
             self.send(Method::POST, "/events", Some(&staff.token), body)
                 .await,
@@ -640,6 +653,39 @@ impl TestApp {
             });
         }
         people
+    }
+
+    /// A confirmed signup for `event` of `person` (or of nobody kept, as after erasure) with
+    /// `party_size` people, checked in now when `came`; written to the database directly, for
+    /// set-ups of many attendees.
+    pub async fn signup_in_db(
+        &self,
+        event: &str,
+        person: Option<&Person>,
+        party_size: i32,
+        came: bool,
+    ) -> Uuid {
+        use sea_orm::{ActiveModelTrait, Set};
+        let now = self.clock.now();
+        let id = Uuid::now_v7();
+        entity::signup::ActiveModel {
+            id: Set(id),
+            event_id: Set(event.parse().expect("an event id")),
+            user_id: Set(person.map(|p| p.id.parse().expect("a user id"))),
+            party_size: Set(party_size),
+            status: Set("confirmed".into()),
+            queue_number: Set(None),
+            offer_expires_at: Set(None),
+            checkin_code: Set(canyu::auth::new_secret()),
+            checked_in_at: Set(came.then_some(now)),
+            checkin_nonce: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&self.state.db)
+        .await
+        .unwrap();
+        id
     }
 
     /// Another instance of the app on the same database and cache, as behind a load

@@ -1,7 +1,7 @@
 //! The rules of comments: the window, moderation, outcomes, the computed feedback report,
 //! the export.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use entity::{comment, decision, draft, draft_section};
@@ -28,7 +28,7 @@ use crate::{
     auth::Session,
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
-    export::{csv_line, BYTE_ORDER_MARK},
+    export::{csv_line, stream_csv},
     input,
     notices::{Notice, NoticeKind},
     outbox,
@@ -588,73 +588,67 @@ pub async fn export(
         .filter(draft_section::Column::DraftId.is_in(drafts.iter().map(|d| d.id)))
         .all(&state.db)
         .await?;
-    let state = state.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
-    tokio::spawn(async move {
-        let mut header = BYTE_ORDER_MARK.as_bytes().to_vec();
-        header.extend(csv_line(EXPORT_COLUMNS.iter().copied()));
-        if tx.send(Ok(header)).await.is_err() {
-            return;
-        }
-        let mut after: Option<Uuid> = None;
-        loop {
-            let mut select =
-                comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id));
-            if let Some(after) = after {
-                select = select.filter(comment::Column::Id.gt(after));
-            }
-            let batch = match select
-                .order_by_asc(comment::Column::Id)
-                .limit(EXPORT_BATCH)
-                .all(&state.db)
-                .await
-            {
-                Ok(batch) => batch,
-                Err(err) => {
-                    tracing::error!(error = %err, "comment export failed");
-                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
-                    return;
+    let (db, drafts, sections) = (state.db.clone(), Arc::new(drafts), Arc::new(sections));
+    Ok(stream_csv(
+        "comments",
+        &EXPORT_COLUMNS,
+        None::<Uuid>,
+        move |after| {
+            let (db, drafts, sections) = (db.clone(), drafts.clone(), sections.clone());
+            async move {
+                let mut select =
+                    comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id));
+                if let Some(after) = after {
+                    select = select.filter(comment::Column::Id.gt(after));
                 }
-            };
-            let Some(last) = batch.last() else { return };
-            after = Some(last.id);
-            let mut chunk = Vec::new();
-            for c in batch {
-                let draft = drafts.iter().find(|d| d.id == c.draft_id);
-                let heading = sections
-                    .iter()
-                    .find(|s| {
-                        s.draft_id == c.draft_id && Some(&s.anchor) == c.section_anchor.as_ref()
-                    })
-                    .map(|s| s.heading.as_str())
-                    .unwrap_or_default();
-                let version = draft.map(|d| d.version.to_string()).unwrap_or_default();
-                let duplicate_of = c.duplicate_of.map(|d| d.to_string()).unwrap_or_default();
-                chunk.extend(csv_line([
-                    c.id.to_string().as_str(),
-                    c.tracking_number.as_str(),
-                    &Timestamp(c.created_at).to_wire(),
-                    &c.channel,
-                    &c.status,
-                    &version,
-                    c.section_anchor.as_deref().unwrap_or_default(),
-                    heading,
-                    &c.author_name,
-                    &c.body,
-                    c.outcome.as_deref().unwrap_or_default(),
-                    c.outcome_reason.as_deref().unwrap_or_default(),
-                    &duplicate_of,
-                    c.rejection_reason.as_deref().unwrap_or_default(),
-                ]));
+                let batch = select
+                    .order_by_asc(comment::Column::Id)
+                    .limit(EXPORT_BATCH)
+                    .all(&db)
+                    .await?;
+                let Some(last) = batch.last().map(|c| c.id) else {
+                    return Ok(None);
+                };
+                Ok(Some((rows(batch, &drafts, &sections), Some(last))))
             }
-            if tx.send(Ok(chunk)).await.is_err() {
-                return; // the client went away
-            }
-        }
-    });
-    Ok(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    }))
+        },
+    ))
+}
+
+/// Comments as CSV lines in `EXPORT_COLUMNS`' order.
+fn rows(
+    batch: Vec<comment::Model>,
+    drafts: &[draft::Model],
+    sections: &[draft_section::Model],
+) -> Vec<u8> {
+    let mut chunk = Vec::new();
+    for c in batch {
+        let draft = drafts.iter().find(|d| d.id == c.draft_id);
+        let heading = sections
+            .iter()
+            .find(|s| s.draft_id == c.draft_id && Some(&s.anchor) == c.section_anchor.as_ref())
+            .map(|s| s.heading.as_str())
+            .unwrap_or_default();
+        let version = draft.map(|d| d.version.to_string()).unwrap_or_default();
+        let duplicate_of = c.duplicate_of.map(|d| d.to_string()).unwrap_or_default();
+        chunk.extend(csv_line([
+            c.id.to_string().as_str(),
+            c.tracking_number.as_str(),
+            &Timestamp(c.created_at).to_wire(),
+            &c.channel,
+            &c.status,
+            &version,
+            c.section_anchor.as_deref().unwrap_or_default(),
+            heading,
+            &c.author_name,
+            &c.body,
+            c.outcome.as_deref().unwrap_or_default(),
+            c.outcome_reason.as_deref().unwrap_or_default(),
+            &duplicate_of,
+            c.rejection_reason.as_deref().unwrap_or_default(),
+        ]));
+    }
+    chunk
 }
 
 const EXPORT_COLUMNS: [&str; 14] = [

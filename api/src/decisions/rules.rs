@@ -15,7 +15,7 @@ use crate::error::{Error, FieldCode, FieldError, Result};
 pub const MIN_WINDOW: Duration = Duration::days(30);
 
 /// The chain in order; a withdrawn decision leaves it.
-const CHAIN: [Stage; 8] = [
+pub const CHAIN: [Stage; 8] = [
     Stage::Catalogued,
     Stage::DraftPublished,
     Stage::ConsultationOpen,

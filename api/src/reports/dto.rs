@@ -3,7 +3,11 @@
 use poem_openapi::{types::Example, Object};
 use uuid::Uuid;
 
-use crate::{departments::Department, events::dto::Theme};
+use crate::{
+    decisions::{dto::Outcome, stage::Stage},
+    departments::Department,
+    events::dto::Theme,
+};
 
 /// What a group of open days (all of them, a theme's, a department's) came to.
 #[derive(Object, Debug, Clone, Default, PartialEq)]
@@ -96,6 +100,92 @@ impl Example for OpenMonthReport {
                 satisfaction: Some(2.3),
                 csat: Some(10.0),
             }],
+        }
+    }
+}
+
+/// How many of the year's decisions are at, or have been through, a stage.
+#[derive(Object, Debug, Clone, PartialEq)]
+pub struct StageCount {
+    pub stage: Stage,
+    pub decisions: u64,
+}
+
+/// The year's catalog of major decisions.
+#[derive(Object, Debug, Clone, PartialEq)]
+pub struct DecisionFigures {
+    /// Decisions in the year's catalog.
+    pub in_catalog: u64,
+    /// Per stage of the chain, the decisions whose timeline has disclosed it.
+    pub disclosed: Vec<StageCount>,
+}
+
+#[derive(Object, Debug, Clone, PartialEq)]
+pub struct OutcomeCount {
+    pub outcome: Outcome,
+    pub comments: u64,
+}
+
+/// Comments on the year's decisions.
+#[derive(Object, Debug, Clone, PartialEq)]
+pub struct CommentFigures {
+    pub received: u64,
+    pub published: u64,
+    /// Refused at moderation.
+    pub not_published: u64,
+    /// Waiting for moderation.
+    pub pending: u64,
+    /// Per outcome given.
+    pub by_outcome: Vec<OutcomeCount>,
+}
+
+/// Executive meetings with public representatives.
+#[derive(Object, Debug, Clone, PartialEq)]
+pub struct MeetingFigures {
+    pub held: u64,
+    pub representatives_attended: u64,
+}
+
+/// What a yearly government-information-disclosure report states about participation,
+/// every figure counted from the records.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct YearlyFigures {
+    pub year: i32,
+    pub decisions: DecisionFigures,
+    pub comments: CommentFigures,
+    /// Zero until the meetings area exists.
+    pub meetings: MeetingFigures,
+    /// The Government Open Month (as in its report).
+    pub open_days: OpenDayFigures,
+}
+
+impl Example for YearlyFigures {
+    fn example() -> Self {
+        Self {
+            year: 2021,
+            decisions: DecisionFigures {
+                in_catalog: 5,
+                disclosed: vec![StageCount {
+                    stage: Stage::DraftPublished,
+                    decisions: 4,
+                }],
+            },
+            comments: CommentFigures {
+                received: 120,
+                published: 112,
+                not_published: 6,
+                pending: 2,
+                by_outcome: vec![OutcomeCount {
+                    outcome: Outcome::Adopted,
+                    comments: 31,
+                }],
+            },
+            meetings: MeetingFigures {
+                held: 0,
+                representatives_attended: 0,
+            },
+            open_days: OpenMonthReport::example().overall,
         }
     }
 }

@@ -1,12 +1,16 @@
 //! HTTP routes of reports: thin wrappers over `service`.
 
-use poem::web::Data;
+use poem::{web::Data, Body};
 use poem_openapi::{param::Path, payload::Json, OpenApi};
 
-use super::{dto::OpenMonthReport, service};
+use super::{
+    dto::{OpenMonthReport, YearlyFigures},
+    service,
+};
 use crate::{
     contract::{ApiTags, Problems},
     error::ApiError,
+    export::CsvFile,
     state::AppState,
 };
 
@@ -34,10 +38,51 @@ impl ReportsApi {
     ) -> Result<Json<OpenMonthReport>> {
         Ok(Json(service::open_month(&state, year.0).await?))
     }
+
+    /// The participation figures of a year
+    ///
+    /// Public: what the yearly government-information-disclosure report states about
+    /// participation: the year's catalog of major decisions and how many reached each stage,
+    /// comments received, published, refused and per outcome, meetings with public
+    /// representatives, and the Open Month's figures. Counted from the records.
+    #[oai(
+        path = "/reports/:year",
+        method = "get",
+        operation_id = "getYearlyFigures"
+    )]
+    async fn yearly(
+        &self,
+        state: Data<&AppState>,
+        #[oai(validator(minimum(value = "2000"), maximum(value = "2100")))] year: Path<i32>,
+    ) -> Result<Json<YearlyFigures>> {
+        Ok(Json(service::yearly(&state, year.0).await?))
+    }
+
+    /// The participation figures of a year as CSV
+    ///
+    /// Public: the same figures, one a row (`figure,value`, named as in the JSON).
+    #[oai(
+        path = "/reports/:year/export",
+        method = "get",
+        operation_id = "exportYearlyFigures"
+    )]
+    async fn yearly_csv(
+        &self,
+        state: Data<&AppState>,
+        #[oai(validator(minimum(value = "2000"), maximum(value = "2100")))] year: Path<i32>,
+    ) -> Result<CsvFile> {
+        let figures = service::yearly(&state, year.0).await?;
+        Ok(CsvFile::attachment(
+            &format!("participation-{}.csv", year.0),
+            Body::from_vec(service::yearly_csv(&figures)),
+        ))
+    }
 }
 
 /// Each operation's own problems (the contract adds those every operation shares).
 #[rustfmt::skip]
 pub const PROBLEMS: &[Problems] = &[
     Problems::new("getOpenMonthReport", &[]),
+    Problems::new("getYearlyFigures", &[]),
+    Problems::new("exportYearlyFigures", &[]),
 ];

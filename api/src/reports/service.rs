@@ -4,18 +4,29 @@
 use std::collections::HashMap;
 
 use chrono::{TimeZone, Utc};
-use entity::{event, signup, survey, survey_answer, survey_question};
+use entity::{
+    comment, decision, decision_event, event, signup, survey, survey_answer, survey_question,
+};
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, Query},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::dto::{DepartmentFigures, OpenDayFigures, OpenMonthReport, RatedEvent, ThemeFigures};
+use super::dto::{
+    CommentFigures, DecisionFigures, DepartmentFigures, MeetingFigures, OpenDayFigures,
+    OpenMonthReport, OutcomeCount, RatedEvent, StageCount, ThemeFigures, YearlyFigures,
+};
 use crate::{
+    decisions::{
+        dto::{CommentStatus, Outcome},
+        rules::CHAIN,
+    },
     departments::Directory,
     enums::{name, parse},
     error::Result,
     events::dto::{EventStatus, SignupStatus, Theme},
+    export::{csv_line, BYTE_ORDER_MARK},
     state::AppState,
     surveys::{
         dto::QuestionKind,
@@ -267,4 +278,154 @@ async fn survey_figures(
 
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// The year's participation figures: its catalog of decisions and how far each went, the
+/// comments on them, meetings, and the Open Month.
+pub async fn yearly(state: &AppState, year: i32) -> Result<YearlyFigures> {
+    let in_year = || {
+        Query::select()
+            .column(decision::Column::Id)
+            .from(decision::Entity)
+            .and_where(decision::Column::Year.eq(year))
+            .to_owned()
+    };
+    let in_catalog = decision::Entity::find()
+        .filter(decision::Column::Year.eq(year))
+        .count(&state.db)
+        .await?;
+    let reached: HashMap<String, i64> = decision_event::Entity::find()
+        .select_only()
+        .column(decision_event::Column::Stage)
+        .column_as(
+            Expr::col(decision_event::Column::DecisionId).count_distinct(),
+            "decisions",
+        )
+        .filter(decision_event::Column::DecisionId.in_subquery(in_year()))
+        .group_by(decision_event::Column::Stage)
+        .into_tuple::<(String, i64)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let disclosed = CHAIN
+        .iter()
+        .map(|stage| StageCount {
+            stage: *stage,
+            decisions: count(reached.get(stage.as_str()).copied().unwrap_or(0)),
+        })
+        .collect();
+
+    let by_status: HashMap<String, i64> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Status)
+        .column_as(comment::Column::Id.count(), "comments")
+        .filter(comment::Column::DecisionId.in_subquery(in_year()))
+        .group_by(comment::Column::Status)
+        .into_tuple::<(String, i64)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let by_outcome: HashMap<String, i64> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Outcome)
+        .column_as(comment::Column::Id.count(), "comments")
+        .filter(comment::Column::DecisionId.in_subquery(in_year()))
+        .filter(comment::Column::Outcome.is_not_null())
+        .group_by(comment::Column::Outcome)
+        .into_tuple::<(String, i64)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let status = |s: CommentStatus| count(by_status.get(&name(s)).copied().unwrap_or(0));
+    let comments = CommentFigures {
+        received: count(by_status.values().sum()),
+        published: status(CommentStatus::Published),
+        not_published: status(CommentStatus::Rejected),
+        pending: status(CommentStatus::Pending),
+        by_outcome: [
+            Outcome::Adopted,
+            Outcome::PartiallyAdopted,
+            Outcome::NotAdopted,
+            Outcome::Duplicate,
+        ]
+        .into_iter()
+        .map(|outcome| OutcomeCount {
+            outcome,
+            comments: count(by_outcome.get(&name(outcome)).copied().unwrap_or(0)),
+        })
+        .collect(),
+    };
+    Ok(YearlyFigures {
+        year,
+        decisions: DecisionFigures {
+            in_catalog,
+            disclosed,
+        },
+        comments,
+        meetings: MeetingFigures {
+            held: 0,
+            representatives_attended: 0,
+        },
+        open_days: open_month(state, year).await?.overall,
+    })
+}
+
+/// The yearly figures as CSV: one figure a row, named as in the JSON.
+pub fn yearly_csv(figures: &YearlyFigures) -> Vec<u8> {
+    let mut rows: Vec<(String, String)> = vec![
+        ("year".into(), figures.year.to_string()),
+        (
+            "decisions.in_catalog".into(),
+            figures.decisions.in_catalog.to_string(),
+        ),
+    ];
+    for s in &figures.decisions.disclosed {
+        rows.push((
+            format!("decisions.disclosed.{}", name(s.stage)),
+            s.decisions.to_string(),
+        ));
+    }
+    let c = &figures.comments;
+    for (figure, value) in [
+        ("received", c.received),
+        ("published", c.published),
+        ("not_published", c.not_published),
+        ("pending", c.pending),
+    ] {
+        rows.push((format!("comments.{figure}"), value.to_string()));
+    }
+    for o in &c.by_outcome {
+        rows.push((
+            format!("comments.by_outcome.{}", name(o.outcome)),
+            o.comments.to_string(),
+        ));
+    }
+    rows.push(("meetings.held".into(), figures.meetings.held.to_string()));
+    rows.push((
+        "meetings.representatives_attended".into(),
+        figures.meetings.representatives_attended.to_string(),
+    ));
+    let d = &figures.open_days;
+    let optional = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for (figure, value) in [
+        ("events", d.events.to_string()),
+        ("signups", d.signups.to_string()),
+        ("attended", d.attended.to_string()),
+        ("people", d.people.to_string()),
+        ("responses", d.responses.to_string()),
+        ("rated", d.rated.to_string()),
+        ("satisfaction", optional(d.satisfaction)),
+        ("csat", optional(d.csat)),
+    ] {
+        rows.push((format!("open_days.{figure}"), value));
+    }
+    let mut csv = BYTE_ORDER_MARK.as_bytes().to_vec();
+    csv.extend(csv_line(["figure", "value"]));
+    for (figure, value) in &rows {
+        csv.extend(csv_line([figure.as_str(), value.as_str()]));
+    }
+    csv
 }

@@ -1,6 +1,6 @@
 //! HTTP routes of surveys: thin wrappers over `service`.
 
-use poem::web::Data;
+use poem::{web::Data, Body};
 use poem_openapi::{
     param::{Header, Path},
     payload::Json,
@@ -16,6 +16,7 @@ use crate::{
     auth::{BearerAuth, MaybePerson},
     contract::{ApiTags, Created, JsonBody, Problems},
     error::ApiError,
+    export::CsvFile,
     idempotency::idempotent,
     state::AppState,
 };
@@ -124,6 +125,29 @@ impl SurveysApi {
         Ok(Json(service::results(&state, auth.session(), id.0).await?))
     }
 
+    /// A survey's responses as CSV
+    ///
+    /// Staff of the host department: a row per response with the day it came and each
+    /// answer (options by their label), in no order that follows time; nothing that names
+    /// who gave it.
+    #[oai(
+        path = "/surveys/:id/responses/export",
+        method = "get",
+        operation_id = "exportSurveyResponses"
+    )]
+    async fn export(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<CsvFile> {
+        let rows = service::export(&state, &auth.0, id.0).await?;
+        Ok(CsvFile::attachment(
+            &format!("survey-{}.csv", id.0),
+            Body::from_bytes_stream(rows),
+        ))
+    }
+
     /// Publish a survey's results
     ///
     /// Staff of the host department; publishing again changes nothing.
@@ -151,4 +175,5 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
     Problems::new("getSurveyResults", &[(404, &["not_found"])]),
     Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("exportSurveyResponses", &[(403, &["forbidden"]), (404, &["not_found"])]),
 ];

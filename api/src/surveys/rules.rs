@@ -379,6 +379,27 @@ pub fn increments(questions: &[Question], rows: &[Row]) -> Vec<(String, i64)> {
     adds
 }
 
+/// One question's answer in a row of the export: the value, an option's label (several
+/// joined by `；`), or the text; empty when skipped.
+pub fn cell<'a>(
+    question: &Question,
+    given: impl Iterator<Item = (Option<i32>, Option<&'a str>)>,
+) -> String {
+    let parts: Vec<String> = given
+        .map(|(value, text)| match (value, text) {
+            (_, Some(text)) => text.to_string(),
+            (Some(v), None) if question.kind.is_choice() => usize::try_from(v)
+                .ok()
+                .and_then(|i| question.options.get(i))
+                .cloned()
+                .unwrap_or_else(|| v.to_string()),
+            (Some(v), None) => v.to_string(),
+            (None, None) => String::new(),
+        })
+        .collect();
+    parts.join("；")
+}
+
 /// The figures of each question from the counters; with fewer than
 /// `MIN_RESPONSES_FOR_BREAKDOWN` responses, the counts only.
 pub fn figures(questions: &[(Question, String)], counts: &Counts) -> Vec<QuestionResult> {

@@ -2,7 +2,7 @@
 //! who came answer it once, anonymously, and everyone reads the results once staff publish
 //! them. The figures are counted in the database, grouped, never by loading the answers.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::Duration;
 use entity::{
@@ -30,6 +30,7 @@ use crate::{
     db,
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
+    export::{csv_line, stream_csv},
     input,
     state::AppState,
 };
@@ -631,4 +632,64 @@ async fn view(
             })
             .collect(),
     })
+}
+
+/// A survey's responses as CSV for the host department's staff: a row each, in no order
+/// that follows time (by their random ids), with the day and the answers, nothing else.
+pub async fn export(
+    state: &AppState,
+    session: &Session,
+    survey_id: Uuid,
+) -> Result<impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static> {
+    const BATCH: u64 = 500;
+    let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
+    session.require_manager_of(found.department_id)?;
+    let questions = Arc::new(questions_of(&state.db, survey_id).await?);
+    let mut columns = vec!["submitted_on".to_string()];
+    columns.extend(
+        questions
+            .iter()
+            .map(|(q, prompt)| format!("{}. {prompt}", q.position)),
+    );
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let db = state.db.clone();
+    Ok(stream_csv(
+        "survey responses",
+        &columns,
+        None::<Uuid>,
+        move |after| {
+            let (db, questions) = (db.clone(), questions.clone());
+            async move {
+                let mut select = survey_response::Entity::find()
+                    .filter(survey_response::Column::SurveyId.eq(survey_id));
+                if let Some(after) = after {
+                    select = select.filter(survey_response::Column::Id.gt(after));
+                }
+                let responses = select
+                    .order_by_asc(survey_response::Column::Id)
+                    .limit(BATCH)
+                    .all(&db)
+                    .await?;
+                let Some(last) = responses.last().map(|r| r.id) else {
+                    return Ok(None);
+                };
+                let answers = survey_answer::Entity::find()
+                    .filter(survey_answer::Column::ResponseId.is_in(responses.iter().map(|r| r.id)))
+                    .all(&db)
+                    .await?;
+                let mut chunk = Vec::new();
+                for response in &responses {
+                    let mut cells = vec![response.submitted_on.to_string()];
+                    for (q, _) in questions.iter() {
+                        let given = answers
+                            .iter()
+                            .filter(|a| a.response_id == response.id && a.question_id == q.id);
+                        cells.push(rules::cell(q, given.map(|a| (a.value, a.text.as_deref()))));
+                    }
+                    chunk.extend(csv_line(cells.iter().map(String::as_str)));
+                }
+                Ok(Some((chunk, Some(last))))
+            }
+        },
+    ))
 }

@@ -3,56 +3,12 @@
 use canyu_tests::{expect_status, on_every_backend, Person, TestApp};
 use chrono::{Datelike, Duration};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
 
-on_every_backend!(the_open_month_report_adds_up_by_theme_department_and_event);
-
-/// An open day of `theme` hosted by `staff`'s department, starting in 11 days.
-async fn open_day(app: &TestApp, staff: &Person, title: &str, theme: &str) -> String {
-    let now = app.clock.now();
-    let starts = now + Duration::days(11);
-    let body = json!({
-        "title": title, "theme": theme, "description": "参观", "venue": "江浦路",
-        "accessibility_notes": "无障碍通道",
-        "starts_at": starts.to_rfc3339(), "ends_at": (starts + Duration::hours(2)).to_rfc3339(),
-        "capacity": 50, "max_party_size": 3,
-        "signup_opens_at": (now - Duration::hours(1)).to_rfc3339(),
-        "signup_closes_at": (now + Duration::days(10)).to_rfc3339(),
-        "offer_hours": 24, "status": "published",
-    });
-    let created = expect_status(
-        app.send(Method::POST, "/events", Some(&staff.token), body)
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    created["id"].as_str().unwrap().to_string()
-}
-
-/// Signs up `people` (each with a party of `party`), checking in the first `came`.
-async fn attend(app: &TestApp, event: &str, people: &[Person], party: i32, came: usize) {
-    let now = app.clock.now();
-    for (i, person) in people.iter().enumerate() {
-        entity::signup::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            event_id: Set(event.parse().unwrap()),
-            user_id: Set(Some(person.id.parse().unwrap())),
-            party_size: Set(party),
-            status: Set("confirmed".into()),
-            queue_number: Set(None),
-            offer_expires_at: Set(None),
-            checkin_code: Set(canyu::auth::new_secret()),
-            checked_in_at: Set((i < came).then_some(now)),
-            checkin_nonce: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
-    }
-}
+on_every_backend!(
+    the_open_month_report_adds_up_by_theme_department_and_event,
+    the_yearly_figures_count_the_catalog_comments_and_open_days,
+);
 
 async fn rate(app: &TestApp, survey: &Value, people: &[Person], ratings: &[i64]) {
     for (person, rating) in people.iter().zip(ratings) {
@@ -78,16 +34,28 @@ async fn the_open_month_report_adds_up_by_theme_department_and_event(app: TestAp
     let admin = app.admin().await;
     let (city, _) = app.staff(&admin, "cyzx").await;
     let (welfare, _) = app.staff(&admin, "mzj").await;
-    let lift = open_day(&app, &city, "加装电梯现场会", "major_projects").await;
-    let canteen = open_day(&app, &welfare, "社区食堂体验", "livelihood").await;
-    let quiet = open_day(&app, &welfare, "养老顾问点开放日", "livelihood").await;
-    open_day(&app, &welfare, "无人报名的开放日", "livelihood").await;
+    let open_day = |staff, title: &str, theme: &str| {
+        app.open_event_with(
+            staff,
+            json!({"title": title, "theme": theme, "max_party_size": 3}),
+        )
+    };
+    let lift = open_day(&city, "加装电梯现场会", "major_projects").await;
+    let canteen = open_day(&welfare, "社区食堂体验", "livelihood").await;
+    let quiet = open_day(&welfare, "养老顾问点开放日", "livelihood").await;
+    open_day(&welfare, "无人报名的开放日", "livelihood").await;
     let people = app.crowd(14).await;
     // lift: 7 signups of 2 people, 6 came; canteen: 5 signups alone, all came; quiet: 2
     // signups, 1 came, nobody rated it.
-    attend(&app, &lift, &people[0..7], 2, 6).await;
-    attend(&app, &canteen, &people[7..12], 1, 5).await;
-    attend(&app, &quiet, &people[12..14], 1, 1).await;
+    for (event, people, party, came) in [
+        (&lift, &people[0..7], 2, 6),
+        (&canteen, &people[7..12], 1, 5),
+        (&quiet, &people[12..14], 1, 1),
+    ] {
+        for (i, person) in people.iter().enumerate() {
+            app.signup_in_db(event, Some(person), party, i < came).await;
+        }
+    }
     let mut surveys = Vec::new();
     for (event, staff) in [(&lift, &city), (&canteen, &welfare), (&quiet, &welfare)] {
         surveys.push(
@@ -168,4 +136,115 @@ async fn the_open_month_report_adds_up_by_theme_department_and_event(app: TestAp
         ],
         "lowest first; an open day with under 5 responses is not ranked"
     );
+}
+
+async fn the_yearly_figures_count_the_catalog_comments_and_open_days(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "fgw").await;
+    app.catalogued_decision(&staff, "尚在编制的规划").await;
+    let consulted = app.decision_in_consultation(&staff, "数字经济政策").await;
+    let people = app.crowd(4).await;
+    let mut comments = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let body = json!({"body": format!("意见{i}")});
+        comments.push(
+            expect_status(
+                app.comment(person, &consulted, body).await,
+                StatusCode::CREATED,
+            )
+            .await,
+        );
+    }
+    let (app, staff) = (&app, &staff);
+    let act = |method, path: String, body: Value| async move {
+        expect_status(
+            app.send(method, &path, Some(&staff.token), body).await,
+            StatusCode::OK,
+        )
+        .await
+    };
+    let id = |i: usize| comments[i]["id"].as_str().unwrap().to_string();
+    for i in 0..3 {
+        act(
+            Method::POST,
+            format!("/comments/{}/moderation", id(i)),
+            json!({"action": "publish"}),
+        )
+        .await;
+    }
+    act(
+        Method::POST,
+        format!("/comments/{}/moderation", id(3)),
+        json!({"action": "reject", "reason": "spam"}),
+    )
+    .await;
+    act(
+        Method::PUT,
+        format!("/comments/{}/outcome", id(0)),
+        json!({"outcome": "adopted"}),
+    )
+    .await;
+    act(
+        Method::PUT,
+        format!("/comments/{}/outcome", id(1)),
+        json!({"outcome": "not_adopted", "reason": "已在其他规划中安排"}),
+    )
+    .await;
+
+    let figures = expect_status(
+        app.get("/reports/2021").send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(figures["decisions"]["in_catalog"], 2);
+    let disclosed: Vec<(&str, u64)> = figures["decisions"]["disclosed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap(),
+                s["decisions"].as_u64().unwrap(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(
+        disclosed,
+        [
+            ("catalogued", 2),
+            ("draft_published", 1),
+            ("consultation_open", 1)
+        ]
+    );
+    assert_eq!(
+        figures["comments"],
+        json!({"received": 4, "published": 3, "not_published": 1, "pending": 0, "by_outcome": [
+            {"outcome": "adopted", "comments": 1},
+            {"outcome": "partially_adopted", "comments": 0},
+            {"outcome": "not_adopted", "comments": 1},
+            {"outcome": "duplicate", "comments": 0},
+        ]})
+    );
+    assert_eq!(
+        figures["meetings"],
+        json!({"held": 0, "representatives_attended": 0})
+    );
+    assert_eq!(figures["open_days"]["events"], 0);
+
+    let csv = app.get("/reports/2021/export").send().await.unwrap();
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let rows: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(rows[0], "figure,value");
+    for row in [
+        "decisions.in_catalog,2",
+        "comments.received,4",
+        "comments.by_outcome.adopted,1",
+    ] {
+        assert!(rows.contains(&row), "{row} missing from {rows:?}");
+    }
 }

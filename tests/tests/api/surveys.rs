@@ -440,6 +440,54 @@ async fn figures_match_a_hand_computed_fixture(app: TestApp) {
         text.get("distribution").is_none(),
         "texts are not counted into values"
     );
+
+    // The export: a row a response, the day and the answers; nothing about who.
+    let path = format!(
+        "/surveys/{}/responses/export",
+        survey["id"].as_str().unwrap()
+    );
+    expect_problem(
+        app.send(Method::GET, &path, Some(&day.came[0].token), Value::Null)
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let export = app
+        .send(Method::GET, &path, Some(&day.staff.token), Value::Null)
+        .await;
+    assert_eq!(export.status(), StatusCode::OK);
+    let text = export.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "submitted_on",
+            "1. 总体满意度",
+            "2. 推荐可能性",
+            "3. 感兴趣的环节",
+            "4. 建议"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 6);
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&app.config.timezone)
+        .date_naive()
+        .to_string();
+    assert!(rows.iter().all(|r| r[0] == today), "the day only");
+    assert!(rows
+        .iter()
+        .any(|r| r[1..] == ["5", "10", "参观；讲解", "很好"]));
+    assert!(rows.iter().any(|r| r[1..] == ["2", "", "讲解", ""]));
+    for person in &day.came {
+        assert!(!text.contains(&person.id) && !text.contains(&person.login));
+    }
 }
 
 async fn answers_hold_nothing_that_links_them_to_a_person(app: TestApp) {
@@ -524,28 +572,10 @@ async fn answers_hold_nothing_that_links_them_to_a_person(app: TestApp) {
 /// A survey (one required rating, an NPS and a multiple choice) of an ended open day with
 /// `n` people checked in, set up in the database directly; the clock is past the event.
 async fn surveyed_crowd(app: &TestApp, n: usize) -> (OpenDay, Value) {
-    use sea_orm::{ActiveModelTrait, Set};
     let day = open_day(app, 0, 0).await;
     let people = app.crowd(n).await;
-    let now = app.clock.now();
     for person in &people {
-        entity::signup::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            event_id: Set(day.event.parse().unwrap()),
-            user_id: Set(Some(person.id.parse().unwrap())),
-            party_size: Set(1),
-            status: Set("confirmed".into()),
-            queue_number: Set(None),
-            offer_expires_at: Set(None),
-            checkin_code: Set(canyu::auth::new_secret()),
-            checked_in_at: Set(Some(now)),
-            checkin_nonce: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        app.signup_in_db(&day.event, Some(person), 1, true).await;
     }
     let survey = create_survey(
         app,
