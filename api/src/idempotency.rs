@@ -31,19 +31,42 @@ const STALE_CLAIM: ChronoDuration = ChronoDuration::minutes(1);
 /// How long a parallel retry waits for the first request's answer.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(10);
 
+/// What a key is bound to besides the credential.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    /// Method, path and body: the same key with another body is refused.
+    Body,
+    /// Method and path only, for anonymous answers: a hash of their body kept beside the
+    /// credential would fingerprint them. A retry with another body gets the first answer.
+    Path,
+}
+
 /// Makes an operation honour `Idempotency-Key` (used as an operation `transform`).
 pub fn idempotent(ep: impl Endpoint + 'static) -> impl Endpoint {
-    ep.around(|ep, req| async move {
+    with_keys(ep, Binding::Body)
+}
+
+/// `idempotent` for anonymous answers: nothing derived from the body is stored.
+pub fn idempotent_anonymous(ep: impl Endpoint + 'static) -> impl Endpoint {
+    with_keys(ep, Binding::Path)
+}
+
+fn with_keys(ep: impl Endpoint + 'static, binding: Binding) -> impl Endpoint {
+    ep.around(move |ep, req| async move {
         // A task of its own: a client hanging up mid-request must not cancel the work between
         // the write's commit and the storing of its answer, or a retry would write again.
-        let answered = tokio::spawn(async move { handle(&*ep, req).await }).await;
+        let answered = tokio::spawn(async move { handle(&*ep, req, binding).await }).await;
         let result = answered
             .unwrap_or_else(|err| Err(anyhow::anyhow!("request task failed: {err}").into()));
         Ok::<_, poem::Error>(result.unwrap_or_else(|err| ApiError::from(err).into_response()))
     })
 }
 
-async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error> {
+async fn handle<E: Endpoint>(
+    ep: &E,
+    mut req: Request,
+    binding: Binding,
+) -> Result<Response, Error> {
     let key = req
         .headers()
         .get(HEADER)
@@ -69,8 +92,10 @@ async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> Result<Response, Error
         hasher.update(req.method().as_str());
         hasher.update([0]);
         hasher.update(req.uri().to_string());
-        hasher.update([0]);
-        hasher.update(&body);
+        if binding == Binding::Body {
+            hasher.update([0]);
+            hasher.update(&body);
+        }
         hex::encode(hasher.finalize())
     };
     req.set_body(body);

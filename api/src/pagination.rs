@@ -4,7 +4,7 @@
 //! its id, or its time and id; any cursor of the right form is a position, never an error.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use poem_openapi::{
     types::{ParseFromJSON, ToJSON},
     Object,
@@ -19,7 +19,8 @@ pub const MAX_LIMIT: u32 = 100;
 /// What a cursor looks like: 16 bytes in URL-safe base64 (the routes state it literally, a
 /// test keeps them equal).
 pub const CURSOR_PATTERN: &str = r"^[A-Za-z0-9_-]{21}[AQgw]$";
-/// What a cursor of a list in time order looks like: 24 bytes (microseconds and id).
+/// What a cursor of a list in time order looks like: 24 bytes (nanoseconds and id; SQLite
+/// keeps instants to the nanosecond, so a coarser cursor would repeat an item).
 pub const TIME_CURSOR_PATTERN: &str = r"^[A-Za-z0-9_-]{32}$";
 
 /// One page of a list.
@@ -130,10 +131,12 @@ pub struct TimePageRequest {
 impl TimePageRequest {
     pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self> {
         let after = cursor.map(decode::<24>).transpose()?.map(|bytes| {
-            let (micros, id) = bytes.split_at(8);
-            let micros = i64::from_be_bytes(micros.try_into().expect("8 bytes"));
+            let (nanos, id) = bytes.split_at(8);
+            let nanos = i64::from_be_bytes(nanos.try_into().expect("8 bytes"));
             let id = Uuid::from_slice(id).expect("16 bytes");
-            (instant_within_reason(micros), id)
+            // Nanoseconds since 1970 span 1677 to 2262, years every database compares: a
+            // forged cursor reads as a place before or after everything.
+            (DateTime::from_timestamp_nanos(nanos), id)
         });
         Ok(Self {
             limit: limit_of(limit),
@@ -174,7 +177,8 @@ impl TimePageRequest {
             rows,
             |last| {
                 let (at, id) = position(last);
-                let mut bytes = at.timestamp_micros().to_be_bytes().to_vec();
+                let nanos = at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+                let mut bytes = nanos.to_be_bytes().to_vec();
                 bytes.extend_from_slice(id.as_bytes());
                 URL_SAFE_NO_PAD.encode(bytes)
             },
@@ -183,28 +187,13 @@ impl TimePageRequest {
     }
 }
 
-/// A cursor's time, kept within years every database can compare (a forged cursor then
-/// reads as a position before or after everything).
-fn instant_within_reason(micros: i64) -> DateTime<Utc> {
-    let bound = |y| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .expect("a date")
-            .and_utc()
-    };
-    let (first, last) = (bound(1), bound(9999));
-    DateTime::from_timestamp_micros(micros)
-        .unwrap_or(if micros < 0 { first } else { last })
-        .clamp(first, last)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_time_cursor_reads_back_its_position_and_any_other_is_a_position_too() {
-        let at = DateTime::from_timestamp(1_635_000_000, 123_000).unwrap();
+        let at = DateTime::from_timestamp(1_635_000_000, 123_456_789).unwrap();
         let id = Uuid::now_v7();
         let page = TimePageRequest::new(Some(1), None).unwrap();
         let built = page

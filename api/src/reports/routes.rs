@@ -24,8 +24,9 @@ impl ReportsApi {
     ///
     /// Public: open days held that year (by their start, in the district's time zone),
     /// signups, attendance, survey responses and overall satisfaction (the mean and CSAT of
-    /// each survey's first rating question), overall, per theme and per host department,
-    /// and the lowest-rated open days.
+    /// each survey's first rating question, from published results only, and shown for 5
+    /// ratings or more), overall, per theme and per host department, and the lowest-rated
+    /// open days.
     #[oai(
         path = "/open-month/:year/report",
         method = "get",

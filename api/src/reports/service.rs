@@ -58,10 +58,12 @@ impl Tally {
             figures.responses += t.responses;
             rating.add(t.rating);
         }
+        // Fewer ratings than a survey shows a breakdown for could tell who gave which.
+        let shown = rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN;
         OpenDayFigures {
             rated: rating.answered,
-            satisfaction: rating.mean(),
-            csat: rating.csat(),
+            satisfaction: rating.mean().filter(|_| shown),
+            csat: rating.csat().filter(|_| shown),
             ..figures
         }
     }
@@ -190,16 +192,18 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
     })
 }
 
-/// Per event with a survey: its responses, and its overall-satisfaction ratings summed.
+/// Per event with a survey: its responses, and its overall-satisfaction ratings summed once
+/// staff have published its results (before, they are staff's alone).
 async fn survey_figures(
     db: &impl ConnectionTrait,
     events: Vec<Uuid>,
 ) -> Result<Vec<(Uuid, u64, Satisfaction)>> {
-    let surveys: Vec<(Uuid, Uuid, i32)> = survey::Entity::find()
+    let surveys: Vec<(Uuid, Uuid, i32, Option<chrono::DateTime<Utc>>)> = survey::Entity::find()
         .select_only()
         .column(survey::Column::Id)
         .column(survey::Column::SubjectId)
         .column(survey::Column::ResponseSeq)
+        .column(survey::Column::ResultsPublishedAt)
         .filter(survey::Column::SubjectKind.eq("event"))
         .filter(survey::Column::SubjectId.is_in(events))
         .into_tuple()
@@ -212,7 +216,10 @@ async fn survey_figures(
         .column(survey_question::Column::Id)
         .column(survey_question::Column::SurveyId)
         .column(survey_question::Column::Position)
-        .filter(survey_question::Column::SurveyId.is_in(surveys.iter().map(|s| s.0)))
+        .filter(
+            survey_question::Column::SurveyId
+                .is_in(surveys.iter().filter(|s| s.3.is_some()).map(|s| s.0)),
+        )
         .filter(survey_question::Column::Kind.eq(name(QuestionKind::Rating)))
         .into_tuple()
         .all(db)
@@ -265,7 +272,7 @@ async fn survey_figures(
         .collect();
     Ok(surveys
         .into_iter()
-        .map(|(survey, event, responses)| {
+        .map(|(survey, event, responses, _)| {
             let rating = overall
                 .get(&survey)
                 .and_then(|(_, q)| by_question.get(q))

@@ -17,7 +17,7 @@ use crate::{
     contract::{ApiTags, Created, JsonBody, Problems},
     error::ApiError,
     export::CsvFile,
-    idempotency::idempotent,
+    idempotency::idempotent_anonymous,
     state::AppState,
 };
 
@@ -84,12 +84,14 @@ impl SurveysApi {
     ///
     /// Someone whose signup was checked in at the event (`403 not_an_attendee`), once (`409
     /// already_answered`), while it is open (`409 survey_not_open`). The answers are kept
-    /// apart from the person: the receipt, like the stored answers, holds only the day.
+    /// apart from the person: the receipt, like the stored answers, holds only the day. A
+    /// retry with the same `Idempotency-Key` gets the first receipt, whatever its body (no
+    /// trace of the answers is kept with the key).
     #[oai(
         path = "/surveys/:id/responses",
         method = "post",
         operation_id = "submitSurveyResponse",
-        transform = "idempotent"
+        transform = "idempotent_anonymous"
     )]
     async fn respond(
         &self,
@@ -129,7 +131,7 @@ impl SurveysApi {
     ///
     /// Staff of the host department: a row per response with the day it came and each
     /// answer (options by their label), in no order that follows time; nothing that names
-    /// who gave it.
+    /// who gave it. From 5 responses on (`409 too_few_responses` before).
     #[oai(
         path = "/surveys/:id/responses/export",
         method = "get",
@@ -175,5 +177,5 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
     Problems::new("getSurveyResults", &[(404, &["not_found"])]),
     Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"])]),
-    Problems::new("exportSurveyResponses", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("exportSurveyResponses", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["too_few_responses"])]),
 ];

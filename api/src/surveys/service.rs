@@ -200,6 +200,7 @@ pub async fn for_event(
 /// survey is open. The answers are stored apart from the record that this signup answered.
 /// Who answers: a person by their account, or a signup itself (the demo's attendees, whose
 /// people are not kept).
+#[derive(Clone, Copy)]
 pub enum Respondent {
     Account(Uuid),
     Signup(Uuid),
@@ -216,10 +217,7 @@ pub async fn respond(
     let txn = state.db.begin().await?;
     let found = db::find_locked::<survey::Entity>(&txn, survey_id, "survey").await?;
     let came = attended(&txn, found.subject_id, respondent).await?;
-    let answered = match &came {
-        Some(s) => has_answered(&txn, survey_id, s.id).await?,
-        None => false,
-    };
+    let answered = has_answered(&txn, survey_id, found.subject_id, respondent).await?;
     rules::admit(window_of(&found), now, came.is_some(), answered)?;
     let signup = came.expect("admitted only with a signup checked in");
     let questions = questions_of(&txn, survey_id).await?;
@@ -362,9 +360,13 @@ async fn count_in_cache(state: &AppState, survey_id: Uuid, seq: i32, adds: &[(St
     match state.cache.count_in_order(&key, i64::from(seq), adds).await {
         Ok(Applied::Counted | Applied::Missing) => {}
         Ok(Applied::Behind) => {
-            if let Err(err) = catch_up(state, survey_id).await {
-                tracing::warn!(error = %err, %survey_id, "cannot catch up a survey's counts");
-            }
+            // Not on the respondent's time: after an outage the backlog may be long.
+            let state = state.clone();
+            tokio::spawn(async move {
+                if let Err(err) = catch_up(&state, survey_id).await {
+                    tracing::warn!(error = %err, %survey_id, "cannot catch up a survey's counts");
+                }
+            });
         }
         Err(err) => {
             tracing::warn!(error = %err, %survey_id, "response not counted in the cache; reconciliation will");
@@ -462,13 +464,25 @@ pub async fn reconcile(
         .all(&state.db)
         .await?;
     let mut done = Reconciled::default();
+    let mut failed = None;
     for id in ids {
-        let counted = catch_up(state, id).await?;
-        progress(id, counted);
-        done.surveys += 1;
-        done.responses += counted;
+        // One survey failing does not hold the others back.
+        match catch_up(state, id).await {
+            Ok(counted) => {
+                progress(id, counted);
+                done.surveys += 1;
+                done.responses += counted;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, survey_id = %id, "cannot reconcile a survey's counts");
+                failed = Some(err);
+            }
+        }
     }
-    Ok(done)
+    match failed {
+        Some(err) => Err(err),
+        None => Ok(done),
+    }
 }
 
 /// The survey's counters as the database holds them, up to its watermark: the number of the
@@ -561,25 +575,42 @@ async fn attended(
     event_id: Uuid,
     respondent: Respondent,
 ) -> Result<Option<signup::Model>> {
-    let whose = match respondent {
-        Respondent::Account(user_id) => signup::Column::UserId.eq(user_id),
-        Respondent::Signup(signup_id) => signup::Column::Id.eq(signup_id),
-    };
     Ok(signup::Entity::find()
         .filter(signup::Column::EventId.eq(event_id))
-        .filter(whose)
+        .filter(whose(respondent))
         .filter(signup::Column::CheckedInAt.is_not_null())
+        .order_by_asc(signup::Column::Id)
         .one(db)
         .await?)
 }
 
-async fn has_answered(db: &impl ConnectionTrait, survey_id: Uuid, signup_id: Uuid) -> Result<bool> {
-    Ok(
-        survey_participation::Entity::find_by_id((survey_id, signup_id))
-            .one(db)
-            .await?
-            .is_some(),
-    )
+/// Whether the respondent has answered through any of their signups for the event (someone
+/// who cancelled and signed up again has two).
+async fn has_answered(
+    db: &impl ConnectionTrait,
+    survey_id: Uuid,
+    event_id: Uuid,
+    respondent: Respondent,
+) -> Result<bool> {
+    let theirs = Query::select()
+        .column(signup::Column::Id)
+        .from(signup::Entity)
+        .and_where(signup::Column::EventId.eq(event_id))
+        .and_where(whose(respondent))
+        .to_owned();
+    Ok(survey_participation::Entity::find()
+        .filter(survey_participation::Column::SurveyId.eq(survey_id))
+        .filter(survey_participation::Column::SignupId.in_subquery(theirs))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+fn whose(respondent: Respondent) -> sea_orm::sea_query::SimpleExpr {
+    match respondent {
+        Respondent::Account(user_id) => signup::Column::UserId.eq(user_id),
+        Respondent::Signup(signup_id) => signup::Column::Id.eq(signup_id),
+    }
 }
 
 fn window_of(s: &survey::Model) -> AnswerWindow {
@@ -599,14 +630,10 @@ async fn view(
     let questions = questions_of(db, s.id).await?;
     let caller = match caller {
         Some(user_id) => {
-            let came = attended(db, s.subject_id, Respondent::Account(user_id)).await?;
-            let answered = match &came {
-                Some(signup) => has_answered(db, s.id, signup.id).await?,
-                None => false,
-            };
+            let respondent = Respondent::Account(user_id);
             Some(SurveyCaller {
-                came: came.is_some(),
-                answered,
+                came: attended(db, s.subject_id, respondent).await?.is_some(),
+                answered: has_answered(db, s.id, s.subject_id, respondent).await?,
             })
         }
         None => None,
@@ -644,6 +671,13 @@ pub async fn export(
     const BATCH: u64 = 500;
     let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
     session.require_manager_of(found.department_id)?;
+    // Each row is one person's answers: with few of them, staff could tell whose.
+    if u64::try_from(found.response_seq).unwrap_or(0) < rules::MIN_RESPONSES_FOR_BREAKDOWN {
+        return Err(Error::conflict(
+            "too_few_responses",
+            "the responses are exported from 5 on, so that no row tells whose it is",
+        ));
+    }
     let questions = Arc::new(questions_of(&state.db, survey_id).await?);
     let mut columns = vec!["submitted_on".to_string()];
     columns.extend(

@@ -79,14 +79,34 @@ async fn the_open_month_report_adds_up_by_theme_department_and_event(app: TestAp
     rate(&app, &surveys[0], &people[0..6], &[2, 3, 1, 2, 4, 2]).await;
     rate(&app, &surveys[1], &people[7..12], &[5, 4, 5, 5, 3]).await;
 
-    let report = expect_status(
-        app.get(&format!("/open-month/{year}/report"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
+    let report = || async {
+        expect_status(
+            app.get(&format!("/open-month/{year}/report"))
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::OK,
+        )
+        .await
+    };
+    let unpublished = report().await;
+    assert_eq!(
+        unpublished["overall"]["rated"], 0,
+        "results are staff's until published"
+    );
+    assert!(unpublished["overall"].get("satisfaction").is_none());
+    assert_eq!(unpublished["overall"]["responses"], 11);
+    for (survey, staff) in [(&surveys[0], &city), (&surveys[1], &welfare)] {
+        let path = format!(
+            "/surveys/{}/results/publication",
+            survey["id"].as_str().unwrap()
+        );
+        let published = app
+            .send(Method::POST, &path, Some(&staff.token), Value::Null)
+            .await;
+        expect_status(published, StatusCode::OK).await;
+    }
+    let report = report().await;
     // Overall: 4 held (one with nobody), 14 signups, 12 came (6×2 + 5 + 1 = 18 people), 11
     // responses; ratings 14 + 22 = 36 over 11 → 3.27; 1 + 4 of 11 gave 4 or 5 → 45.5%.
     assert_eq!(
