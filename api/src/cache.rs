@@ -35,6 +35,8 @@ pub struct Cache {
     memory: Arc<Mutex<MemoryStore>>,
     /// One rebuild of a key at a time in this process; the others wait for its result.
     rebuilding: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Work under way in this process, by key (see `unless_running`).
+    running: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 #[derive(Clone)]
@@ -109,6 +111,7 @@ impl Cache {
             redis: None,
             memory: Arc::default(),
             rebuilding: Arc::default(),
+            running: Arc::default(),
         }
     }
 
@@ -307,6 +310,27 @@ impl Cache {
             .run(|mut conn| async move { call.invoke_async::<i64>(&mut conn).await })
             .await?;
         Ok(())
+    }
+
+    /// Runs `work` unless work under `key` is already under way in this process, which then
+    /// does it for everyone (a catch-up covers whatever arrived before it ends).
+    pub async fn unless_running<T>(&self, key: &str, work: impl Future<Output = T>) -> Option<T> {
+        struct Running<'a>(&'a Mutex<std::collections::HashSet<String>>, String);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.lock().expect("cache lock poisoned").remove(&self.1);
+            }
+        }
+        if !self
+            .running
+            .lock()
+            .expect("cache lock poisoned")
+            .insert(key.to_string())
+        {
+            return None;
+        }
+        let _running = Running(&self.running, key.to_string());
+        Some(work.await)
     }
 
     /// For `/readyz`: whether Redis answers now (a resting Redis does not).

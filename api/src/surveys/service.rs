@@ -361,9 +361,16 @@ async fn count_in_cache(state: &AppState, survey_id: Uuid, seq: i32, adds: &[(St
         Ok(Applied::Counted | Applied::Missing) => {}
         Ok(Applied::Behind) => {
             // Not on the respondent's time: after an outage the backlog may be long.
+            // One catch-up per survey at a time: in a storm many responses find the counters
+            // behind, and the one running counts theirs too.
             let state = state.clone();
             tokio::spawn(async move {
-                if let Err(err) = catch_up(&state, survey_id).await {
+                let key = format!("catch-up:{survey_id}");
+                let caught = state
+                    .cache
+                    .unless_running(&key, catch_up(&state, survey_id))
+                    .await;
+                if let Some(Err(err)) = caught {
                     tracing::warn!(error = %err, %survey_id, "cannot catch up a survey's counts");
                 }
             });
