@@ -24,6 +24,15 @@ impl Timestamp {
     pub fn to_wire(self) -> String {
         self.0.to_rfc3339_opts(SecondsFormat::Secs, true)
     }
+
+    /// The instant as the district reads it in a notice or a timeline, e.g.
+    /// `2021年7月30日 09:30`.
+    pub fn in_words(self, timezone: chrono_tz::Tz) -> String {
+        self.0
+            .with_timezone(&timezone)
+            .format("%Y年%-m月%-d日 %H:%M")
+            .to_string()
+    }
 }
 
 impl Type for Timestamp {

@@ -882,11 +882,8 @@ pub(super) async fn latest_draft(
         .await?)
 }
 
-/// An instant as the district reads it, e.g. `2021年7月30日 09:30`.
 fn local(state: &AppState, at: DateTime<Utc>) -> String {
-    at.with_timezone(&state.config.timezone)
-        .format("%Y年%-m月%-d日 %H:%M")
-        .to_string()
+    Timestamp(at).in_words(state.config.timezone)
 }
 
 fn view(

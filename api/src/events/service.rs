@@ -323,7 +323,7 @@ pub async fn update(
     if patch.status == Some(EventStatus::Cancelled) {
         notify_cancellation(&txn, &current, now).await?;
     } else if patch.capacity.is_some_and(|c| c > current.capacity) {
-        signups::offer_freed_seats(&txn, id, now).await?;
+        signups::offer_freed_seats(state, &txn, id, now).await?;
     }
     let fields =
         json!({"capacity": patch.capacity, "status": patch.status.map(name), "title": patch.title});

@@ -28,6 +28,7 @@ use crate::{
     outbox,
     pagination::{Page, PageRequest},
     state::AppState,
+    timestamp::Timestamp,
 };
 
 const ALREADY_SIGNED_UP: UniqueIndex = UniqueIndex {
@@ -161,6 +162,7 @@ async fn release_seats(txn: &DatabaseTransaction, event_id: Uuid, n: i32) -> Res
 /// seat held for `offer_hours` (never past the start); when its party does not fit, nobody
 /// behind it jumps ahead.
 pub(super) async fn offer_freed_seats(
+    state: &AppState,
     txn: &DatabaseTransaction,
     event_id: Uuid,
     now: DateTime<Utc>,
@@ -189,10 +191,14 @@ pub(super) async fn offer_freed_seats(
         if let Some(person) = head.user_id {
             let notice = Notice {
                 kind: NoticeKind::WaitlistOffer,
-                title: format!("候补成功：{}", found.title),
+                title: format!(
+                    "有名额为您保留至 {}：{}",
+                    Timestamp(expires_at).in_words(state.config.timezone),
+                    found.title
+                ),
                 body: format!(
-                    "有名额空出，已为您保留。请在 {} 前确认，逾期名额将顺延给下一位。",
-                    expires_at.to_rfc3339()
+                    "有名额空出，已为您保留。请在 {} 前确认参加，逾期名额将顺延给下一位候补者。",
+                    Timestamp(expires_at).in_words(state.config.timezone)
                 ),
                 link: Some("#/me/signups".into()),
             };
@@ -264,7 +270,7 @@ pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Sig
         release_seats(&txn, found.event_id, found.party_size).await?;
     }
     // Even leaving the line can free the way: the new head may fit where the old one did not.
-    offer_freed_seats(&txn, found.event_id, now).await?;
+    offer_freed_seats(state, &txn, found.event_id, now).await?;
     txn.commit().await?;
     let updated = signup::Entity::find_by_id(id)
         .one(&state.db)
@@ -298,7 +304,7 @@ pub async fn respond_to_offer(
     } else {
         transition(&txn, &found, SignupStatus::Declined, now).await?;
         release_seats(&txn, found.event_id, found.party_size).await?;
-        offer_freed_seats(&txn, found.event_id, now).await?;
+        offer_freed_seats(state, &txn, found.event_id, now).await?;
     }
     txn.commit().await?;
     let event = load(&state.db, found.event_id).await?;
@@ -330,7 +336,7 @@ pub async fn expire_offers(state: &AppState) -> Result<u64> {
             continue; // accepted or expired by someone else meanwhile
         }
         release_seats(&txn, offer.event_id, offer.party_size).await?;
-        offer_freed_seats(&txn, offer.event_id, now).await?;
+        offer_freed_seats(state, &txn, offer.event_id, now).await?;
         if let Some(person) = offer.user_id {
             let notice = Notice {
                 kind: NoticeKind::OfferExpired,
