@@ -46,8 +46,9 @@ pub fn csv_line<'a>(cells: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
 /// A CSV streamed batch by batch, so an export of a million rows holds one batch in memory:
 /// the header row of `columns`, then the CSV lines `next_batch` makes from a cursor (starting
 /// at `start`), each batch with the cursor for the next, until it gives none. Batches are made
-/// by a task of their own, one ahead of the client; a client that goes away stops it, and a
-/// failure ends the download short (and is logged).
+/// by a task of their own, one ahead of the client; a client that goes away stops it. A
+/// failure, or a panic, ends the download as broken (the connection closes before the body's
+/// end), never as a shorter file that looks complete; failures are logged.
 pub fn stream_csv<S, F, Fut>(
     what: &'static str,
     columns: &[&str],
@@ -61,9 +62,10 @@ where
 {
     let mut header = BYTE_ORDER_MARK.as_bytes().to_vec();
     header.extend(csv_line(columns.iter().copied()));
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(2);
+    // `Ok(None)` says the export is complete; a channel closed without it was cut short.
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Option<Vec<u8>>>>(2);
     tokio::spawn(async move {
-        if tx.send(Ok(header)).await.is_err() {
+        if tx.send(Ok(Some(header))).await.is_err() {
             return;
         }
         let mut cursor = start;
@@ -73,19 +75,57 @@ where
                     cursor = next;
                     chunk
                 }
-                Ok(None) => return,
+                Ok(None) => {
+                    let _ = tx.send(Ok(None)).await;
+                    return;
+                }
                 Err(err) => {
                     tracing::error!(error = %err, export = what, "export failed");
                     let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
                     return;
                 }
             };
-            if tx.send(Ok(chunk)).await.is_err() {
+            if tx.send(Ok(Some(chunk))).await.is_err() {
                 return; // the client went away
             }
         }
     });
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
+    futures_util::stream::unfold(Some(rx), |rx| async move {
+        let mut rx = rx?;
+        match rx.recv().await {
+            Some(Ok(Some(chunk))) => Some((Ok(chunk), Some(rx))),
+            Some(Ok(None)) => None,
+            Some(Err(err)) => Some((Err(err), None)),
+            None => Some((Err(std::io::Error::other("export stopped")), None)),
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    async fn download(fail_at: Option<u32>) -> Vec<std::io::Result<Vec<u8>>> {
+        let rows = stream_csv("test", &["n"], 0, move |n: u32| async move {
+            if fail_at == Some(n) {
+                panic!("a bug in a batch");
+            }
+            Ok((n < 3).then(|| (format!("{n}\n").into_bytes(), n + 1)))
+        });
+        rows.collect().await
+    }
+
+    #[tokio::test]
+    async fn a_download_cut_short_ends_broken_not_short() {
+        let whole = download(None).await;
+        assert_eq!(whole.len(), 4, "the header and three rows");
+        assert!(whole.iter().all(Result::is_ok));
+
+        let cut = download(Some(2)).await;
+        assert_eq!(cut.len(), 4, "the header, two rows, then the break");
+        assert!(cut[..3].iter().all(Result::is_ok));
+        assert!(cut[3].is_err(), "a panic ends it as broken");
+    }
 }
