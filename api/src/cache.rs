@@ -8,7 +8,8 @@
 //! instance; counter sets report the failure, and their callers read the database.
 
 use std::{
-    collections::HashMap,
+    any::Any,
+    collections::{HashMap, HashSet},
     future::Future,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -18,6 +19,8 @@ use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig},
     AsyncCommands, RedisError, RedisResult, Script,
 };
+use serde::{de::DeserializeOwned, Serialize};
+use tokio::sync::OnceCell;
 
 /// Counters kept together under one key (a Redis hash), e.g. a survey's figures.
 pub type Counters = HashMap<String, i64>;
@@ -33,10 +36,11 @@ pub struct Cache {
     redis: Option<Redis>,
     /// The whole cache of the embedded default; with Redis, where counts go while it rests.
     memory: Arc<Mutex<MemoryStore>>,
-    /// One rebuild of a key at a time in this process; the others wait for its result.
-    rebuilding: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Loads under way in this process, by key: each an `Arc<OnceCell<T>>` that everyone
+    /// missing the key meanwhile shares (see `single_flight`).
+    flights: Arc<Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>>,
     /// Work under way in this process, by key (see `unless_running`).
-    running: Arc<Mutex<std::collections::HashSet<String>>>,
+    running: Arc<Mutex<HashSet<String>>>,
 }
 
 #[derive(Clone)]
@@ -101,6 +105,20 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1";
 
+/// Stores a loaded value unless its key was forgotten since the load began (its generation,
+/// read before the load, has moved on).
+const PUT_IF_CURRENT: &str = r"
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1";
+
+/// How long the count of a key's forgettings is kept: far longer than any load takes.
+const GENERATION_KEPT: Duration = Duration::from_secs(24 * 60 * 60);
+
+fn generation_key(key: &str) -> String {
+    format!("{key}#generation")
+}
+
 /// The in-process store sweeps expired entries every this many writes, bounding its size by
 /// the live entries.
 const SWEEP_EVERY: usize = 1024;
@@ -110,7 +128,7 @@ impl Cache {
         Self {
             redis: None,
             memory: Arc::default(),
-            rebuilding: Arc::default(),
+            flights: Arc::default(),
             running: Arc::default(),
         }
     }
@@ -257,7 +275,7 @@ impl Cache {
 
     /// The counters under `key`; when they are missing (never built, evicted, flushed), built
     /// by `load` from the database and stored. One rebuild at a time per key: callers arriving
-    /// meanwhile wait for it and read its result instead of loading again.
+    /// meanwhile share its result instead of loading again, also while Redis is unreachable.
     pub async fn counters_or_rebuild<F, Fut, E>(&self, key: &str, load: F) -> Result<Counters, E>
     where
         F: FnOnce() -> Fut,
@@ -266,26 +284,173 @@ impl Cache {
         if let Ok(Some(found)) = self.counters(key).await {
             return Ok(found);
         }
-        let gate = self
-            .rebuilding
-            .lock()
-            .expect("cache lock poisoned")
-            .entry(key.to_string())
-            .or_default()
-            .clone();
-        let _turn = gate.lock().await;
-        if let Ok(Some(found)) = self.counters(key).await {
+        self.single_flight(key, || async {
+            let loaded = load().await?;
+            if let Err(err) = self.put_counters_if_absent(key, &loaded).await {
+                tracing::debug!(error = %err, "cannot store rebuilt counters; serving them uncached");
+            }
+            Ok(loaded)
+        })
+        .await
+    }
+
+    /// The value under `key`; when it is missing or expired, loaded by `load` and kept for
+    /// `ttl`, one load at a time per key as for counters. A writer that changes what it holds
+    /// calls `forget` after committing; a load that raced the write (it read the database
+    /// before the commit) then does not store what it read.
+    pub async fn value_or_load<T, F, Fut, E>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        load: F,
+    ) -> Result<T, E>
+    where
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        if let Some(found) = self.value(key).await {
             return Ok(found);
         }
-        let loaded = load().await?;
-        if let Err(err) = self.put_counters_if_absent(key, &loaded).await {
-            tracing::warn!(error = %err, "cannot store rebuilt counters; serving them uncached");
-        }
-        self.rebuilding
+        self.single_flight(key, || async {
+            let generation = self.generation(key).await;
+            let loaded = load().await?;
+            if let Some(generation) = generation {
+                let json = serde_json::to_string(&loaded).expect("cached values serialise");
+                if let Err(err) = self.put_value_if_current(key, generation, json, ttl).await {
+                    tracing::debug!(error = %err, "cannot store a loaded value; serving it uncached");
+                }
+            }
+            Ok(loaded)
+        })
+        .await
+    }
+
+    /// Drops the value under `key` so that the next read loads it afresh, and keeps any load
+    /// under way (here or on another instance) from storing what it read before.
+    pub async fn forget(&self, key: &str) -> Result<(), CacheError> {
+        self.flights
             .lock()
             .expect("cache lock poisoned")
             .remove(key);
-        Ok(loaded)
+        let generation_key = generation_key(key);
+        let Some(redis) = &self.redis else {
+            let mut store = self.store();
+            store.increment(&generation_key, GENERATION_KEPT);
+            store.remove(key);
+            return Ok(());
+        };
+        let (full, generation_key) = (redis.key(key), redis.key(&generation_key));
+        redis
+            .run(|mut conn| async move {
+                redis::pipe()
+                    .atomic()
+                    .incr(&generation_key, 1)
+                    .ignore()
+                    .pexpire(&generation_key, GENERATION_KEPT.as_millis() as i64)
+                    .ignore()
+                    .del(&full)
+                    .ignore()
+                    .query_async::<()>(&mut conn)
+                    .await
+            })
+            .await
+    }
+
+    async fn value<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let json = match &self.redis {
+            Some(redis) => {
+                let full = redis.key(key);
+                redis
+                    .run(|mut conn| async move { conn.get::<_, Option<String>>(full).await })
+                    .await
+                    .ok()
+                    .flatten()?
+            }
+            None => self.store().live(key)?.0.to_string(),
+        };
+        // A value stored by an older release that no longer reads is a miss.
+        serde_json::from_str(&json).ok()
+    }
+
+    /// How many times `key` was forgotten (within `GENERATION_KEPT`); `None` when that
+    /// cannot be told, and a loaded value must not be stored.
+    async fn generation(&self, key: &str) -> Option<String> {
+        let generation_key = generation_key(key);
+        let Some(redis) = &self.redis else {
+            let store = self.store();
+            return Some(
+                store
+                    .live(&generation_key)
+                    .map_or("0", |(n, _)| n)
+                    .to_string(),
+            );
+        };
+        let full = redis.key(&generation_key);
+        redis
+            .run(|mut conn| async move { conn.get::<_, Option<String>>(full).await })
+            .await
+            .ok()
+            .map(|found| found.unwrap_or_else(|| "0".into()))
+    }
+
+    async fn put_value_if_current(
+        &self,
+        key: &str,
+        generation: String,
+        json: String,
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let generation_key = generation_key(key);
+        let Some(redis) = &self.redis else {
+            let mut store = self.store();
+            if store.live(&generation_key).map_or("0", |(n, _)| n) == generation {
+                store.insert(key, json, ttl);
+            }
+            return Ok(());
+        };
+        let script = Script::new(PUT_IF_CURRENT);
+        let mut call = script.key(redis.key(key));
+        call.key(redis.key(&generation_key))
+            .arg(generation)
+            .arg(json)
+            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1));
+        redis
+            .run(|mut conn| async move { call.invoke_async::<i64>(&mut conn).await })
+            .await?;
+        Ok(())
+    }
+
+    /// Runs `load` unless a load of `key` is already under way in this process, in which case
+    /// its result is awaited and shared: a miss costs one load however many readers find it
+    /// (a load that fails is tried again by the next reader waiting).
+    async fn single_flight<T, F, Fut, E>(&self, key: &str, load: F) -> Result<T, E>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let flight: Arc<dyn Any + Send + Sync> = self
+            .flights
+            .lock()
+            .expect("cache lock poisoned")
+            .entry(key.to_string())
+            .or_insert_with(|| Arc::new(OnceCell::<T>::new()))
+            .clone();
+        let cell = flight
+            .clone()
+            .downcast::<OnceCell<T>>()
+            .expect("a key is loaded as one type");
+        let result = cell.get_or_try_init(load).await.cloned();
+        // Once landed, the flight is retired: the next miss loads afresh.
+        let mut flights = self.flights.lock().expect("cache lock poisoned");
+        if flights
+            .get(key)
+            .is_some_and(|current| Arc::ptr_eq(current, &flight))
+        {
+            flights.remove(key);
+        }
+        result
     }
 
     async fn put_counters_if_absent(
@@ -315,7 +480,7 @@ impl Cache {
     /// Runs `work` unless work under `key` is already under way in this process, which then
     /// does it for everyone (a catch-up covers whatever arrived before it ends).
     pub async fn unless_running<T>(&self, key: &str, work: impl Future<Output = T>) -> Option<T> {
-        struct Running<'a>(&'a Mutex<std::collections::HashSet<String>>, String);
+        struct Running<'a>(&'a Mutex<HashSet<String>>, String);
         impl Drop for Running<'_> {
             fn drop(&mut self) {
                 self.0.lock().expect("cache lock poisoned").remove(&self.1);

@@ -129,6 +129,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Surveys(SurveysCommand::Reconcile) => {
             let state = startup::connect(Config::from_env()?, Clock::System).await?;
+            if state.cache.backend_name() != "redis" {
+                // This process's in-process cache is not the service's.
+                println!(
+                    "no Redis is configured (CANYU_REDIS_URL): each running instance keeps its \
+                     survey counts in process and reconciles them itself every {} s",
+                    state.config.survey_reconcile_every.as_secs()
+                );
+                return Ok(());
+            }
             let done = surveys::service::reconcile(&state, |survey, counted| {
                 println!("survey {survey}: {counted} responses counted into the cache");
             })

@@ -16,6 +16,8 @@ pub enum NoticeKind {
     OfferExpired,
     /// An open day the person signed up for was cancelled.
     EventCancelled,
+    /// The survey of an open day the person came to is open for their answers.
+    SurveyInvitation,
 }
 
 /// A message for one person's inbox (and the webhooks that receive its kind).

@@ -31,6 +31,12 @@ pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
             |s| async move { signups::expire_offers(&s).await },
         ),
         every(
+            Duration::from_secs(60),
+            "survey invitations",
+            state.clone(),
+            |s| async move { surveys::service::invite_attendees(&s).await },
+        ),
+        every(
             state.config.survey_reconcile_every,
             "survey count reconciliation",
             state.clone(),

@@ -14,9 +14,10 @@ use crate::{
         dto::{EventStatus, NewEvent, Theme},
         service as events,
     },
+    pagination::PageRequest,
     state::AppState,
     surveys::{
-        dto::{NewAnswer, NewResponse, NewSurvey},
+        dto::{NewAnswer, NewResponse, NewSurvey, SurveyChanges, TextPublication},
         service::{self as surveys, Respondent},
     },
 };
@@ -61,6 +62,13 @@ const HELD: &[HeldDay] = &[
         &[4, 5, 4, 3, 5, 4],
         false,
     ),
+];
+
+/// What the first respondents of each open day suggest, in turn.
+const SUGGESTIONS: &[&str] = &[
+    "希望多安排周末场次，上班族也能参加。",
+    "讲解很专业，建议现场提供更多书面资料。",
+    "报名后想改时间，可以联系 13900001111 吗？希望增加改签功能。",
 ];
 
 pub async fn load(
@@ -149,11 +157,42 @@ pub async fn load(
                     text: None,
                 },
             ];
+            let answers = match SUGGESTIONS.get(n) {
+                Some(text) => [
+                    answers,
+                    vec![NewAnswer {
+                        question_id: question(6),
+                        value: None,
+                        choices: None,
+                        text: Some((*text).into()),
+                    }],
+                ]
+                .concat(),
+                None => answers,
+            };
             let form = NewResponse { answers };
             surveys::respond(state, Respondent::Signup(*signup_id), survey.id, form).await?;
         }
         if *published {
+            // Results are published once a survey has closed: these closed three days after
+            // their open day.
+            let closed = SurveyChanges {
+                title: None,
+                opens_at: None,
+                closes_at: Some(ends_at + Duration::days(3)),
+                questions: None,
+            };
+            surveys::change(state, admin, survey.id, closed).await?;
             surveys::publish_results(state, admin, survey.id).await?;
+            let texts =
+                surveys::texts(state, Some(admin), survey.id, PageRequest::new(None, None)?)
+                    .await?;
+            let answer_ids = texts.items.iter().map(|t| t.id).collect();
+            let form = TextPublication {
+                answer_ids,
+                published: true,
+            };
+            surveys::publish_texts(state, admin, survey.id, form).await?;
         }
     }
     Ok(())

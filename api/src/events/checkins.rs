@@ -1,9 +1,11 @@
 //! Check-in at the door: one scan checks a confirmed signup in; a repeat is refused with the
 //! first time; scans made offline are applied idempotently by their device nonce.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use entity::{signup, user};
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{
@@ -50,7 +52,7 @@ pub async fn check_in(
         ));
     }
     let now = state.clock.now();
-    if !mark(state, found.id, now, None).await? {
+    if !mark(state, event_id, found.id, now, None).await? {
         let first = signup::Entity::find_by_id(found.id)
             .one(&state.db)
             .await?
@@ -111,7 +113,7 @@ pub async fn apply_scans(
             results.push(result(ScanOutcome::OutsideCheckinWindow, Some(&found)));
             continue;
         };
-        let marked = mark(state, found.id, at, Some(&scan.device_nonce)).await?;
+        let marked = mark(state, event_id, found.id, at, Some(&scan.device_nonce)).await?;
         let after = signup::Entity::find_by_id(found.id).one(&state.db).await?;
         // The same scan replayed at the same moment answers as it does one after the other.
         let by_this_scan = after
@@ -128,9 +130,37 @@ pub async fn apply_scans(
     Ok(results)
 }
 
+/// How long a cached attendance count may lag a check-in whose forgetting raced its load.
+const ATTENDANCE_CACHED_FOR: Duration = Duration::from_secs(60);
+
+/// How many signups of the event were checked in (survey response rates divide by it):
+/// cached, forgotten at every check-in.
+pub async fn attendance(state: &AppState, event_id: Uuid) -> Result<u64> {
+    state
+        .cache
+        .value_or_load(&attendance_key(event_id), ATTENDANCE_CACHED_FOR, || {
+            signup::Entity::find()
+                .filter(signup::Column::EventId.eq(event_id))
+                .filter(signup::Column::CheckedInAt.is_not_null())
+                .count(&state.db)
+        })
+        .await
+        .map_err(Into::into)
+}
+
+fn attendance_key(event_id: Uuid) -> String {
+    format!("event:{event_id}:checked_in")
+}
+
 /// Records the check-in of a confirmed signup unless there already is one; says whether this
 /// call recorded it.
-async fn mark(state: &AppState, id: Uuid, at: DateTime<Utc>, nonce: Option<&str>) -> Result<bool> {
+async fn mark(
+    state: &AppState,
+    event_id: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+    nonce: Option<&str>,
+) -> Result<bool> {
     let marked = signup::Entity::update_many()
         .col_expr(signup::Column::CheckedInAt, Expr::value(Some(at)))
         .col_expr(
@@ -143,7 +173,13 @@ async fn mark(state: &AppState, id: Uuid, at: DateTime<Utc>, nonce: Option<&str>
         .filter(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
         .exec(&state.db)
         .await?;
-    Ok(marked.rows_affected == 1)
+    let recorded = marked.rows_affected == 1;
+    if recorded {
+        if let Err(err) = state.cache.forget(&attendance_key(event_id)).await {
+            tracing::debug!(error = %err, "attendance count left to expire");
+        }
+    }
+    Ok(recorded)
 }
 
 async fn attendee_name(state: &AppState, user_id: Option<Uuid>) -> Result<String> {

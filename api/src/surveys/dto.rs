@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use poem_openapi::{types::Example, Enum, Object};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::timestamp::Timestamp;
@@ -15,8 +16,9 @@ fn example_time(day: u32) -> DateTime<Utc> {
 }
 
 /// What a question asks for.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     /// `value` 1–5 (5 best).
     Rating,
@@ -92,6 +94,32 @@ pub struct NewSurvey {
 }
 
 impl Example for NewSurvey {
+    fn example() -> Self {
+        Self {
+            title: None,
+            opens_at: None,
+            closes_at: Some(example_time(31)),
+            questions: None,
+        }
+    }
+}
+
+/// What staff change in a survey: any of its title, its window and, until the first
+/// response arrives, its questions.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct SurveyChanges {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: Option<String>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    /// The new questions in order, replacing the old (`409 questions_frozen` once someone
+    /// has answered: a change would corrupt the figures).
+    #[oai(validator(min_items = 1, max_items = 30))]
+    pub questions: Option<Vec<NewQuestion>>,
+}
+
+impl Example for SurveyChanges {
     fn example() -> Self {
         Self {
             title: None,
@@ -290,5 +318,64 @@ impl Example for SurveyResults {
                 nps: None,
             }],
         }
+    }
+}
+
+/// A free-text answer. The public reads those staff published, with mobile numbers, ID
+/// numbers and e-mail addresses masked; staff read them all.
+#[derive(Object, Debug)]
+#[oai(example, skip_serializing_if_is_none)]
+pub struct TextAnswer {
+    pub id: Uuid,
+    pub question_id: Uuid,
+    /// As the public reads it: personal data masked as `***`.
+    pub text: String,
+    /// Staff only: as it was written.
+    pub original: Option<String>,
+    pub published: bool,
+}
+
+impl Example for TextAnswer {
+    fn example() -> Self {
+        Self {
+            id: example_id(7),
+            question_id: example_id(2),
+            text: "希望增加周末场次，有问题可以打 ***".into(),
+            original: Some("希望增加周末场次，有问题可以打 13800001234".into()),
+            published: true,
+        }
+    }
+}
+
+/// Staff publish free-text answers, or take them back.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct TextPublication {
+    /// Free-text answers of this survey.
+    #[oai(validator(min_items = 1, max_items = 100))]
+    pub answer_ids: Vec<Uuid>,
+    pub published: bool,
+}
+
+impl Example for TextPublication {
+    fn example() -> Self {
+        Self {
+            answer_ids: vec![example_id(7)],
+            published: true,
+        }
+    }
+}
+
+/// What a publication changed.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct TextPublicationResult {
+    /// Answers whose state changed (those already so are not counted).
+    pub changed: u64,
+}
+
+impl Example for TextPublicationResult {
+    fn example() -> Self {
+        Self { changed: 1 }
     }
 }

@@ -2,14 +2,17 @@
 
 use poem::{web::Data, Body};
 use poem_openapi::{
-    param::{Header, Path},
+    param::{Header, Path, Query},
     payload::Json,
     OpenApi,
 };
 use uuid::Uuid;
 
 use super::{
-    dto::{NewQuestion, NewResponse, NewSurvey, ResponseReceipt, Survey, SurveyResults},
+    dto::{
+        NewQuestion, NewResponse, NewSurvey, ResponseReceipt, Survey, SurveyChanges, SurveyResults,
+        TextAnswer, TextPublication, TextPublicationResult,
+    },
     service::{self, Respondent},
 };
 use crate::{
@@ -18,6 +21,7 @@ use crate::{
     error::ApiError,
     export::CsvFile,
     idempotency::idempotent_anonymous,
+    pagination::{Page, PageRequest},
     state::AppState,
 };
 
@@ -80,6 +84,21 @@ impl SurveysApi {
         ))
     }
 
+    /// Change a survey
+    ///
+    /// Staff of the host department: its title, when it opens and closes, and its questions
+    /// until the first response arrives (`409 questions_frozen` after).
+    #[oai(path = "/surveys/:id", method = "patch", operation_id = "changeSurvey")]
+    async fn change(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<SurveyChanges>,
+    ) -> Result<Json<Survey>> {
+        Ok(Json(service::change(&state, &auth.0, id.0, body.0).await?))
+    }
+
     /// Answer a survey
     ///
     /// Someone whose signup was checked in at the event (`403 not_an_attendee`), once (`409
@@ -127,6 +146,52 @@ impl SurveysApi {
         Ok(Json(service::results(&state, auth.session(), id.0).await?))
     }
 
+    /// A survey's free-text answers
+    ///
+    /// Staff of the host department read them all, as written and as the public would read
+    /// them. Everyone else reads those staff published, with mobile numbers, ID numbers and
+    /// e-mail addresses masked, once the results are public (`404` before) and from 5
+    /// responses on (an empty list before). In no order that follows time, a page at a time.
+    #[oai(
+        path = "/surveys/:id/texts",
+        method = "get",
+        operation_id = "listSurveyTexts"
+    )]
+    async fn texts(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<TextAnswer>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(
+            service::texts(&state, auth.session(), id.0, page).await?,
+        ))
+    }
+
+    /// Publish free-text answers, or take them back
+    ///
+    /// Staff of the host department. The public reads them masked (see `listSurveyTexts`).
+    /// Every id must be a free-text answer of this survey, or nothing changes (`422`).
+    #[oai(
+        path = "/surveys/:id/texts/publication",
+        method = "post",
+        operation_id = "publishSurveyTexts"
+    )]
+    async fn publish_texts(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<TextPublication>,
+    ) -> Result<Json<TextPublicationResult>> {
+        Ok(Json(
+            service::publish_texts(&state, &auth.0, id.0, body.0).await?,
+        ))
+    }
+
     /// A survey's responses as CSV
     ///
     /// Staff of the host department: a row per response with the day it came and each
@@ -152,7 +217,9 @@ impl SurveysApi {
 
     /// Publish a survey's results
     ///
-    /// Staff of the host department; publishing again changes nothing.
+    /// Staff of the host department, once the survey has closed (`409 survey_still_open`:
+    /// results that changed in public as people answered would tell who said what);
+    /// publishing again changes nothing.
     #[oai(
         path = "/surveys/:id/results/publication",
         method = "post",
@@ -176,6 +243,9 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("getEventSurvey", &[(404, &["not_found"])]),
     Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
     Problems::new("getSurveyResults", &[(404, &["not_found"])]),
-    Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"])]),
+    Problems::new("changeSurvey", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["questions_frozen"]), (422, &["validation_failed"])]),
+    Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["survey_still_open"])]),
+    Problems::new("listSurveyTexts", &[(404, &["not_found"])]),
+    Problems::new("publishSurveyTexts", &[(403, &["forbidden"]), (404, &["not_found"]), (422, &["validation_failed"])]),
     Problems::new("exportSurveyResponses", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["too_few_responses"])]),
 ];

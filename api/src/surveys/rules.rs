@@ -21,7 +21,7 @@ const MIN_OPTIONS: usize = 2;
 const MAX_OPTION_LENGTH: usize = 200;
 
 /// A question as the rules see it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Question {
     pub id: Uuid,
     pub position: i32,
@@ -118,6 +118,37 @@ pub fn admit(window: AnswerWindow, now: DateTime<Utc>, came: bool, answered: boo
         ));
     }
     Ok(())
+}
+
+/// Whether staff may publish the results now: once the survey has closed. Results that
+/// went on changing in public would let anyone who saw them before and after a person
+/// answered tell what that person said.
+pub fn may_publish(window: AnswerWindow, now: DateTime<Utc>) -> Result<()> {
+    match window.state(now) {
+        SurveyState::Closed => Ok(()),
+        _ => Err(Error::conflict(
+            "survey_still_open",
+            "results are published once the survey has closed",
+        )),
+    }
+}
+
+/// Whether the questions may still change: only before the first response, whose figures a
+/// change would corrupt.
+pub fn may_change_questions(responses: i32) -> Result<()> {
+    if responses > 0 {
+        return Err(Error::conflict(
+            "questions_frozen",
+            "the questions cannot change once someone has answered",
+        ));
+    }
+    Ok(())
+}
+
+/// Who reads which free-text answers: staff all of them; the public the published ones, once
+/// the results are public and there are responses enough that none tells who wrote it.
+pub fn public_texts_shown(results_published: bool, responses: u64) -> bool {
+    results_published && responses >= MIN_RESPONSES_FOR_BREAKDOWN
 }
 
 /// Checks the questions staff wrote; returns them with their labels trimmed.
@@ -589,6 +620,39 @@ mod tests {
         }
         .check()
         .is_err());
+    }
+
+    #[test]
+    fn results_go_public_once_closed_and_questions_change_only_before_the_first_answer() {
+        let opens_at = Utc.with_ymd_and_hms(2021, 10, 17, 10, 0, 0).unwrap();
+        let window = AnswerWindow {
+            opens_at,
+            closes_at: opens_at + Duration::days(14),
+        };
+        for still_open in [
+            opens_at - Duration::days(1),
+            opens_at,
+            window.closes_at - Duration::seconds(1),
+        ] {
+            assert_eq!(
+                code(may_publish(window, still_open).unwrap_err()),
+                "survey_still_open"
+            );
+        }
+        assert!(may_publish(window, window.closes_at).is_ok());
+
+        assert!(may_change_questions(0).is_ok());
+        assert_eq!(
+            code(may_change_questions(1).unwrap_err()),
+            "questions_frozen"
+        );
+
+        assert!(
+            !public_texts_shown(false, 100),
+            "not before the results are public"
+        );
+        assert!(!public_texts_shown(true, MIN_RESPONSES_FOR_BREAKDOWN - 1));
+        assert!(public_texts_shown(true, MIN_RESPONSES_FOR_BREAKDOWN));
     }
 
     #[test]

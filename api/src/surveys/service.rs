@@ -2,7 +2,7 @@
 //! who came answer it once, anonymously, and everyone reads the results once staff publish
 //! them. The figures are counted in the database, grouped, never by loading the answers.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, sync::Arc, time::Duration as StdDuration};
 
 use chrono::Duration;
 use entity::{
@@ -13,13 +13,15 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
     dto::{
         NewQuestion, NewResponse, NewSurvey, Question, QuestionKind, ResponseReceipt, Survey,
-        SurveyCaller, SurveyResults,
+        SurveyCaller, SurveyChanges, SurveyResults, TextAnswer, TextPublication,
+        TextPublicationResult,
     },
     rules::{self, AnswerWindow, Counts},
 };
@@ -29,10 +31,16 @@ use crate::{
     cache::{Applied, WATERMARK},
     db,
     enums::{name, parse},
-    error::{Error, Result, UniqueIndex},
+    error::{Error, FieldCode, Result, UniqueIndex},
+    events::checkins,
     export::{csv_line, stream_csv},
     input,
+    notices::{Notice, NoticeKind},
+    outbox,
+    pagination::{Page, PageRequest},
+    privacy,
     state::AppState,
+    timestamp::Timestamp,
 };
 
 /// What a survey is about; meetings will be the second kind.
@@ -141,6 +149,7 @@ pub async fn create(
         closes_at: Set(window.closes_at),
         response_seq: Set(0),
         results_published_at: Set(None),
+        invited_at: Set(None),
         created_by: Set(Some(session.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -148,22 +157,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|err| SURVEY_EXISTS.conflict(err))?;
-    for (position, q) in (1..).zip(&questions) {
-        survey_question::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            survey_id: Set(created.id),
-            position: Set(position),
-            kind: Set(name(q.kind)),
-            prompt: Set(q.prompt.clone()),
-            required: Set(q.required),
-            options: Set(q
-                .options
-                .as_ref()
-                .map(|o| serde_json::to_string(o).expect("labels serialise"))),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    insert_questions(&txn, created.id, &questions).await?;
     audit::record_write(
         &txn,
         now,
@@ -269,22 +263,114 @@ pub async fn respond(
     })
 }
 
-/// The results: live for the host department's staff, for everyone once published.
+/// Changes a survey's title, window or (before anyone answers) questions: staff of the
+/// host department.
+pub async fn change(
+    state: &AppState,
+    session: &Session,
+    survey_id: Uuid,
+    changes: SurveyChanges,
+) -> Result<Survey> {
+    let title = changes
+        .title
+        .as_deref()
+        .map(|t| input::single_line("title", t))
+        .transpose()?;
+    let questions = changes
+        .questions
+        .as_deref()
+        .map(rules::check_questions)
+        .transpose()?;
+    let now = state.clock.now();
+    // Under the row lock a response cannot slip in between the check and the change.
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<survey::Entity>(&txn, survey_id, "survey").await?;
+    session.require_manager_of(found.department_id)?;
+    let window = AnswerWindow {
+        opens_at: changes.opens_at.unwrap_or(found.opens_at),
+        closes_at: changes.closes_at.unwrap_or(found.closes_at),
+    };
+    window.check()?;
+    if let Some(questions) = &questions {
+        rules::may_change_questions(found.response_seq)?;
+        survey_question::Entity::delete_many()
+            .filter(survey_question::Column::SurveyId.eq(survey_id))
+            .exec(&txn)
+            .await?;
+        insert_questions(&txn, survey_id, questions).await?;
+    }
+    let changed = survey::ActiveModel {
+        id: Set(survey_id),
+        title: title.clone().map_or(sea_orm::NotSet, Set),
+        opens_at: Set(window.opens_at),
+        closes_at: Set(window.closes_at),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "survey.change",
+        ("survey", survey_id),
+        json!({
+            "title": title.is_some(),
+            "window": [changes.opens_at.is_some(), changes.closes_at.is_some()],
+            "questions": questions.as_ref().map(Vec::len),
+        }),
+    )
+    .await?;
+    let survey = view(state, &txn, changed, None).await?;
+    txn.commit().await?;
+    forget_outline(state, survey_id).await;
+    Ok(survey)
+}
+
+async fn insert_questions(
+    db: &impl ConnectionTrait,
+    survey_id: Uuid,
+    questions: &[NewQuestion],
+) -> Result<()> {
+    for (position, q) in (1..).zip(questions) {
+        survey_question::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            survey_id: Set(survey_id),
+            position: Set(position),
+            kind: Set(name(q.kind)),
+            prompt: Set(q.prompt.clone()),
+            required: Set(q.required),
+            options: Set(q
+                .options
+                .as_ref()
+                .map(|o| serde_json::to_string(o).expect("labels serialise"))),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The results: live for the host department's staff, for everyone once published. Read
+/// from the cache alone once it is warm (the survey's outline, its counters, the event's
+/// attendance).
 pub async fn results(
     state: &AppState,
     session: Option<&Session>,
     survey_id: Uuid,
 ) -> Result<SurveyResults> {
-    let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
-    let staff = session.is_some_and(|s| s.manages(found.department_id));
+    let outline = outline(state, survey_id).await?;
+    let staff = session.is_some_and(|s| s.manages(outline.department_id));
     // Unpublished results read as missing, as a draft does.
-    if found.results_published_at.is_none() && !staff {
+    if !outline.published && !staff {
         return Err(Error::NotFound("published results"));
     }
-    figures(state, found).await
+    figures(state, survey_id, &outline).await
 }
 
-/// Makes the results public (once; publishing again changes nothing).
+/// Makes the results public, once the survey has closed (once; publishing again changes
+/// nothing).
 pub async fn publish_results(
     state: &AppState,
     session: &Session,
@@ -294,57 +380,252 @@ pub async fn publish_results(
     let txn = state.db.begin().await?;
     let found = db::find_locked::<survey::Entity>(&txn, survey_id, "survey").await?;
     session.require_manager_of(found.department_id)?;
-    let published = match found.results_published_at {
-        Some(_) => found,
-        None => {
-            let published = survey::ActiveModel {
-                id: Set(survey_id),
-                results_published_at: Set(Some(now)),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .update(&txn)
-            .await?;
-            audit::record_write(
-                &txn,
-                now,
-                session,
-                "survey.publish_results",
-                ("survey", survey_id),
-                json!({}),
-            )
-            .await?;
-            published
+    if found.results_published_at.is_none() {
+        rules::may_publish(window_of(&found), now)?;
+        survey::ActiveModel {
+            id: Set(survey_id),
+            results_published_at: Set(Some(now)),
+            updated_at: Set(now),
+            ..Default::default()
         }
-    };
+        .update(&txn)
+        .await?;
+        audit::record_write(
+            &txn,
+            now,
+            session,
+            "survey.publish_results",
+            ("survey", survey_id),
+            json!({}),
+        )
+        .await?;
+    }
     txn.commit().await?;
-    figures(state, published).await
+    forget_outline(state, survey_id).await;
+    results(state, Some(session), survey_id).await
 }
 
-async fn figures(state: &AppState, found: survey::Model) -> Result<SurveyResults> {
-    let questions = questions_of(&state.db, found.id).await?;
+async fn figures(state: &AppState, survey_id: Uuid, outline: &Outline) -> Result<SurveyResults> {
     let counts = state
         .cache
-        .counters_or_rebuild(&counts_key(found.id), || {
-            counts_from_database(&state.db, found.id, &questions)
+        .counters_or_rebuild(&counts_key(survey_id), || {
+            counts_from_database(&state.db, survey_id, &outline.questions)
         })
         .await?;
-    let checked_in = signup::Entity::find()
-        .filter(signup::Column::EventId.eq(found.subject_id))
-        .filter(signup::Column::CheckedInAt.is_not_null())
-        .count(&state.db)
-        .await?;
+    let checked_in = checkins::attendance(state, outline.event_id).await?;
     let responses = u64::try_from(counts.get(rules::RESPONSES).copied().unwrap_or(0)).unwrap_or(0);
-    let questions = rules::figures(&questions, &counts);
+    let questions = rules::figures(&outline.questions, &counts);
     Ok(SurveyResults {
-        survey_id: found.id,
+        survey_id,
         responses,
         checked_in,
         response_rate: rules::response_rate(responses, checked_in),
-        published: found.results_published_at.is_some(),
+        published: outline.published,
         breakdown_shown: responses >= rules::MIN_RESPONSES_FOR_BREAKDOWN,
         questions,
     })
+}
+
+/// What a read of results needs of a survey besides its counters, cached so that such a
+/// read touches no database; forgotten whenever staff change the survey.
+#[derive(Clone, Serialize, Deserialize)]
+struct Outline {
+    department_id: Uuid,
+    event_id: Uuid,
+    published: bool,
+    questions: Vec<(rules::Question, String)>,
+}
+
+/// How long an outline is kept (a bound on staleness should forgetting it fail).
+const OUTLINE_CACHED_FOR: StdDuration = StdDuration::from_secs(10 * 60);
+
+async fn outline(state: &AppState, survey_id: Uuid) -> Result<Outline> {
+    let key = format!("survey:{survey_id}:outline");
+    state
+        .cache
+        .value_or_load(&key, OUTLINE_CACHED_FOR, || async {
+            let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
+            Ok(Outline {
+                department_id: found.department_id,
+                event_id: found.subject_id,
+                published: found.results_published_at.is_some(),
+                questions: questions_of(&state.db, survey_id).await?,
+            })
+        })
+        .await
+}
+
+async fn forget_outline(state: &AppState, survey_id: Uuid) {
+    let key = format!("survey:{survey_id}:outline");
+    if let Err(err) = state.cache.forget(&key).await {
+        tracing::warn!(error = %err, %survey_id, "survey outline left to expire");
+    }
+}
+
+/// Free-text answers, in an order that does not follow time (their random ids): staff of
+/// the host department read them all, the public those published, masked, once
+/// `rules::public_texts_shown`.
+pub async fn texts(
+    state: &AppState,
+    session: Option<&Session>,
+    survey_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<TextAnswer>> {
+    let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
+    let staff = session.is_some_and(|s| s.manages(found.department_id));
+    let published = found.results_published_at.is_some();
+    if !published && !staff {
+        return Err(Error::NotFound("published results"));
+    }
+    let responses = u64::try_from(found.response_seq).unwrap_or(0);
+    if !staff && !rules::public_texts_shown(published, responses) {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    let mut select = survey_answer::Entity::find()
+        .filter(survey_answer::Column::QuestionId.in_subquery(questions_asking_text(survey_id)))
+        .filter(survey_answer::Column::Text.is_not_null());
+    if !staff {
+        select = select.filter(survey_answer::Column::TextPublished.eq(true));
+    }
+    let rows = page
+        .apply_oldest_first(select, survey_answer::Column::Id)
+        .all(&state.db)
+        .await?;
+    page.page(
+        rows,
+        |a| a.id,
+        |a| {
+            let original = a.text.unwrap_or_default();
+            Ok(TextAnswer {
+                id: a.id,
+                question_id: a.question_id,
+                text: privacy::redact(&original).into_owned(),
+                original: staff.then_some(original),
+                published: a.text_published,
+            })
+        },
+    )
+}
+
+/// The survey's free-text questions, as a subquery.
+fn questions_asking_text(survey_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(survey_question::Column::Id)
+        .from(survey_question::Entity)
+        .and_where(survey_question::Column::SurveyId.eq(survey_id))
+        .and_where(survey_question::Column::Kind.eq(name(QuestionKind::FreeText)))
+        .to_owned()
+}
+
+/// Publishes free-text answers or takes them back: staff of the host department. Every id
+/// must be a free-text answer of this survey, or nothing changes.
+pub async fn publish_texts(
+    state: &AppState,
+    session: &Session,
+    survey_id: Uuid,
+    form: TextPublication,
+) -> Result<TextPublicationResult> {
+    let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
+    session.require_manager_of(found.department_id)?;
+    let mut ids = form.answer_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let theirs = survey_answer::Entity::find()
+        .filter(survey_answer::Column::Id.is_in(ids.iter().copied()))
+        .filter(survey_answer::Column::QuestionId.in_subquery(questions_asking_text(survey_id)))
+        .filter(survey_answer::Column::Text.is_not_null())
+        .count(&txn)
+        .await?;
+    if theirs != ids.len() as u64 {
+        return Err(Error::invalid(
+            "answer_ids",
+            FieldCode::Invalid,
+            "not every id is a free-text answer of this survey",
+        ));
+    }
+    let changed = survey_answer::Entity::update_many()
+        .col_expr(
+            survey_answer::Column::TextPublished,
+            Expr::value(form.published),
+        )
+        .filter(survey_answer::Column::Id.is_in(ids.iter().copied()))
+        .filter(survey_answer::Column::TextPublished.ne(form.published))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "survey.publish_texts",
+        ("survey", survey_id),
+        json!({"answers": ids.len(), "published": form.published, "changed": changed}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(TextPublicationResult { changed })
+}
+
+/// Invites the people who came to answer each survey that has opened: once per survey, by a
+/// notice in their inbox (and the webhooks that take it); returns how many surveys. Safe on
+/// several instances at once: each survey is claimed by a conditional update.
+pub async fn invite_attendees(state: &AppState) -> Result<u64> {
+    let now = state.clock.now();
+    let due = survey::Entity::find()
+        .filter(survey::Column::InvitedAt.is_null())
+        .filter(survey::Column::OpensAt.lte(now))
+        .filter(survey::Column::ClosesAt.gt(now))
+        .all(&state.db)
+        .await?;
+    let mut invited = 0;
+    for found in due {
+        let txn = state.db.begin().await?;
+        let claimed = survey::Entity::update_many()
+            .col_expr(survey::Column::InvitedAt, Expr::value(Some(now)))
+            .filter(survey::Column::Id.eq(found.id))
+            .filter(survey::Column::InvitedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 0 {
+            continue;
+        }
+        let answered = Query::select()
+            .column(survey_participation::Column::SignupId)
+            .from(survey_participation::Entity)
+            .and_where(survey_participation::Column::SurveyId.eq(found.id))
+            .to_owned();
+        let people: Vec<Option<Uuid>> = signup::Entity::find()
+            .select_only()
+            .column(signup::Column::UserId)
+            .distinct()
+            .filter(signup::Column::EventId.eq(found.subject_id))
+            .filter(signup::Column::CheckedInAt.is_not_null())
+            .filter(signup::Column::UserId.is_not_null())
+            .filter(signup::Column::Id.not_in_subquery(answered))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let notice = Notice {
+            kind: NoticeKind::SurveyInvitation,
+            title: format!("请评价：{}", found.title),
+            body: format!(
+                "感谢您参加本次活动。问卷匿名填写，{} 截止，您的意见将用于改进政府开放活动。",
+                Timestamp(found.closes_at).in_words(state.config.timezone)
+            ),
+            link: Some(format!("#/events/{}/survey", found.subject_id)),
+        };
+        for person in people.into_iter().flatten() {
+            outbox::enqueue(&txn, now, person, &notice).await?;
+        }
+        txn.commit().await?;
+        invited += 1;
+    }
+    Ok(invited)
 }
 
 /// Where a survey's counters are cached.

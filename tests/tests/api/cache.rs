@@ -20,6 +20,7 @@ use reqwest::StatusCode;
 on_every_backend!(
     counters_are_added_to_together_once_built,
     a_missing_set_of_counters_is_rebuilt_once_for_everyone_waiting,
+    a_value_read_before_a_write_is_not_kept_after_it,
 );
 
 fn counters(pairs: &[(&str, i64)]) -> Counters {
@@ -136,6 +137,90 @@ async fn a_missing_set_of_counters_is_rebuilt_once_for_everyone_waiting(app: Tes
         );
     }
     assert_eq!(loads.load(Ordering::SeqCst), 1, "one rebuild, no stampede");
+}
+
+async fn a_value_read_before_a_write_is_not_kept_after_it(app: TestApp) {
+    let cache = app.state.cache.clone();
+    let minute = Duration::from_secs(60);
+    let (read, release) = tokio::sync::oneshot::channel::<()>();
+    // A reader misses and loads the old value; the write lands and forgets the key before
+    // the reader stores what it read.
+    let reader = tokio::spawn({
+        let cache = cache.clone();
+        async move {
+            cache
+                .value_or_load("outline", minute, || async {
+                    release.await.unwrap();
+                    Ok::<_, ()>("old".to_string())
+                })
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    cache.forget("outline").await.unwrap();
+    read.send(()).unwrap();
+    assert_eq!(reader.await.unwrap().unwrap(), "old", "what it read");
+    let load = |value: &'static str| {
+        let cache = cache.clone();
+        async move {
+            cache
+                .value_or_load("outline", minute, || async {
+                    Ok::<_, ()>(value.to_string())
+                })
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(load("new").await, "new", "the old value was not kept");
+    assert_eq!(load("newer").await, "new", "the new one was");
+    cache.forget("outline").await.unwrap();
+    assert_eq!(load("newer").await, "newer");
+}
+
+/// With Redis hanging, readers who miss share one load from the database instead of
+/// queueing for one each (nothing can be stored meanwhile, so each would load again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_share_one_load_while_redis_hangs() {
+    canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
+        let redis = app
+            .config
+            .redis_url
+            .as_deref()
+            .expect("PostgreSQL runs with Redis");
+        let upstream = redis.trim_start_matches("redis://").trim_end_matches('/');
+        let link = FaultyLink::to(upstream.to_string()).await;
+        let cache = canyu::cache::Cache::redis(&link.redis_url(), "hang:")
+            .await
+            .unwrap();
+        link.fall_silent();
+        let loads = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = (0..20)
+            .map(|_| {
+                let (cache, loads) = (cache.clone(), loads.clone());
+                tokio::spawn(async move {
+                    cache
+                        .counters_or_rebuild("survey:d", || async move {
+                            loads.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(300)).await;
+                            Ok::<_, ()>(counters(&[("responses", 3)]))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(
+                reader.await.unwrap().unwrap(),
+                counters(&[("responses", 3)])
+            );
+        }
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            1,
+            "one load for all who waited"
+        );
+    })
+    .await;
 }
 
 /// Redis hanging (accepting commands, answering none) must not hang logins nor open the

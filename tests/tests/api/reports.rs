@@ -96,6 +96,8 @@ async fn the_open_month_report_adds_up_by_theme_department_and_event(app: TestAp
     );
     assert!(unpublished["overall"].get("satisfaction").is_none());
     assert_eq!(unpublished["overall"]["responses"], 11);
+    // Results are published once the surveys have closed, 14 days after the open days.
+    app.clock.advance(Duration::days(14));
     for (survey, staff) in [(&surveys[0], &city), (&surveys[1], &welfare)] {
         let path = format!(
             "/surveys/{}/results/publication",

@@ -18,6 +18,10 @@ on_every_backend!(
     cached_figures_equal_a_recount_after_a_thousand_concurrent_responses,
     responses_the_cache_missed_are_caught_up,
     a_person_with_two_signups_answers_once,
+    staff_change_a_survey_until_someone_answers,
+    free_text_is_public_only_once_published_and_masked,
+    people_who_came_are_invited_once_when_the_survey_opens,
+    warm_results_are_read_from_the_cache_alone_and_writes_show_at_once,
 );
 
 /// An open day with `came` people checked in and `stayed_away` signed up but not; the clock
@@ -105,6 +109,24 @@ fn question(survey: &Value, position: usize) -> Value {
 /// The clock past the end of the event (it ends 11 days and 2 hours after it was made).
 fn after_the_event(app: &TestApp) {
     app.clock.advance(Duration::days(11) + Duration::hours(3));
+}
+
+/// The clock past the close of a survey that opened at the end of the event.
+fn until_it_closes(app: &TestApp) {
+    app.clock.advance(Duration::days(14));
+}
+
+async fn publish(app: &TestApp, survey: &Value, staff: &Person) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!(
+            "/surveys/{}/results/publication",
+            survey["id"].as_str().unwrap()
+        ),
+        Some(&staff.token),
+        Value::Null,
+    )
+    .await
 }
 
 async fn results(app: &TestApp, survey: &Value, token: Option<&str>) -> reqwest::Response {
@@ -396,20 +418,20 @@ async fn figures_match_a_hand_computed_fixture(app: TestApp) {
         "not_found",
     )
     .await;
-    let published = expect_status(
-        app.send(
-            Method::POST,
-            &format!(
-                "/surveys/{}/results/publication",
-                survey["id"].as_str().unwrap()
-            ),
-            Some(&day.staff.token),
-            Value::Null,
-        )
-        .await,
-        StatusCode::OK,
+    expect_problem(
+        publish(&app, &survey, &day.staff).await,
+        StatusCode::CONFLICT,
+        "survey_still_open",
     )
     .await;
+    let answered_on = app
+        .clock
+        .now()
+        .with_timezone(&app.config.timezone)
+        .date_naive()
+        .to_string();
+    until_it_closes(&app);
+    let published = expect_status(publish(&app, &survey, &day.staff).await, StatusCode::OK).await;
     let public = expect_status(results(&app, &survey, None).await, StatusCode::OK).await;
     assert_eq!(public, published);
     assert_eq!(public["published"], true);
@@ -486,13 +508,7 @@ async fn figures_match_a_hand_computed_fixture(app: TestApp) {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect();
     assert_eq!(rows.len(), 6);
-    let today = app
-        .clock
-        .now()
-        .with_timezone(&app.config.timezone)
-        .date_naive()
-        .to_string();
-    assert!(rows.iter().all(|r| r[0] == today), "the day only");
+    assert!(rows.iter().all(|r| r[0] == answered_on), "the day only");
     assert!(rows
         .iter()
         .any(|r| r[1..] == ["5", "10", "参观；讲解", "很好"]));
@@ -842,4 +858,380 @@ async fn a_person_with_two_signups_answers_once(app: TestApp) {
     )
     .await;
     assert_eq!(seen["caller"], json!({"came": true, "answered": true}));
+}
+
+async fn change(app: &TestApp, survey: &Value, staff: &Person, body: Value) -> reqwest::Response {
+    app.send(
+        Method::PATCH,
+        &format!("/surveys/{}", survey["id"].as_str().unwrap()),
+        Some(&staff.token),
+        body,
+    )
+    .await
+}
+
+async fn staff_change_a_survey_until_someone_answers(app: TestApp) {
+    let day = open_day(&app, 1, 0).await;
+    let survey = create_survey(&app, &day, json!({})).await;
+    let changed = expect_status(
+        change(
+            &app,
+            &survey,
+            &day.staff,
+            json!({"title": "电梯现场会评价", "questions": [
+                {"kind": "rating", "prompt": "总体满意度", "required": true},
+                {"kind": "single_choice", "prompt": "从哪里得知活动", "options": ["居委会", "随申办"]},
+            ]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(changed["title"], "电梯现场会评价");
+    let kinds: Vec<&str> = changed["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["rating", "single_choice"],
+        "the questions replaced, in order"
+    );
+    assert_eq!(
+        changed["opens_at"], survey["opens_at"],
+        "what was not sent stays"
+    );
+
+    let problem = expect_problem(
+        change(
+            &app,
+            &survey,
+            &day.staff,
+            json!({"closes_at": survey["opens_at"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(field_codes(&problem), [("closes_at", "must_be_after")]);
+    let admin = app.admin().await;
+    let (other_staff, _) = app.staff(&admin, "mzj").await;
+    expect_problem(
+        change(&app, &survey, &other_staff, json!({"title": "别的部门"})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    after_the_event(&app);
+    let rated = json!([{"question_id": question(&changed, 1), "value": 4}]);
+    expect_status(
+        answer(&app, &day.came[0], &changed, rated).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    expect_problem(
+        change(
+            &app,
+            &survey,
+            &day.staff,
+            json!({"questions": [{"kind": "rating", "prompt": "改了的题目", "required": true}]}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "questions_frozen",
+    )
+    .await;
+    // Closing early is still possible, and then the results may be published.
+    let close = (app.clock.now() + Duration::minutes(1)).to_rfc3339();
+    let closed = expect_status(
+        change(&app, &survey, &day.staff, json!({"closes_at": close})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        closed["questions"], changed["questions"],
+        "frozen, unchanged"
+    );
+    expect_problem(
+        publish(&app, &survey, &day.staff).await,
+        StatusCode::CONFLICT,
+        "survey_still_open",
+    )
+    .await;
+    app.clock.advance(Duration::minutes(1));
+    expect_status(publish(&app, &survey, &day.staff).await, StatusCode::OK).await;
+}
+
+async fn texts(app: &TestApp, survey: &Value, token: Option<&str>) -> reqwest::Response {
+    app.send(
+        Method::GET,
+        &format!("/surveys/{}/texts", survey["id"].as_str().unwrap()),
+        token,
+        Value::Null,
+    )
+    .await
+}
+
+async fn publish_texts(
+    app: &TestApp,
+    survey: &Value,
+    token: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!(
+            "/surveys/{}/texts/publication",
+            survey["id"].as_str().unwrap()
+        ),
+        Some(token),
+        body,
+    )
+    .await
+}
+
+async fn free_text_is_public_only_once_published_and_masked(app: TestApp) {
+    let day = open_day(&app, 6, 0).await;
+    let survey = create_survey(
+        &app,
+        &day,
+        json!({"questions": [
+            {"kind": "rating", "prompt": "总体满意度", "required": true},
+            {"kind": "free_text", "prompt": "建议"},
+        ]}),
+    )
+    .await;
+    after_the_event(&app);
+    let written = ["希望增加周末场次", "请联系我 13912345678，想参加下一场"];
+    for (i, person) in day.came.iter().enumerate() {
+        let mut given = vec![json!({"question_id": question(&survey, 1), "value": 4})];
+        if let Some(text) = written.get(i) {
+            given.push(json!({"question_id": question(&survey, 2), "text": text}));
+        }
+        expect_status(
+            answer(&app, person, &survey, json!(given)).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    expect_problem(
+        texts(&app, &survey, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    let for_staff = expect_status(
+        texts(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut items = for_staff["items"].as_array().unwrap().clone();
+    items.sort_by_key(|t| t["original"].as_str().unwrap().len());
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["original"], written[0]);
+    assert_eq!(items[1]["original"], written[1]);
+    assert_eq!(
+        items[1]["text"], "请联系我 ***，想参加下一场",
+        "as the public would read it"
+    );
+    assert!(items.iter().all(|t| t["published"] == false));
+
+    until_it_closes(&app);
+    expect_status(publish(&app, &survey, &day.staff).await, StatusCode::OK).await;
+    let public = expect_status(texts(&app, &survey, None).await, StatusCode::OK).await;
+    assert_eq!(public["items"], json!([]), "none published yet");
+
+    let (first, second) = (items[0]["id"].clone(), items[1]["id"].clone());
+    let stranger = uuid::Uuid::new_v4().to_string();
+    let problem = expect_problem(
+        publish_texts(
+            &app,
+            &survey,
+            &day.staff.token,
+            json!({"answer_ids": [first, stranger], "published": true}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(field_codes(&problem), [("answer_ids", "invalid")]);
+    expect_problem(
+        publish_texts(
+            &app,
+            &survey,
+            &day.came[0].token,
+            json!({"answer_ids": [first], "published": true}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let public = expect_status(texts(&app, &survey, None).await, StatusCode::OK).await;
+    assert_eq!(
+        public["items"],
+        json!([]),
+        "a refused publication changes nothing"
+    );
+
+    for (expected, ids) in [(2, json!([first, second])), (0, json!([second]))] {
+        let done = publish_texts(
+            &app,
+            &survey,
+            &day.staff.token,
+            json!({"answer_ids": ids, "published": true}),
+        )
+        .await;
+        assert_eq!(
+            expect_status(done, StatusCode::OK).await["changed"],
+            expected
+        );
+    }
+    let withdrawn = publish_texts(
+        &app,
+        &survey,
+        &day.staff.token,
+        json!({"answer_ids": [first], "published": false}),
+    )
+    .await;
+    assert_eq!(expect_status(withdrawn, StatusCode::OK).await["changed"], 1);
+    let public = expect_status(texts(&app, &survey, None).await, StatusCode::OK).await;
+    assert_eq!(
+        public["items"],
+        json!([{"id": second, "question_id": question(&survey, 2), "text": "请联系我 ***，想参加下一场", "published": true}]),
+        "published ones only, masked, nothing as written"
+    );
+}
+
+async fn people_who_came_are_invited_once_when_the_survey_opens(app: TestApp) {
+    use canyu::{outbox, surveys::service::invite_attendees};
+    let day = open_day(&app, 2, 1).await;
+    let survey = create_survey(&app, &day, json!({})).await;
+    assert_eq!(
+        invite_attendees(&app.state).await.unwrap(),
+        0,
+        "not open yet"
+    );
+    after_the_event(&app);
+    // The first has already answered when the invitations go out: they are not asked again.
+    let rated = json!([{"question_id": question(&survey, 1), "value": 5}, {"question_id": question(&survey, 4), "value": 9}]);
+    expect_status(
+        answer(&app, &day.came[0], &survey, rated).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(invite_attendees(&app.state).await.unwrap(), 1);
+    assert_eq!(invite_attendees(&app.state).await.unwrap(), 0, "once");
+    outbox::deliver_pending(&app.state).await.unwrap();
+    let inbox = |person: &Person| {
+        let request = app.get("/me/notifications").bearer_auth(&person.token);
+        async move {
+            let found = expect_status(request.send().await.unwrap(), StatusCode::OK).await;
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == "survey_invitation")
+                .cloned()
+                .collect::<Vec<_>>()
+        }
+    };
+    let invited = inbox(&day.came[1]).await;
+    assert_eq!(invited.len(), 1, "{invited:?}");
+    assert_eq!(invited[0]["link"], format!("#/events/{}/survey", day.event));
+    let body = invited[0]["body"].as_str().unwrap();
+    assert!(
+        body.contains("年") && !body.contains('T'),
+        "a local time in words: {body}"
+    );
+    assert!(inbox(&day.came[0]).await.is_empty(), "already answered");
+    assert!(inbox(&day.stayed_away[0]).await.is_empty(), "did not come");
+}
+
+async fn warm_results_are_read_from_the_cache_alone_and_writes_show_at_once(app: TestApp) {
+    use sea_orm::ConnectionTrait;
+    let day = open_day(&app, 5, 1).await;
+    let survey = create_survey(&app, &day, json!({})).await;
+    let live = || async {
+        expect_status(
+            results(&app, &survey, Some(&day.staff.token)).await,
+            StatusCode::OK,
+        )
+        .await
+    };
+    assert_eq!(live().await["checked_in"], 5);
+    // A check-in shows in the response rate at once, though the count is cached.
+    let late = &day.stayed_away[0];
+    let signups = expect_status(
+        app.send(Method::GET, "/me/signups", Some(&late.token), Value::Null)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_status(
+        app.send(
+            Method::POST,
+            &format!("/events/{}/checkins", day.event),
+            Some(&day.staff.token),
+            json!({"code": signups["items"][0]["checkin_code"]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(live().await["checked_in"], 6);
+
+    after_the_event(&app);
+    for (i, person) in day.came.iter().enumerate() {
+        expect_status(
+            answer(&app, person, &survey, answers_of_template(&survey, i)).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    until_it_closes(&app);
+    expect_problem(
+        results(&app, &survey, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_status(publish(&app, &survey, &day.staff).await, StatusCode::OK).await;
+    let public = expect_status(results(&app, &survey, None).await, StatusCode::OK).await;
+    assert_eq!(public["published"], true, "a publication shows at once");
+    assert_eq!(
+        (public["responses"].as_u64(), public["checked_in"].as_u64()),
+        (Some(5), Some(6))
+    );
+
+    // Behind the service's back the survey leaves the database: a warm read does not notice.
+    for table in [
+        "survey_answers",
+        "survey_responses",
+        "survey_participations",
+        "survey_questions",
+        "surveys",
+    ] {
+        app.state
+            .db
+            .execute_unprepared(&format!("DELETE FROM {table}"))
+            .await
+            .unwrap();
+    }
+    let cached = expect_status(results(&app, &survey, None).await, StatusCode::OK).await;
+    assert_eq!(cached, public);
+}
+
+/// Person `i`'s answers to the district template's required questions.
+fn answers_of_template(survey: &Value, i: usize) -> Value {
+    json!([
+        {"question_id": question(survey, 1), "value": 1 + i % 5},
+        {"question_id": question(survey, 4), "value": i % 11},
+    ])
 }
