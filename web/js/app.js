@@ -28,6 +28,8 @@ import * as staffEvent from './pages/staff-event.js';
 import * as checkin from './pages/checkin.js';
 import * as survey from './pages/survey.js';
 import * as surveyResults from './pages/survey-results.js';
+import * as openMonth from './pages/open-month.js';
+import * as yearly from './pages/yearly.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
 // render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
@@ -46,6 +48,10 @@ const routes = [
   ['/events/:id', event],
   ['/events/:id/survey', survey],
   ['/events/:id/survey/results', surveyResults],
+  ['/open-month', openMonth], // the district's current year
+  ['/open-month/:year', openMonth],
+  ['/reports', yearly], // the district's current year
+  ['/reports/:year', yearly],
   ['/staff', staff],
   ['/staff/decisions/new', staffNew],
   ['/staff/decisions/:id', staffDecision],

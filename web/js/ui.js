@@ -334,6 +334,13 @@ export function rangeEl(start, end) {
   return h('time', { datetime: start }, formatRange(start, end));
 }
 
+// Text from the records (a department's name, an event's title), which is Chinese: marked
+// lang="zh-CN" on a page in another language, so it is read out and hyphenated as Chinese.
+export function recordText(text, tag = 'span', props = {}) {
+  const chinese = getLang() !== 'zh-CN' && /\p{Script=Han}/u.test(String(text ?? ''));
+  return h(tag, { ...props, lang: chinese ? 'zh-CN' : props.lang }, text);
+}
+
 // Plain text (e.g. Markdown) as paragraphs: blank lines split them, single newlines become
 // line breaks. Text only; markup in it is shown as typed.
 export function textBlocks(text) {

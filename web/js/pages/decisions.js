@@ -7,7 +7,8 @@ import {
   h, field, filteredList, filterValues,
 } from '../ui.js';
 import { STAGES, decisionList } from '../decisions.js';
-import { codeOptions, departmentOptions } from '../format.js';
+import { codeOptions, departmentOptions, districtYear } from '../format.js';
+import { yearlyHash } from '../reports.js';
 
 export const name = 'decisions';
 export const title = 'decisions.title';
@@ -39,9 +40,13 @@ export async function render(root, ctx) {
     }),
     h('button', { type: 'submit', id: 'filter-submit', class: 'button' }, t('decisions.filter_submit')),
   );
+  // The figures of the year filtered on, else of the current year.
+  const figuresYear = /^\d{4}$/.test(filters.year.trim()) ? Number(filters.year) : districtYear();
   root.append(
     h('h1', { id: 'decisions-title' }, t('decisions.title')),
     h('p', { class: 'lead' }, t('decisions.lead')),
+    h('p', { class: 'report-links' }, h('a', { href: yearlyHash(figuresYear), id: 'yearly-figures-link' },
+      t('decisions.figures_link', { year: figuresYear }))),
     form,
   );
   await filteredList(root, ctx, form,

@@ -6,8 +6,11 @@ import { t } from '../i18n.js';
 import {
   h, field, checkbox, filteredList, filterValues,
 } from '../ui.js';
-import { label, midnightUtc, zoneName, themeCodes } from '../format.js';
+import {
+  label, midnightUtc, zoneName, themeCodes, districtYear,
+} from '../format.js';
 import { eventCalendar } from '../events.js';
+import { openMonthHash } from '../reports.js';
 
 export const name = 'events';
 export const title = 'events.title';
@@ -46,6 +49,8 @@ export async function render(root, ctx) {
   root.append(
     h('h1', { id: 'events-title' }, t('events.title')),
     h('p', { class: 'lead' }, t('events.lead', { zone: zoneName() })),
+    h('p', { class: 'report-links' }, h('a', { href: openMonthHash(districtYear()), id: 'open-month-report-link' },
+      t('events.report_link', { year: districtYear() }))),
     themeChips(filters),
     form,
   );

@@ -6,31 +6,12 @@ import { h, append, breadcrumb } from '../ui.js';
 import {
   formatNumber, formatPercent, formatSigned,
 } from '../format.js';
+import { barList, shareOf } from '../charts.js';
 import { eventHash, fetchEvent } from '../events.js';
 import { fetchSurvey, fetchResults } from '../surveys.js';
 
 export const name = 'survey-results';
 export const title = 'survey_results.page_title';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attrs) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  return el;
-}
-
-// A horizontal bar filled to `share` percent; the numbers beside it say the same in words.
-function bar(share) {
-  const el = svg('svg', {
-    class: 'bar', width: '100%', height: '14', 'aria-hidden': 'true', focusable: 'false',
-  });
-  el.append(
-    svg('rect', { class: 'bar-track', width: '100%', height: '100%' }),
-    svg('rect', { class: 'bar-fill', width: `${Math.min(100, Math.max(0, share))}%`, height: '100%' }),
-  );
-  return el;
-}
 
 function valueLabel(q, v) {
   if (q.kind === 'rating') return `${v.value} · ${t(`rating.${v.value}`)}`;
@@ -40,16 +21,17 @@ function valueLabel(q, v) {
 
 // One row per possible answer, zeros included; shares are of those who answered the question.
 function bars(q) {
-  return h('ul', {
+  return barList(q.distribution.map((v) => {
+    const share = shareOf(v.count, q.answered);
+    return {
+      label: valueLabel(q, v),
+      value: t('survey_results.count', { n: formatNumber(v.count), share: formatPercent(share) }),
+      share,
+      dataset: { value: v.value },
+    };
+  }), {
     class: q.kind === 'nps' ? 'bars bars-compact' : 'bars', 'aria-label': t('survey_results.distribution'),
-  }, q.distribution.map((v) => {
-    const share = q.answered ? (100 * v.count) / q.answered : 0;
-    return h('li', { class: 'bar-row', dataset: { value: v.value } },
-      h('span', { class: 'bar-label' }, valueLabel(q, v)),
-      h('span', { class: 'bar-count' },
-        t('survey_results.count', { n: formatNumber(v.count), share: formatPercent(share) })),
-      bar(share));
-  }));
+  });
 }
 
 // The headline figures of a rating (mean, CSAT) or a score (NPS), each with what it means.
