@@ -12,7 +12,12 @@ use poem::{
     http::{header, Method, StatusCode},
     Endpoint, IntoResponse, Request, Response,
 };
-use poem_openapi::{error::ParseParamError, payload::Json, types::ToJSON, ApiResponse, Tags};
+use poem_openapi::{
+    error::{ParseParamError, ParsePathError},
+    payload::Json,
+    types::ToJSON,
+    ApiResponse, Tags,
+};
 use serde_json::Value;
 
 pub use body::JsonBody;
@@ -73,6 +78,14 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
     spec::allowed_methods(published(), path)
 }
 
+/// The spec's name of a path parameter the framework calls by its place (`param0` is the
+/// first in the path).
+fn path_parameter_name(method: &Method, path: &str, place: &str) -> Option<String> {
+    let index: usize = place.strip_prefix("param")?.parse().ok()?;
+    let (_, path_params) = spec::operation_for(published(), method, path)?;
+    path_params.into_iter().nth(index).map(|(name, _)| name)
+}
+
 /// The field error for a parameter the framework could not read: the spec's check of its
 /// raw value says which rule it broke.
 pub fn parameter_error(method: &Method, path: &str, query: &str, name: &str) -> Option<FieldError> {
@@ -126,12 +139,22 @@ pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Re
         Ok(output) => Ok(output.into_response()),
         Err(err) => {
             let path = uri.path().strip_prefix(BASE_PATH).unwrap_or(uri.path());
-            if let Some(param) = err.downcast_ref::<ParseParamError>() {
+            let unreadable = if let Some(param) = err.downcast_ref::<ParseParamError>() {
+                Some((param.name.to_string(), &param.reason))
+            } else if let Some(param) = err.downcast_ref::<ParsePathError>() {
+                let name = path_parameter_name(&method, path, param.name);
+                Some((
+                    name.unwrap_or_else(|| param.name.to_string()),
+                    &param.reason,
+                ))
+            } else {
+                None
+            };
+            if let Some((name, reason)) = unreadable {
                 let query = uri.query().unwrap_or_default();
-                let error =
-                    parameter_error(&method, path, query, param.name).unwrap_or_else(|| {
-                        FieldError::new(param.name, FieldCode::InvalidFormat, param.reason.clone())
-                    });
+                let error = parameter_error(&method, path, query, &name).unwrap_or_else(|| {
+                    FieldError::new(name, FieldCode::InvalidFormat, reason.clone())
+                });
                 let detail = format!("{}: {}", error.field, error.message);
                 return Ok(ApiError::from(Error::Malformed {
                     detail,

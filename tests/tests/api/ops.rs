@@ -117,6 +117,20 @@ async fn errors_outside_handlers_are_problems_too(app: TestApp) {
         status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED,
         "{status}"
     );
+
+    // A path parameter that does not read is named as the spec names it, with its rule.
+    for (path, field, code) in [
+        ("/events/not-a-uuid", "id", "invalid_format"),
+        ("/open-month/abc/report", "year", "invalid_format"),
+    ] {
+        let response = app.get(path).send().await.unwrap();
+        let problem = expect_problem(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+        assert_eq!(
+            canyu_tests::field_codes(&problem),
+            [(field, code)],
+            "{path}: {problem}"
+        );
+    }
 }
 
 async fn docs_spec_and_portal_are_served(app: TestApp) {
