@@ -51,6 +51,8 @@ pub struct RatedEvent {
     pub title: String,
     pub theme: Theme,
     pub responses: u64,
+    /// Responses that rated it (its first rating question), at least 5.
+    pub rated: u64,
     pub satisfaction: Option<f64>,
     pub csat: Option<f64>,
 }
@@ -65,7 +67,7 @@ pub struct OpenMonthReport {
     pub by_theme: Vec<ThemeFigures>,
     /// Each host department with open days held.
     pub by_department: Vec<DepartmentFigures>,
-    /// The five lowest-rated open days with at least 5 responses, lowest first.
+    /// The five lowest-rated open days with at least 5 published ratings, lowest first.
     pub lowest_rated: Vec<RatedEvent>,
 }
 
@@ -97,6 +99,7 @@ impl Example for OpenMonthReport {
                 title: "老旧小区加装电梯现场会".into(),
                 theme: Theme::MajorProjects,
                 responses: 10,
+                rated: 10,
                 satisfaction: Some(2.3),
                 csat: Some(10.0),
             }],

@@ -162,7 +162,7 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
     let mut rated: Vec<(Theme, &event::Model, Tally)> = themed
         .iter()
         .map(|(theme, e)| (*theme, *e, tally_of(e)))
-        .filter(|(_, _, t)| t.responses >= MIN_RESPONSES_FOR_BREAKDOWN && t.rating.answered > 0)
+        .filter(|(_, _, t)| t.rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN)
         .collect();
     rated.sort_by(|(_, a, ta), (_, b, tb)| {
         let mean = |t: &Tally| t.rating.sum as f64 / t.rating.answered as f64;
@@ -178,6 +178,7 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
             title: e.title.clone(),
             theme,
             responses: t.responses,
+            rated: t.rating.answered,
             satisfaction: t.rating.mean(),
             csat: t.rating.csat(),
         })

@@ -86,8 +86,10 @@ impl SurveysApi {
 
     /// Change a survey
     ///
-    /// Staff of the host department: its title, when it opens and closes, and its questions
-    /// until the first response arrives (`409 questions_frozen` after).
+    /// Staff of the host department: its title, when it opens (not before the event starts)
+    /// and closes, and its questions until the first response arrives (`409
+    /// questions_frozen` after). Once its results are public it stays closed (`409
+    /// results_published`).
     #[oai(path = "/surveys/:id", method = "patch", operation_id = "changeSurvey")]
     async fn change(
         &self,
@@ -243,7 +245,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("getEventSurvey", &[(404, &["not_found"])]),
     Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
     Problems::new("getSurveyResults", &[(404, &["not_found"])]),
-    Problems::new("changeSurvey", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["questions_frozen"]), (422, &["validation_failed"])]),
+    Problems::new("changeSurvey", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["questions_frozen", "results_published"]), (422, &["validation_failed"])]),
     Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["survey_still_open"])]),
     Problems::new("listSurveyTexts", &[(404, &["not_found"])]),
     Problems::new("publishSurveyTexts", &[(403, &["forbidden"]), (404, &["not_found"]), (422, &["validation_failed"])]),

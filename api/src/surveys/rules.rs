@@ -82,7 +82,18 @@ impl AnswerWindow {
         }
     }
 
-    pub fn check(&self) -> Result<()> {
+    /// The window of a survey about an event starting at `event_starts_at`: it opens no
+    /// earlier than the event starts (nobody has come before), and closes after it opens.
+    pub fn check(&self, event_starts_at: DateTime<Utc>) -> Result<()> {
+        if self.opens_at < event_starts_at {
+            return Err(FieldError::new(
+                "opens_at",
+                FieldCode::MustBeAfter,
+                "the survey opens once the event has started",
+            )
+            .other_field("starts_at")
+            .into());
+        }
         if self.closes_at <= self.opens_at {
             return Err(FieldError::new(
                 "closes_at",
@@ -131,6 +142,22 @@ pub fn may_publish(window: AnswerWindow, now: DateTime<Utc>) -> Result<()> {
             "results are published once the survey has closed",
         )),
     }
+}
+
+/// Whether a survey may take this window: once its results are public it stays closed, or
+/// the public figures would move as people answered (see `may_publish`).
+pub fn may_change_window(
+    results_published: bool,
+    window: AnswerWindow,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if results_published && window.state(now) != SurveyState::Closed {
+        return Err(Error::conflict(
+            "results_published",
+            "a survey whose results are public stays closed",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the questions may still change: only before the first response, whose figures a
@@ -184,6 +211,12 @@ pub fn check_questions(questions: &[NewQuestion]) -> Result<Vec<NewQuestion>> {
             let option_field = format!("questions[{i}].options[{j}]");
             if let Err(err) = input::single_line(&option_field, option) {
                 errors.push(err);
+            } else if options[..j].contains(option) {
+                errors.push(FieldError::new(
+                    option_field,
+                    FieldCode::Invalid,
+                    "an option given twice (its answers could not be told apart)",
+                ));
             } else if option.chars().count() > MAX_OPTION_LENGTH {
                 errors.push(
                     FieldError::new(option_field, FieldCode::TooLong, "an option is too long")
@@ -614,12 +647,19 @@ mod tests {
             code(admit(window, opens_at, true, true).unwrap_err()),
             "already_answered"
         );
+        let starts_at = opens_at - Duration::hours(2);
+        assert!(window.check(starts_at).is_ok());
         assert!(AnswerWindow {
             opens_at,
             closes_at: opens_at
         }
-        .check()
+        .check(starts_at)
         .is_err());
+        let before_the_event = AnswerWindow {
+            opens_at: starts_at - second,
+            ..window
+        };
+        assert!(before_the_event.check(starts_at).is_err());
     }
 
     #[test]
@@ -640,6 +680,17 @@ mod tests {
             );
         }
         assert!(may_publish(window, window.closes_at).is_ok());
+
+        let reopened = AnswerWindow {
+            closes_at: window.closes_at + Duration::days(1),
+            ..window
+        };
+        assert!(may_change_window(false, reopened, window.closes_at).is_ok());
+        assert_eq!(
+            code(may_change_window(true, reopened, window.closes_at).unwrap_err()),
+            "results_published"
+        );
+        assert!(may_change_window(true, window, window.closes_at).is_ok());
 
         assert!(may_change_questions(0).is_ok());
         assert_eq!(

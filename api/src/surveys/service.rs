@@ -132,7 +132,7 @@ pub async fn create(
             .closes_at
             .unwrap_or(opens_at + Duration::days(DEFAULT_OPEN_DAYS)),
     };
-    window.check()?;
+    window.check(event.starts_at)?;
     let title = match form.title {
         Some(title) => input::single_line("title", &title)?,
         None => format!("{} 活动评价", event.title),
@@ -290,7 +290,9 @@ pub async fn change(
         opens_at: changes.opens_at.unwrap_or(found.opens_at),
         closes_at: changes.closes_at.unwrap_or(found.closes_at),
     };
-    window.check()?;
+    let event = db::find::<event::Entity>(&txn, found.subject_id, "event").await?;
+    window.check(event.starts_at)?;
+    rules::may_change_window(found.results_published_at.is_some(), window, now)?;
     if let Some(questions) = &questions {
         rules::may_change_questions(found.response_seq)?;
         survey_question::Entity::delete_many()

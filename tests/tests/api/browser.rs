@@ -235,14 +235,16 @@ async fn a_resident_who_came_rates_the_open_day_and_staff_see_the_answer_counted
             StatusCode::OK,
         )
         .await;
-        // The district template's questions (1: rating, 4: score, both required), taking
-        // answers from now rather than from the end of the event.
+        // The district template's questions (1: rating, 4: score, both required), open from
+        // the end of the event, which is over (it ends 11 days and 2 hours after it was made).
+        app.clock
+            .advance(chrono::Duration::days(11) + chrono::Duration::hours(3));
         let survey = expect_status(
             app.send(
                 Method::POST,
                 &format!("/events/{event}/survey"),
                 Some(&staff.token),
-                json!({"opens_at": app.clock.now().to_rfc3339()}),
+                json!({}),
             )
             .await,
             StatusCode::CREATED,

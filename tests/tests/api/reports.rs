@@ -144,17 +144,23 @@ async fn the_open_month_report_adds_up_by_theme_department_and_event(app: TestAp
         })
         .collect();
     assert_eq!(departments, [("cyzx", &json!(6)), ("mzj", &json!(5))]);
-    let lowest: Vec<(&str, &Value)> = report["lowest_rated"]
+    let lowest: Vec<(&str, &Value, &Value)> = report["lowest_rated"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["title"].as_str().unwrap(), &e["satisfaction"]))
+        .map(|e| {
+            (
+                e["title"].as_str().unwrap(),
+                &e["satisfaction"],
+                &e["rated"],
+            )
+        })
         .collect();
     assert_eq!(
         lowest,
         [
-            ("加装电梯现场会", &json!(2.33)),
-            ("社区食堂体验", &json!(4.4))
+            ("加装电梯现场会", &json!(2.33), &json!(6)),
+            ("社区食堂体验", &json!(4.4), &json!(5))
         ],
         "lowest first; an open day with under 5 responses is not ranked"
     );

@@ -316,6 +316,7 @@ async fn answers_are_checked_against_their_questions(app: TestApp) {
             json!({"questions": [
                 {"kind": "single_choice", "prompt": "只有一个选项", "options": ["是"]},
                 {"kind": "rating", "prompt": "评分", "options": ["甲", "乙"]},
+                {"kind": "multiple_choice", "prompt": "重复的选项", "options": ["甲", "乙", " 甲"]},
             ]}),
         )
         .await;
@@ -329,7 +330,8 @@ async fn answers_are_checked_against_their_questions(app: TestApp) {
         field_codes(&problem),
         [
             ("questions[0].options", "too_short"),
-            ("questions[1].options", "invalid")
+            ("questions[1].options", "invalid"),
+            ("questions[2].options[2]", "invalid"),
         ]
     );
     // Nothing was written by the refusals.
@@ -729,7 +731,12 @@ async fn responses_the_cache_missed_are_caught_up(app: TestApp) {
     assert_eq!(read().await["responses"], 5);
 
     // Another instance whose cache is not this one's (as with Redis down at the moment of
-    // its writes) takes three responses: this cache never hears of them.
+    // its writes) takes three responses: this cache never hears of them. (The invitations
+    // go out first: on SQLite the other instance's start-up run of that job would contend
+    // with its responses for the one file, which a real installation never shares.)
+    canyu::surveys::service::invite_attendees(&app.state)
+        .await
+        .unwrap();
     let other = app.instance_with(|config| config.redis_url = None).await;
     for i in 5..8 {
         respond(format!("http://{other}"), i).await;
@@ -917,6 +924,23 @@ async fn staff_change_a_survey_until_someone_answers(app: TestApp) {
     )
     .await;
     assert_eq!(field_codes(&problem), [("closes_at", "must_be_after")]);
+    let problem = expect_problem(
+        change(
+            &app,
+            &survey,
+            &day.staff,
+            json!({"opens_at": app.clock.now().to_rfc3339()}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem),
+        [("opens_at", "must_be_after")],
+        "before the event starts"
+    );
     let admin = app.admin().await;
     let (other_staff, _) = app.staff(&admin, "mzj").await;
     expect_problem(
@@ -964,6 +988,13 @@ async fn staff_change_a_survey_until_someone_answers(app: TestApp) {
     .await;
     app.clock.advance(Duration::minutes(1));
     expect_status(publish(&app, &survey, &day.staff).await, StatusCode::OK).await;
+    let reopen = (app.clock.now() + Duration::days(1)).to_rfc3339();
+    expect_problem(
+        change(&app, &survey, &day.staff, json!({"closes_at": reopen})).await,
+        StatusCode::CONFLICT,
+        "results_published",
+    )
+    .await;
 }
 
 async fn texts(app: &TestApp, survey: &Value, token: Option<&str>) -> reqwest::Response {
