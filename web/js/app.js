@@ -26,6 +26,7 @@ import * as staffEvents from './pages/staff-events.js';
 import * as staffEventNew from './pages/staff-event-new.js';
 import * as staffEvent from './pages/staff-event.js';
 import * as checkin from './pages/checkin.js';
+import * as staffSurvey from './pages/staff-survey.js';
 import * as survey from './pages/survey.js';
 import * as surveyResults from './pages/survey-results.js';
 import * as openMonth from './pages/open-month.js';
@@ -59,6 +60,7 @@ const routes = [
   ['/staff/events/new', staffEventNew],
   ['/staff/events/:id', staffEvent],
   ['/staff/events/:id/checkin', checkin],
+  ['/staff/events/:id/survey', staffSurvey],
 ];
 
 const view = document.getElementById('view');

@@ -1,7 +1,7 @@
 // Pieces the survey pages share: addresses, fetching a survey or its results (either may not
 // exist yet), where a survey stands, and what it means for the person asking.
 
-import { api } from './api.js';
+import { api, query } from './api.js';
 import { t } from './i18n.js';
 import { h } from './ui.js';
 import { label, windowDates, zoneName } from './format.js';
@@ -34,6 +34,18 @@ export function fetchSurvey(eventId, signal) {
 // Live for the host department's staff; for others null until published.
 export function fetchResults(surveyId, signal) {
   return orNull(surveyPath(surveyId, '/results'), signal);
+}
+
+// One page of a survey's free-text answers: {items, next_cursor}. Staff of the host department
+// get them all (with `original`); anyone else the published ones, masked. auth: false asks as
+// the public does.
+export function fetchTexts(surveyId, { cursor, limit = 50, signal, auth = true } = {}) {
+  return api('GET', surveyPath(surveyId, `/texts${query({ limit, cursor })}`), undefined, { signal, auth });
+}
+
+// The free-text questions of a survey (or of its results), in the order asked.
+export function freeTextQuestions(questions) {
+  return questions.filter((q) => q.kind === 'free_text').sort((a, b) => a.position - b.position);
 }
 
 // 'open' | 'upcoming' | 'closed', as the server tells it.

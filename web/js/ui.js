@@ -337,8 +337,13 @@ export function rangeEl(start, end) {
 // Text from the records (a department's name, an event's title), which is Chinese: marked
 // lang="zh-CN" on a page in another language, so it is read out and hyphenated as Chinese.
 export function recordText(text, tag = 'span', props = {}) {
-  const chinese = getLang() !== 'zh-CN' && /\p{Script=Han}/u.test(String(text ?? ''));
-  return h(tag, { ...props, lang: chinese ? 'zh-CN' : props.lang }, text);
+  return h(tag, { ...props, lang: recordLang(text) || props.lang }, text);
+}
+
+// 'zh-CN' for Chinese text on a page in another language (for a control holding a record's
+// text), else null.
+export function recordLang(text) {
+  return getLang() !== 'zh-CN' && /\p{Script=Han}/u.test(String(text ?? '')) ? 'zh-CN' : null;
 }
 
 // Plain text (e.g. Markdown) as paragraphs: blank lines split them, single newlines become

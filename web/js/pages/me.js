@@ -3,7 +3,7 @@
 import { api, query } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, currentUser, details, timeEl, pagedList,
+  h, currentUser, details, timeEl, pagedList, recordText,
 } from '../ui.js';
 import { label, formatDate } from '../format.js';
 
@@ -15,11 +15,14 @@ function roleNames(roles = []) {
   return roles.map((r) => label('role', r)).join(t('list.separator'));
 }
 
+// Title and body come from the server in Chinese, whatever the kind (comment_outcome,
+// waitlist_offer, offer_expired, event_cancelled, survey_invitation); the link, if any, is a
+// page of the portal.
 function notificationItem(n) {
-  return h('li', { class: 'notification' },
+  return h('li', { class: 'notification', dataset: { kind: n.kind } },
     h('p', { class: 'notification-title' },
-      n.link?.startsWith('#/') ? h('a', { href: n.link }, n.title) : n.title),
-    h('p', {}, n.body),
+      n.link?.startsWith('#/') ? h('a', { href: n.link }, recordText(n.title)) : recordText(n.title)),
+    recordText(n.body, 'p'),
     h('p', { class: 'meta' }, timeEl(n.created_at, { time: true })),
   );
 }

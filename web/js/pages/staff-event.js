@@ -2,15 +2,16 @@
 // who came, export the list, go to the check-in page, and run the survey after the day.
 
 import { api, ApiError, managesDepartment, fetchAll } from '../api.js';
-import { t, plural } from '../i18n.js';
+import { t } from '../i18n.js';
 import {
   h, append, flash, details, requireFilled, timeEl, rangeEl, confirmStep, panel, breadcrumb,
   handleSubmit,
 } from '../ui.js';
-import { windowDates, formatNumber, formatPercent } from '../format.js';
+import { windowDates } from '../format.js';
+import { fetchSurvey, fetchResults } from '../surveys.js';
 import {
-  surveyHash, surveyPath, fetchSurvey, fetchResults, surveyBadge,
-} from '../surveys.js';
+  staffSurveyHash, surveyDetails, resultsLink, publishStep,
+} from '../survey-staff.js';
 import {
   TYPED, eventHash, eventPath, staffEventHash, fetchEvent, eventBadges, eventFields, eventBody,
   changedFields, signupBadge, signupTotals,
@@ -118,47 +119,18 @@ function attachSurvey(ctx, e, template) {
   ];
 }
 
-// "12 (rate 60%)": responses so far, live for staff.
-function responsesText(r) {
-  if (!r) return null;
-  const n = plural('staff_survey.responses_n', r.responses, { n: formatNumber(r.responses) });
-  return r.response_rate == null ? n : t('staff_survey.responses_rate', { n, rate: formatPercent(r.response_rate) });
-}
-
-function publishStep(ctx, s) {
-  if (s.results_published) return h('p', { class: 'done', id: 'survey-published' }, t('staff_survey.published'));
-  return h('div', { class: 'survey-publish' },
-    h('p', { class: 'hint' }, t('staff_survey.publish_intro')),
-    confirmStep({
-      id: 'survey-publish',
-      label: t('staff_survey.publish'),
-      question: t('staff_survey.publish_question'),
-      yes: t('staff_survey.publish_yes'),
-      no: t('staff_survey.publish_no'),
-      actionClass: 'survey-publish',
-      action: async () => {
-        await api('POST', surveyPath(s.id, '/results/publication'));
-        flash(() => t('flash.survey_results_published'), 'success', { keep: true });
-        ctx.go(location.hash);
-      },
-    }));
-}
-
 async function surveyPanel(ctx, e, signal) {
   const s = await fetchSurvey(e.id, signal);
   const heading = t('staff_survey.title');
   if (!s) return panel('panel-event-survey', heading, attachSurvey(ctx, e, await templateQuestions(signal)));
   const results = await fetchResults(s.id, signal);
   return panel('panel-event-survey', heading,
-    details([
-      [t('staff_survey.state'), surveyBadge(s), 'survey-state'],
-      [t('staff_survey.window'), t('event.window', windowDates(s.opens_at, s.closes_at)), 'survey-window'],
-      [t('staff_survey.questions'), formatNumber(s.questions.length)],
-      [t('staff_survey.responses'), responsesText(results), 'survey-responses'],
-    ]),
+    surveyDetails(s, results),
     h('p', { class: 'actions' },
-      h('a', { id: 'survey-results', class: 'button button-secondary', href: surveyHash(e.id, '/results') },
-        t(s.results_published ? 'staff_survey.results' : 'staff_survey.live_results'))),
+      resultsLink(s),
+      h('a', { id: 'survey-manage', class: 'button button-secondary', href: staffSurveyHash(e.id) },
+        t('staff_survey.manage'))),
+    h('p', { class: 'hint' }, t('staff_survey.manage_hint')),
     publishStep(ctx, s));
 }
 

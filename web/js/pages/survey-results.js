@@ -1,14 +1,19 @@
 // A survey's results: how many answered, and per question the figures and how the answers
-// spread, as bars. Public once published; the host department's staff see them live.
+// spread, as bars; then the written answers staff chose to publish (masked), a page at a time.
+// Public once published; the host department's staff see them live.
 
 import { t, plural } from '../i18n.js';
-import { h, append, breadcrumb } from '../ui.js';
+import {
+  h, append, breadcrumb, recordText, loadMore, flash, errorMessage,
+} from '../ui.js';
 import {
   formatNumber, formatPercent, formatSigned,
 } from '../format.js';
 import { barList, shareOf } from '../charts.js';
 import { eventHash, fetchEvent } from '../events.js';
-import { fetchSurvey, fetchResults } from '../surveys.js';
+import {
+  fetchSurvey, fetchResults, fetchTexts, freeTextQuestions,
+} from '../surveys.js';
 
 export const name = 'survey-results';
 export const title = 'survey_results.page_title';
@@ -52,12 +57,12 @@ function questionResult(q) {
   return h('section', {
     class: 'question-result', id, 'aria-labelledby': `${id}-title`, dataset: { kind: q.kind },
   },
-  h('h3', { id: `${id}-title` }, `${q.position}. ${q.prompt}`),
+  h('h3', { id: `${id}-title` }, `${q.position}. `, recordText(q.prompt)),
   h('p', { class: 'meta answered' }, plural('survey_results.answered', q.answered, { n: formatNumber(q.answered) })),
   figures(q),
   q.distribution && q.kind === 'multiple_choice' && h('p', { class: 'hint' }, t('survey_results.multiple_hint')),
   q.distribution && bars(q),
-  q.kind === 'free_text' && h('p', { class: 'hint' }, t('survey_results.free_text')));
+  q.kind === 'free_text' && h('p', { class: 'hint', id: `${id}-texts-note` }, t('survey_results.free_text')));
 }
 
 function totals(r) {
@@ -72,6 +77,67 @@ function totals(r) {
     }, h('dt', {}, t(`survey_results.${key}`)), h('dd', { id: `survey-${key.replace('_', '-')}` }, value)))),
     h('p', { class: 'hint' }, t('survey_results.rate_hint')),
   ];
+}
+
+// A page of answers as the public reads them. The public asks as the public (published ones,
+// masked, from 5 responses on); staff previewing unpublished results get every answer and keep
+// the published ones, reading on while a page holds none of them.
+async function publicTexts(r, cursor, signal) {
+  if (r.published) return fetchTexts(r.survey_id, { cursor, signal, auth: false });
+  let page = { next_cursor: cursor };
+  do {
+    page = await fetchTexts(r.survey_id, { cursor: page.next_cursor, limit: 100, signal });
+    page.items = page.items.filter((a) => a.published);
+  } while (!page.items.length && page.next_cursor);
+  return page;
+}
+
+// "What participants suggested": the published written answers under their question, a
+// "more" button while there are more. Nothing at all while there are none.
+async function textsSection(root, r, signal) {
+  const questions = freeTextQuestions(r.questions);
+  if (!questions.length || !r.breakdown_shown) return null;
+  const groups = h('div', { class: 'text-groups' });
+  const section = h('section', {
+    id: 'survey-texts', class: 'survey-texts', 'aria-labelledby': 'survey-texts-title', hidden: true,
+  },
+  h('h2', { id: 'survey-texts-title' }, t('survey_results.texts')),
+  h('p', { class: 'hint' }, t('survey_results.texts_hint')),
+  groups);
+  const lists = new Map(); // question id -> <ul>
+  const listFor = (q) => {
+    if (!lists.has(q.question_id)) {
+      const id = `texts-${q.position}`;
+      const list = h('ul', { class: 'quotes', 'aria-labelledby': `${id}-title` });
+      const group = h('div', { class: 'text-group', id, dataset: { position: q.position } },
+        h('h3', { id: `${id}-title` }, `${q.position}. `, recordText(q.prompt)), list);
+      const after = [...groups.children].find((g) => Number(g.dataset.position) > q.position);
+      groups.insertBefore(group, after || null);
+      lists.set(q.question_id, list);
+      const note = root.querySelector(`#result-${q.position}-texts-note`);
+      if (note) note.textContent = t('survey_results.free_text_some');
+    }
+    return lists.get(q.question_id);
+  };
+  let more;
+  try {
+    more = await loadMore((cursor) => publicTexts(r, cursor, signal), (items) => {
+      const shown = items.map((a) => {
+        const q = questions.find((x) => x.question_id === a.question_id);
+        if (!q) return null;
+        const item = h('li', { class: 'quote', dataset: { id: a.id } }, recordText(a.text, 'p'));
+        listFor(q).append(item);
+        return item;
+      }).filter(Boolean);
+      section.hidden = lists.size === 0;
+      return shown[0];
+    });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    if (err.status !== 404) flash(() => errorMessage(err), 'error'); // the figures stand without them
+    return null;
+  }
+  return append(section, more);
 }
 
 export async function render(root, ctx) {
@@ -95,4 +161,5 @@ export async function render(root, ctx) {
     h('h2', {}, t('survey_results.by_question')),
     h('div', { id: 'survey-questions' }, [...r.questions].sort((a, b) => a.position - b.position).map(questionResult)),
   );
+  append(root, await textsSection(root, r, signal));
 }
