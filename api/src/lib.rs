@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod input;
 pub mod limits;
 pub mod maintenance;
+pub mod meetings;
 pub mod notices;
 pub mod openapi;
 pub mod ops;

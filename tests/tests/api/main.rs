@@ -10,6 +10,7 @@ mod decisions;
 mod demo;
 mod events;
 mod idempotency;
+mod lottery;
 mod maintenance;
 mod openapi_spec;
 mod ops;

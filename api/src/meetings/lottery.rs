@@ -1,0 +1,378 @@
+//! The lottery that seats public representatives at a meeting, specified so that anyone can
+//! recompute it from what is published: docs/lottery.md states it, docs/verify_draw.py redoes
+//! it in Python. Integers and SHA-256 only: no floating point, no library's random generator.
+//!
+//! 1. When applications close, the pool is committed: a canonical text naming the meeting,
+//!    the public value's source fixed in advance, the seats per category and every applicant
+//!    by pseudonym; its SHA-256 is published.
+//! 2. The seed is SHA-256 of the commitment's hash (hex) and the public value, once known.
+//! 3. Category by category, in the commitment's order, applicants are drawn one at a time from
+//!    those not yet drawn (kept in the commitment's order) by a uniform index from the seed's
+//!    stream; the first drawn take the seats, the rest wait in the order drawn.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The version of this procedure, the first line of every commitment.
+pub const ALGORITHM: &str = "canyu-lottery-1";
+
+/// What is drawn from: the commitment's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pool {
+    pub meeting: String,
+    /// Where the public value will come from, named before it exists.
+    pub source: String,
+    /// (category, seats).
+    pub quotas: Vec<(String, u32)>,
+    /// (pseudonym, category).
+    pub applicants: Vec<(String, String)>,
+}
+
+/// Why a text is not a commitment this procedure can draw from.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommitmentError {
+    #[error("line {0}: {1}")]
+    Line(usize, &'static str),
+    #[error("not a {ALGORITHM} commitment")]
+    Version,
+}
+
+/// One category's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CategoryDraw {
+    pub category: String,
+    pub seats: u32,
+    /// Pseudonyms, in the order drawn.
+    pub seated: Vec<String>,
+    /// Pseudonyms, in the order drawn: who takes a seat given back.
+    pub waitlist: Vec<String>,
+}
+
+impl Pool {
+    /// The canonical text: quotas sorted by category, applicants by pseudonym, each line
+    /// ending in a line feed. Fields are single words but for the source, which ends its line.
+    pub fn commitment(&self) -> String {
+        let mut quotas = self.quotas.clone();
+        quotas.sort();
+        let mut applicants = self.applicants.clone();
+        applicants.sort();
+        let mut text = format!(
+            "{ALGORITHM}\nmeeting {}\nsource {}\n",
+            self.meeting,
+            one_line(&self.source)
+        );
+        for (category, seats) in quotas {
+            text.push_str(&format!("quota {category} {seats}\n"));
+        }
+        for (pseudonym, category) in applicants {
+            text.push_str(&format!("applicant {pseudonym} {category}\n"));
+        }
+        text
+    }
+
+    /// Reads a commitment back, checking that it is canonical (what `commitment` makes).
+    pub fn parse(text: &str) -> Result<Self, CommitmentError> {
+        let mut lines = text.split_terminator('\n').enumerate();
+        let mut field = |prefix: &str| {
+            let (i, line) = lines.next().ok_or(CommitmentError::Line(0, "too short"))?;
+            line.strip_prefix(prefix)
+                .map(str::to_string)
+                .ok_or(CommitmentError::Line(i + 1, "unexpected line"))
+        };
+        if field("")? != ALGORITHM {
+            return Err(CommitmentError::Version);
+        }
+        let mut pool = Pool {
+            meeting: field("meeting ")?,
+            source: field("source ")?,
+            quotas: Vec::new(),
+            applicants: Vec::new(),
+        };
+        for (i, line) in text.split_terminator('\n').enumerate().skip(3) {
+            let bad = |why| CommitmentError::Line(i + 1, why);
+            let words: Vec<&str> = line.split(' ').collect();
+            match words[..] {
+                ["quota", category, seats] if pool.applicants.is_empty() => {
+                    let seats = seats.parse().map_err(|_| bad("seats are a number"))?;
+                    pool.quotas.push((category.to_string(), seats));
+                }
+                ["applicant", pseudonym, category] => {
+                    if !pool.quotas.iter().any(|(c, _)| c == category) {
+                        return Err(bad("an applicant in a category without seats"));
+                    }
+                    pool.applicants
+                        .push((pseudonym.to_string(), category.to_string()));
+                }
+                _ => return Err(bad("unexpected line")),
+            }
+        }
+        let strictly_sorted = |keys: Vec<&String>| keys.windows(2).all(|w| w[0] < w[1]);
+        if !text.ends_with('\n')
+            || !strictly_sorted(pool.quotas.iter().map(|(c, _)| c).collect())
+            || !strictly_sorted(pool.applicants.iter().map(|(p, _)| p).collect())
+        {
+            return Err(CommitmentError::Line(
+                0,
+                "not canonical (order, repeats or ending)",
+            ));
+        }
+        Ok(pool)
+    }
+}
+
+/// A draw as it is published: every input and every seat, which docs/verify_draw.py reads.
+#[derive(Clone, Debug, Serialize)]
+pub struct PublishedDraw {
+    pub algorithm: &'static str,
+    pub commitment: Commitment,
+    pub public_value: String,
+    /// Hex.
+    pub seed: String,
+    pub categories: Vec<CategoryDraw>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Commitment {
+    pub text: String,
+    pub sha256: String,
+}
+
+/// Commits `pool` and draws it with `public_value`.
+pub fn run(pool: &Pool, public_value: &str) -> PublishedDraw {
+    let text = pool.commitment();
+    let sha256 = sha256_hex(&text);
+    let seed = seed(&sha256, public_value);
+    PublishedDraw {
+        algorithm: ALGORITHM,
+        categories: draw(pool, seed),
+        commitment: Commitment { text, sha256 },
+        public_value: public_value.to_string(),
+        seed: hex::encode(seed),
+    }
+}
+
+/// SHA-256 of `text`, as lowercase hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The seed: SHA-256 of the commitment's hash (hex), a line feed and the public value.
+pub fn seed(commitment_sha256: &str, public_value: &str) -> [u8; 32] {
+    Sha256::digest(format!("{commitment_sha256}\n{public_value}").as_bytes()).into()
+}
+
+/// Draws every category of the committed pool with the seed's stream.
+pub fn draw(pool: &Pool, seed: [u8; 32]) -> Vec<CategoryDraw> {
+    let mut stream = Stream::new(seed);
+    let mut quotas = pool.quotas.clone();
+    quotas.sort();
+    quotas
+        .into_iter()
+        .map(|(category, seats)| {
+            let mut left: Vec<String> = pool
+                .applicants
+                .iter()
+                .filter(|(_, c)| *c == category)
+                .map(|(p, _)| p.clone())
+                .collect();
+            left.sort();
+            let mut order = Vec::with_capacity(left.len());
+            while !left.is_empty() {
+                let index = stream.below(left.len() as u64) as usize;
+                order.push(left.remove(index));
+            }
+            let waitlist = order.split_off(order.len().min(seats as usize));
+            CategoryDraw {
+                category,
+                seats,
+                seated: order,
+                waitlist,
+            }
+        })
+        .collect()
+}
+
+/// The seed's stream of 64-bit numbers: block `i` is SHA-256(seed ‖ `i` as 8 bytes, big-endian),
+/// read as four big-endian numbers in turn.
+struct Stream {
+    seed: [u8; 32],
+    counter: u64,
+    block: [u8; 32],
+    used: usize,
+}
+
+impl Stream {
+    fn new(seed: [u8; 32]) -> Self {
+        Self {
+            seed,
+            counter: 0,
+            block: [0; 32],
+            used: 32,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        if self.used == 32 {
+            let mut hasher = Sha256::new();
+            hasher.update(self.seed);
+            hasher.update(self.counter.to_be_bytes());
+            self.block = hasher.finalize().into();
+            self.counter += 1;
+            self.used = 0;
+        }
+        let bytes = self.block[self.used..self.used + 8]
+            .try_into()
+            .expect("8 bytes");
+        self.used += 8;
+        u64::from_be_bytes(bytes)
+    }
+
+    /// A uniform number in 0..n (n ≥ 1): numbers at or past the largest multiple of n below
+    /// 2^64 are drawn again, so that every remainder is equally likely.
+    fn below(&mut self, n: u64) -> u64 {
+        // 2^64 mod n, and 2^64 minus it (0 standing for 2^64 itself).
+        let excess = (u64::MAX % n + 1) % n;
+        let limit = 0u64.wrapping_sub(excess);
+        loop {
+            let x = self.next();
+            if excess == 0 || x < limit {
+                return x % n;
+            }
+        }
+    }
+}
+
+/// A source as one line of the commitment: line breaks become spaces.
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The worked example of docs/lottery.md.
+    pub fn example() -> Pool {
+        let applicant = |p: &str, c: &str| (p.to_string(), c.to_string());
+        Pool {
+            meeting: "0193a1b2-0000-7000-8000-000000000140".into(),
+            source: "上海证券交易所 上证综合指数 2021年10月15日 收盘点位".into(),
+            quotas: vec![("npc_deputy".into(), 1), ("resident".into(), 2)],
+            applicants: vec![
+                applicant("R7", "resident"),
+                applicant("N1", "npc_deputy"),
+                applicant("R2", "resident"),
+                applicant("R9", "resident"),
+                applicant("N4", "npc_deputy"),
+                applicant("R5", "resident"),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_commitment_is_canonical_and_reads_back() {
+        let pool = example();
+        let text = pool.commitment();
+        assert_eq!(
+            text,
+            "canyu-lottery-1\nmeeting 0193a1b2-0000-7000-8000-000000000140\n\
+             source 上海证券交易所 上证综合指数 2021年10月15日 收盘点位\n\
+             quota npc_deputy 1\nquota resident 2\n\
+             applicant N1 npc_deputy\napplicant N4 npc_deputy\napplicant R2 resident\n\
+             applicant R5 resident\napplicant R7 resident\napplicant R9 resident\n"
+        );
+        let back = Pool::parse(&text).unwrap();
+        assert_eq!(back.commitment(), text);
+        let shuffled = text.replace(
+            "applicant N1 npc_deputy\napplicant N4 npc_deputy\n",
+            "applicant N4 npc_deputy\napplicant N1 npc_deputy\n",
+        );
+        assert!(Pool::parse(&shuffled).is_err(), "out of order");
+        let twice = text.replace("applicant N4", "applicant N1");
+        assert!(Pool::parse(&twice).is_err(), "a pseudonym twice");
+        let stray = format!("{text}applicant X1 business\n");
+        assert!(Pool::parse(&stray).is_err(), "a category without seats");
+    }
+
+    #[test]
+    fn the_worked_example_of_the_docs_comes_out_as_written() {
+        let done = run(&example(), "3572.37");
+        assert_eq!(
+            done.commitment.sha256,
+            "d2cc02fadcc2aa700661ede2bd07748476c5ed6cb749da40ec1d961def2d324b"
+        );
+        assert_eq!(
+            done.seed,
+            "e4f49d09ff86b8265798769f9e8d64480adf803b5fdda7baf1e468da5ac03f46"
+        );
+        let seats: Vec<(&str, String, String)> = done
+            .categories
+            .iter()
+            .map(|c| {
+                (
+                    c.category.as_str(),
+                    c.seated.join(" "),
+                    c.waitlist.join(" "),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seats,
+            [
+                ("npc_deputy", "N1".into(), "N4".into()),
+                ("resident", "R7 R9".into(), "R5 R2".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_draw_fills_each_quota_and_no_more_and_follows_the_seed() {
+        let pool = example();
+        let hash = sha256_hex(&pool.commitment());
+        let outcome = draw(&pool, seed(&hash, "3572.37"));
+        for category in &outcome {
+            let applicants = pool
+                .applicants
+                .iter()
+                .filter(|(_, c)| *c == category.category)
+                .count();
+            assert_eq!(
+                category.seated.len(),
+                (category.seats as usize).min(applicants)
+            );
+            assert_eq!(category.seated.len() + category.waitlist.len(), applicants);
+        }
+        assert_eq!(
+            outcome,
+            draw(&pool, seed(&hash, "3572.37")),
+            "the same inputs"
+        );
+        let others: Vec<_> = ["3572.38", "3572.39", "3572.40", "3572.41"]
+            .iter()
+            .map(|value| draw(&pool, seed(&hash, value)))
+            .collect();
+        assert!(
+            others.iter().any(|other| *other != outcome),
+            "another value"
+        );
+    }
+
+    #[test]
+    fn every_index_is_equally_likely() {
+        // 60,000 draws below 6: each face within 3% of 10,000 (a fair die's spread is ~1%).
+        let mut stream = Stream::new([7; 32]);
+        let mut faces = [0u32; 6];
+        for _ in 0..60_000 {
+            faces[stream.below(6) as usize] += 1;
+        }
+        assert!(
+            faces.iter().all(|&n| (9_700..=10_300).contains(&n)),
+            "{faces:?}"
+        );
+        // A bound that is a power of two never rejects; 1 always gives 0.
+        assert_eq!(Stream::new([0; 32]).below(1), 0);
+        let mut a = Stream::new([1; 32]);
+        let mut b = Stream::new([1; 32]);
+        assert_eq!(a.below(1 << 32), b.next() % (1 << 32));
+    }
+}
