@@ -9,7 +9,7 @@ import {
 import {
   formatNumber, formatPercent, formatSigned,
 } from '../format.js';
-import { barList, shareOf } from '../charts.js';
+import { barList, gauge, shareOf } from '../charts.js';
 import { eventHash, fetchEvent } from '../events.js';
 import {
   fetchSurvey, fetchResults, fetchTexts, freeTextQuestions,
@@ -52,14 +52,47 @@ function figures(q) {
     h('dd', { class: 'hint' }, t(`survey_results.${key}_hint`)))));
 }
 
-function questionResult(q) {
+// NPS groups by the score given, in the dial's order (low to high).
+const NPS_GROUPS = [['detractors', 0, 6], ['passives', 7, 8], ['promoters', 9, 10]];
+
+// An NPS as a gauge from −100 to +100, with the shares of detractors, passives and promoters
+// counted from the distribution.
+function npsGauge(q, id) {
+  const whole = q.distribution.reduce((sum, v) => sum + v.count, 0);
+  const parts = NPS_GROUPS.map(([key, low, high]) => {
+    const count = q.distribution.filter((v) => v.value >= low && v.value <= high)
+      .reduce((sum, v) => sum + v.count, 0);
+    const share = shareOf(count, whole);
+    return {
+      key,
+      label: t(`survey_results.nps_${key}`),
+      share,
+      shareText: formatPercent(share),
+      countText: plural('survey_results.nps_people', count, { n: formatNumber(count) }),
+    };
+  });
+  const text = Object.fromEntries(parts.map((p) => [p.key, p.shareText]));
+  return gauge({
+    id: `${id}-nps`,
+    caption: t('survey_results.nps'),
+    value: q.nps,
+    valueText: formatSigned(q.nps),
+    labels: [formatSigned(-100), formatSigned(0), formatSigned(100)],
+    parts,
+    summary: t('survey_results.nps_summary', { nps: formatSigned(q.nps), ...text }),
+    hint: t('survey_results.nps_hint'),
+  });
+}
+
+function questionResult(q, breakdownShown) {
   const id = `result-${q.position}`;
+  const withGauge = breakdownShown && q.kind === 'nps' && q.nps != null && q.distribution;
   return h('section', {
     class: 'question-result', id, 'aria-labelledby': `${id}-title`, dataset: { kind: q.kind },
   },
   h('h3', { id: `${id}-title` }, `${q.position}. `, recordText(q.prompt)),
   h('p', { class: 'meta answered' }, plural('survey_results.answered', q.answered, { n: formatNumber(q.answered) })),
-  figures(q),
+  withGauge ? npsGauge(q, id) : figures(q),
   q.distribution && q.kind === 'multiple_choice' && h('p', { class: 'hint' }, t('survey_results.multiple_hint')),
   q.distribution && bars(q),
   q.kind === 'free_text' && h('p', { class: 'hint', id: `${id}-texts-note` }, t('survey_results.free_text')));
@@ -159,7 +192,8 @@ export async function render(root, ctx) {
     !r.breakdown_shown && h('div', { class: 'notice notice-plain', id: 'results-few' },
       h('p', {}, t('survey_results.few'))),
     h('h2', {}, t('survey_results.by_question')),
-    h('div', { id: 'survey-questions' }, [...r.questions].sort((a, b) => a.position - b.position).map(questionResult)),
+    h('div', { id: 'survey-questions' }, [...r.questions].sort((a, b) => a.position - b.position)
+      .map((q) => questionResult(q, r.breakdown_shown))),
   );
   append(root, await textsSection(root, r, signal));
 }
