@@ -1,11 +1,12 @@
 //! The `Cache` facade: Redis in production, an in-process map for the embedded default, each
 //! behaving alike. The database stays the source of truth; callers treat a cache failure as
-//! a miss.
+//! a miss. It keeps throttling counts, sets of counters (a survey's figures, kept exact by a
+//! watermark) and values loaded from the database (kept fresh by writers forgetting them).
 //!
 //! Redis is asked with a short timeout, and after it fails to answer it is left alone for a
 //! few seconds, so a dead or hung server costs one short wait, not one per request. Meanwhile
 //! the throttling counts (`increment`, `count`, `ttl`, `delete`) go on in process, per
-//! instance; counter sets report the failure, and their callers read the database.
+//! instance; counters and values are loaded from the database, one load per key at a time.
 
 use std::{
     any::Any,
@@ -112,7 +113,7 @@ if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1";
 
-/// How long the count of a key's forgettings is kept: far longer than any load takes.
+/// How long the token of a key's last forgetting is kept: far longer than any load takes.
 const GENERATION_KEPT: Duration = Duration::from_secs(24 * 60 * 60);
 
 fn generation_key(key: &str) -> String {
@@ -285,6 +286,10 @@ impl Cache {
             return Ok(found);
         }
         self.single_flight(key, || async {
+            // Built by a flight that landed since this reader missed?
+            if let Ok(Some(found)) = self.counters(key).await {
+                return Ok(found);
+            }
             let loaded = load().await?;
             if let Err(err) = self.put_counters_if_absent(key, &loaded).await {
                 tracing::debug!(error = %err, "cannot store rebuilt counters; serving them uncached");
@@ -313,6 +318,9 @@ impl Cache {
             return Ok(found);
         }
         self.single_flight(key, || async {
+            if let Some(found) = self.value(key).await {
+                return Ok(found);
+            }
             let generation = self.generation(key).await;
             let loaded = load().await?;
             if let Some(generation) = generation {
@@ -334,20 +342,22 @@ impl Cache {
             .expect("cache lock poisoned")
             .remove(key);
         let generation_key = generation_key(key);
+        // A fresh random generation: one that expired or was evicted meanwhile cannot come
+        // back equal to what a loader read, as a count could.
+        let generation = uuid::Uuid::new_v4().simple().to_string();
         let Some(redis) = &self.redis else {
             let mut store = self.store();
-            store.increment(&generation_key, GENERATION_KEPT);
+            store.insert(&generation_key, generation, GENERATION_KEPT);
             store.remove(key);
             return Ok(());
         };
         let (full, generation_key) = (redis.key(key), redis.key(&generation_key));
+        let kept = u64::try_from(GENERATION_KEPT.as_millis()).unwrap_or(u64::MAX);
         redis
             .run(|mut conn| async move {
                 redis::pipe()
                     .atomic()
-                    .incr(&generation_key, 1)
-                    .ignore()
-                    .pexpire(&generation_key, GENERATION_KEPT.as_millis() as i64)
+                    .pset_ex(&generation_key, generation, kept)
                     .ignore()
                     .del(&full)
                     .ignore()
@@ -373,8 +383,8 @@ impl Cache {
         serde_json::from_str(&json).ok()
     }
 
-    /// How many times `key` was forgotten (within `GENERATION_KEPT`); `None` when that
-    /// cannot be told, and a loaded value must not be stored.
+    /// The token of `key`'s last forgetting ("0": none within `GENERATION_KEPT`); `None` when
+    /// that cannot be told, and a loaded value must not be stored.
     async fn generation(&self, key: &str) -> Option<String> {
         let generation_key = generation_key(key);
         let Some(redis) = &self.redis else {

@@ -18,6 +18,7 @@ pub mod session;
 pub mod signup;
 pub mod survey;
 pub mod survey_answer;
+pub mod survey_invitation;
 pub mod survey_participation;
 pub mod survey_question;
 pub mod survey_response;

@@ -17,8 +17,6 @@ pub struct Model {
     /// The running number of the last response, taken under the survey's row lock.
     pub response_seq: i32,
     pub results_published_at: Option<DateTimeUtc>,
-    /// When the people who came were invited to answer (once, when it opened).
-    pub invited_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

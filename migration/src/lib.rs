@@ -8,7 +8,7 @@ mod m20261127_000001_foundation;
 mod m20261128_000001_decisions;
 mod m20261128_000002_events;
 mod m20261129_000001_surveys;
-mod m20261129_000002_survey_invitations;
+mod m20261129_000002_survey_invited_signups;
 
 pub struct Migrator;
 
@@ -20,7 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_decisions::Migration),
             Box::new(m20261128_000002_events::Migration),
             Box::new(m20261129_000001_surveys::Migration),
-            Box::new(m20261129_000002_survey_invitations::Migration),
+            Box::new(m20261129_000002_survey_invited_signups::Migration),
         ]
     }
 }

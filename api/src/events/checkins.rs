@@ -130,7 +130,8 @@ pub async fn apply_scans(
     Ok(results)
 }
 
-/// How long a cached attendance count may lag a check-in whose forgetting raced its load.
+/// How long a cached attendance count is kept: the bound on its staleness should forgetting
+/// it fail (Redis unreachable at the check-in).
 const ATTENDANCE_CACHED_FOR: Duration = Duration::from_secs(60);
 
 /// How many signups of the event were checked in (survey response rates divide by it):
@@ -176,7 +177,7 @@ async fn mark(
     let recorded = marked.rows_affected == 1;
     if recorded {
         if let Err(err) = state.cache.forget(&attendance_key(event_id)).await {
-            tracing::debug!(error = %err, "attendance count left to expire");
+            tracing::warn!(error = %err, "attendance count left to expire");
         }
     }
     Ok(recorded)

@@ -172,6 +172,16 @@ pub fn may_change_questions(responses: i32) -> Result<()> {
     Ok(())
 }
 
+/// Whether a survey's results (and free text) can be read: by the host department's staff
+/// always, by everyone once published; unpublished ones read as missing, as a draft does.
+pub fn results_readable(published: bool, staff: bool) -> Result<()> {
+    if published || staff {
+        Ok(())
+    } else {
+        Err(Error::NotFound("published results"))
+    }
+}
+
 /// Who reads which free-text answers: staff all of them; the public the published ones, once
 /// the results are public and there are responses enough that none tells who wrote it.
 pub fn public_texts_shown(results_published: bool, responses: u64) -> bool {
@@ -185,11 +195,17 @@ pub fn check_questions(questions: &[NewQuestion]) -> Result<Vec<NewQuestion>> {
     for (i, q) in questions.iter().enumerate() {
         let field = |name: &str| format!("questions[{i}].{name}");
         let prompt = input::single_line(&field("prompt"), &q.prompt);
+        // Options as they are stored: one line each, so that labels differing only in
+        // spacing are the same label.
         let options: Vec<String> = q
             .options
             .iter()
             .flatten()
-            .map(|o| o.trim().to_string())
+            .enumerate()
+            .map(|(j, o)| {
+                input::single_line(&format!("questions[{i}].options[{j}]"), o)
+                    .unwrap_or_else(|_| o.trim().to_string())
+            })
             .collect();
         match (q.kind.is_choice(), q.options.is_some()) {
             (true, _) if options.len() < MIN_OPTIONS => errors.push(

@@ -2,14 +2,19 @@
 //! who came answer it once, anonymously, and everyone reads the results once staff publish
 //! them. The figures are counted in the database, grouped, never by loading the answers.
 
-use std::{collections::HashMap, sync::Arc, time::Duration as StdDuration};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration as StdDuration,
+};
 
 use chrono::Duration;
 use entity::{
-    event, signup, survey, survey_answer, survey_participation, survey_question, survey_response,
+    event, signup, survey, survey_answer, survey_invitation, survey_participation, survey_question,
+    survey_response,
 };
 use sea_orm::{
-    sea_query::{Expr, Query},
+    sea_query::{Expr, IntoIden, OnConflict, Query},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
@@ -149,7 +154,6 @@ pub async fn create(
         closes_at: Set(window.closes_at),
         response_seq: Set(0),
         results_published_at: Set(None),
-        invited_at: Set(None),
         created_by: Set(Some(session.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -290,9 +294,11 @@ pub async fn change(
         opens_at: changes.opens_at.unwrap_or(found.opens_at),
         closes_at: changes.closes_at.unwrap_or(found.closes_at),
     };
-    let event = db::find::<event::Entity>(&txn, found.subject_id, "event").await?;
-    window.check(event.starts_at)?;
-    rules::may_change_window(found.results_published_at.is_some(), window, now)?;
+    if changes.opens_at.is_some() || changes.closes_at.is_some() {
+        let event = db::find::<event::Entity>(&txn, found.subject_id, "event").await?;
+        window.check(event.starts_at)?;
+        rules::may_change_window(found.results_published_at.is_some(), window, now)?;
+    }
     if let Some(questions) = &questions {
         rules::may_change_questions(found.response_seq)?;
         survey_question::Entity::delete_many()
@@ -364,10 +370,7 @@ pub async fn results(
 ) -> Result<SurveyResults> {
     let outline = outline(state, survey_id).await?;
     let staff = session.is_some_and(|s| s.manages(outline.department_id));
-    // Unpublished results read as missing, as a draft does.
-    if !outline.published && !staff {
-        return Err(Error::NotFound("published results"));
-    }
+    rules::results_readable(outline.published, staff)?;
     figures(state, survey_id, &outline).await
 }
 
@@ -411,7 +414,7 @@ async fn figures(state: &AppState, survey_id: Uuid, outline: &Outline) -> Result
     let counts = state
         .cache
         .counters_or_rebuild(&counts_key(survey_id), || {
-            counts_from_database(&state.db, survey_id, &outline.questions)
+            counts_from_database(&state.db, survey_id)
         })
         .await?;
     let checked_in = checkins::attendance(state, outline.event_id).await?;
@@ -438,14 +441,18 @@ struct Outline {
     questions: Vec<(rules::Question, String)>,
 }
 
-/// How long an outline is kept (a bound on staleness should forgetting it fail).
-const OUTLINE_CACHED_FOR: StdDuration = StdDuration::from_secs(10 * 60);
+/// How long an outline is kept: the bound on its staleness should forgetting it fail (Redis
+/// unreachable from the writer at that moment).
+const OUTLINE_CACHED_FOR: StdDuration = StdDuration::from_secs(60);
+
+fn outline_key(survey_id: Uuid) -> String {
+    format!("survey:{survey_id}:outline")
+}
 
 async fn outline(state: &AppState, survey_id: Uuid) -> Result<Outline> {
-    let key = format!("survey:{survey_id}:outline");
     state
         .cache
-        .value_or_load(&key, OUTLINE_CACHED_FOR, || async {
+        .value_or_load(&outline_key(survey_id), OUTLINE_CACHED_FOR, || async {
             let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
             Ok(Outline {
                 department_id: found.department_id,
@@ -458,8 +465,7 @@ async fn outline(state: &AppState, survey_id: Uuid) -> Result<Outline> {
 }
 
 async fn forget_outline(state: &AppState, survey_id: Uuid) {
-    let key = format!("survey:{survey_id}:outline");
-    if let Err(err) = state.cache.forget(&key).await {
+    if let Err(err) = state.cache.forget(&outline_key(survey_id)).await {
         tracing::warn!(error = %err, %survey_id, "survey outline left to expire");
     }
 }
@@ -476,9 +482,7 @@ pub async fn texts(
     let found = db::find::<survey::Entity>(&state.db, survey_id, "survey").await?;
     let staff = session.is_some_and(|s| s.manages(found.department_id));
     let published = found.results_published_at.is_some();
-    if !published && !staff {
-        return Err(Error::NotFound("published results"));
-    }
+    rules::results_readable(published, staff)?;
     let responses = u64::try_from(found.response_seq).unwrap_or(0);
     if !staff && !rules::public_texts_shown(published, responses) {
         return Ok(Page {
@@ -573,45 +577,51 @@ pub async fn publish_texts(
     Ok(TextPublicationResult { changed })
 }
 
-/// Invites the people who came to answer each survey that has opened: once per survey, by a
-/// notice in their inbox (and the webhooks that take it); returns how many surveys. Safe on
-/// several instances at once: each survey is claimed by a conditional update.
+/// Invites the people who came to answer each open survey, by a notice in their inbox (and
+/// the webhooks that take it): once per signup, whenever its check-in arrives (scans made
+/// offline reach the server after the event), unless it has answered. Returns how many were
+/// invited. Safe on several instances at once: an invitation is claimed by inserting its row.
 pub async fn invite_attendees(state: &AppState) -> Result<u64> {
     let now = state.clock.now();
-    let due = survey::Entity::find()
-        .filter(survey::Column::InvitedAt.is_null())
+    let open = survey::Entity::find()
         .filter(survey::Column::OpensAt.lte(now))
         .filter(survey::Column::ClosesAt.gt(now))
         .all(&state.db)
         .await?;
     let mut invited = 0;
-    for found in due {
-        let txn = state.db.begin().await?;
-        let claimed = survey::Entity::update_many()
-            .col_expr(survey::Column::InvitedAt, Expr::value(Some(now)))
-            .filter(survey::Column::Id.eq(found.id))
-            .filter(survey::Column::InvitedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected == 0 {
-            continue;
-        }
-        let answered = Query::select()
-            .column(survey_participation::Column::SignupId)
-            .from(survey_participation::Entity)
-            .and_where(survey_participation::Column::SurveyId.eq(found.id))
-            .to_owned();
-        let people: Vec<Option<Uuid>> = signup::Entity::find()
+    for found in open {
+        let signups_in = |table: sea_orm::sea_query::DynIden| {
+            Query::select()
+                .expr(Expr::col((
+                    table.clone(),
+                    survey_participation::Column::SignupId,
+                )))
+                .from(table.clone())
+                .and_where(Expr::col((table, survey_participation::Column::SurveyId)).eq(found.id))
+                .to_owned()
+        };
+        let due: Vec<(Uuid, Uuid)> = signup::Entity::find()
             .select_only()
+            .column(signup::Column::Id)
             .column(signup::Column::UserId)
-            .distinct()
             .filter(signup::Column::EventId.eq(found.subject_id))
             .filter(signup::Column::CheckedInAt.is_not_null())
             .filter(signup::Column::UserId.is_not_null())
-            .filter(signup::Column::Id.not_in_subquery(answered))
+            .filter(
+                signup::Column::Id
+                    .not_in_subquery(signups_in(survey_participation::Entity.into_iden())),
+            )
+            .filter(
+                signup::Column::Id
+                    .not_in_subquery(signups_in(survey_invitation::Entity.into_iden())),
+            )
+            .order_by_asc(signup::Column::Id)
             .into_tuple()
-            .all(&txn)
+            .all(&state.db)
             .await?;
+        if due.is_empty() {
+            continue;
+        }
         let notice = Notice {
             kind: NoticeKind::SurveyInvitation,
             title: format!("请评价：{}", found.title),
@@ -621,11 +631,30 @@ pub async fn invite_attendees(state: &AppState) -> Result<u64> {
             ),
             link: Some(format!("#/events/{}/survey", found.subject_id)),
         };
-        for person in people.into_iter().flatten() {
-            outbox::enqueue(&txn, now, person, &notice).await?;
+        // Someone with two signups checked in (cancelled and signed up again) hears once.
+        let mut told = HashSet::new();
+        let txn = state.db.begin().await?;
+        for (signup_id, user_id) in due {
+            let claimed = survey_invitation::Entity::insert(survey_invitation::ActiveModel {
+                survey_id: Set(found.id),
+                signup_id: Set(signup_id),
+            })
+            .on_conflict(
+                OnConflict::columns([
+                    survey_invitation::Column::SurveyId,
+                    survey_invitation::Column::SignupId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+            if claimed == 1 && told.insert(user_id) {
+                outbox::enqueue(&txn, now, user_id, &notice).await?;
+                invited += 1;
+            }
         }
         txn.commit().await?;
-        invited += 1;
     }
     Ok(invited)
 }
@@ -778,14 +807,12 @@ pub async fn reconcile(
 /// The survey's counters as the database holds them, up to its watermark: the number of the
 /// last committed response, read first (responses are numbered in commit order, so every
 /// one up to it is committed and none after it is counted).
-async fn counts_from_database(
-    db: &impl ConnectionTrait,
-    survey_id: Uuid,
-    questions: &[(rules::Question, String)],
-) -> Result<Counts> {
+async fn counts_from_database(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<Counts> {
     let watermark = db::find::<survey::Entity>(db, survey_id, "survey")
         .await?
         .response_seq;
+    // Read here, not taken from a cached outline, which may be older than the answers.
+    let questions = questions_of(db, survey_id).await?;
     let counted = Query::select()
         .column(survey_response::Column::Id)
         .from(survey_response::Entity)
@@ -809,7 +836,9 @@ async fn counts_from_database(
         .all(db)
         .await?;
     for (question, n) in answered {
-        counts.insert(rules::answered_counter(position[&question]), n);
+        if let Some(&position) = position.get(&question) {
+            counts.insert(rules::answered_counter(position), n);
+        }
     }
     let values: Vec<(Uuid, i32, i64)> = survey_answer::Entity::find()
         .select_only()
@@ -824,7 +853,9 @@ async fn counts_from_database(
         .all(db)
         .await?;
     for (question, value, n) in values {
-        counts.insert(rules::value_counter(position[&question], value), n);
+        if let Some(&position) = position.get(&question) {
+            counts.insert(rules::value_counter(position, value), n);
+        }
     }
     Ok(counts)
 }

@@ -142,7 +142,8 @@ async fn a_missing_set_of_counters_is_rebuilt_once_for_everyone_waiting(app: Tes
 async fn a_value_read_before_a_write_is_not_kept_after_it(app: TestApp) {
     let cache = app.state.cache.clone();
     let minute = Duration::from_secs(60);
-    let (read, release) = tokio::sync::oneshot::channel::<()>();
+    let (reading, read) = tokio::sync::oneshot::channel::<()>();
+    let (written, write) = tokio::sync::oneshot::channel::<()>();
     // A reader misses and loads the old value; the write lands and forgets the key before
     // the reader stores what it read.
     let reader = tokio::spawn({
@@ -150,15 +151,16 @@ async fn a_value_read_before_a_write_is_not_kept_after_it(app: TestApp) {
         async move {
             cache
                 .value_or_load("outline", minute, || async {
-                    release.await.unwrap();
+                    reading.send(()).unwrap();
+                    write.await.unwrap();
                     Ok::<_, ()>("old".to_string())
                 })
                 .await
         }
     });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    read.await.unwrap();
     cache.forget("outline").await.unwrap();
-    read.send(()).unwrap();
+    written.send(()).unwrap();
     assert_eq!(reader.await.unwrap().unwrap(), "old", "what it read");
     let load = |value: &'static str| {
         let cache = cache.clone();

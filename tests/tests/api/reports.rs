@@ -162,7 +162,7 @@ async fn the_open_month_report_adds_up_by_theme_department_and_event(app: TestAp
             ("加装电梯现场会", &json!(2.33), &json!(6)),
             ("社区食堂体验", &json!(4.4), &json!(5))
         ],
-        "lowest first; an open day with under 5 responses is not ranked"
+        "lowest first; an open day with under 5 published ratings is not ranked"
     );
 }
 

@@ -880,6 +880,15 @@ async fn change(app: &TestApp, survey: &Value, staff: &Person, body: Value) -> r
 async fn staff_change_a_survey_until_someone_answers(app: TestApp) {
     let day = open_day(&app, 1, 0).await;
     let survey = create_survey(&app, &day, json!({})).await;
+    // Read once, so that what the results read of the survey is cached.
+    let before = results(&app, &survey, Some(&day.staff.token)).await;
+    assert_eq!(
+        expect_status(before, StatusCode::OK).await["questions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
     let changed = expect_status(
         change(
             &app,
@@ -905,6 +914,15 @@ async fn staff_change_a_survey_until_someone_answers(app: TestApp) {
         kinds,
         ["rating", "single_choice"],
         "the questions replaced, in order"
+    );
+    let live = expect_status(
+        results(&app, &survey, Some(&day.staff.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        live["questions"][1]["prompt"], "从哪里得知活动",
+        "results read after the change show its questions"
     );
     assert_eq!(
         changed["opens_at"], survey["opens_at"],
@@ -1183,6 +1201,38 @@ async fn people_who_came_are_invited_once_when_the_survey_opens(app: TestApp) {
     );
     assert!(inbox(&day.came[0]).await.is_empty(), "already answered");
     assert!(inbox(&day.stayed_away[0]).await.is_empty(), "did not come");
+
+    // A door scan made offline during the event reaches the server after the invitations:
+    // that person is invited on the next run, and only they.
+    let late = &day.stayed_away[0];
+    let signups = expect_status(
+        app.send(Method::GET, "/me/signups", Some(&late.token), Value::Null)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let during = app.clock.now() - Duration::hours(4);
+    let scans = json!({"scans": [{
+        "code": signups["items"][0]["checkin_code"],
+        "device_nonce": "door-1-0001",
+        "scanned_at": during.to_rfc3339(),
+    }]});
+    let applied = expect_status(
+        app.send(
+            Method::POST,
+            &format!("/events/{}/checkins/batch", day.event),
+            Some(&day.staff.token),
+            scans,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(applied[0]["outcome"], "checked_in", "{applied}");
+    assert_eq!(invite_attendees(&app.state).await.unwrap(), 1);
+    outbox::deliver_pending(&app.state).await.unwrap();
+    assert_eq!(inbox(late).await.len(), 1);
+    assert_eq!(inbox(&day.came[1]).await.len(), 1, "not invited twice");
 }
 
 async fn warm_results_are_read_from_the_cache_alone_and_writes_show_at_once(app: TestApp) {
@@ -1241,19 +1291,18 @@ async fn warm_results_are_read_from_the_cache_alone_and_writes_show_at_once(app:
         (Some(5), Some(6))
     );
 
-    // Behind the service's back the survey leaves the database: a warm read does not notice.
-    for table in [
-        "survey_answers",
-        "survey_responses",
-        "survey_participations",
-        "survey_questions",
-        "surveys",
+    // Behind the service's back the survey and the check-ins leave the database: a warm
+    // read does not notice.
+    for statement in [
+        "DELETE FROM survey_answers",
+        "DELETE FROM survey_responses",
+        "DELETE FROM survey_participations",
+        "DELETE FROM survey_invitations",
+        "DELETE FROM survey_questions",
+        "DELETE FROM surveys",
+        "UPDATE signups SET checked_in_at = NULL",
     ] {
-        app.state
-            .db
-            .execute_unprepared(&format!("DELETE FROM {table}"))
-            .await
-            .unwrap();
+        app.state.db.execute_unprepared(statement).await.unwrap();
     }
     let cached = expect_status(results(&app, &survey, None).await, StatusCode::OK).await;
     assert_eq!(cached, public);
