@@ -18,6 +18,8 @@ pub enum NoticeKind {
     EventCancelled,
     /// The survey of an open day the person came to is open for their answers.
     SurveyInvitation,
+    /// A representative was given an observer seat at a meeting, or a place on its waitlist.
+    MeetingSeat,
 }
 
 /// A message for one person's inbox (and the webhooks that receive its kind).

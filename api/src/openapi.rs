@@ -12,14 +12,31 @@ use crate::{
     contract::{self, BASE_PATH},
     decisions::{self, routes::DecisionsApi},
     events::{self, routes::EventsApi},
+    meetings::{self, routes::MeetingsApi},
     reports::{self, routes::ReportsApi},
     surveys::{self, routes::SurveysApi},
 };
 
-pub fn service(
-) -> OpenApiService<(AccountsApi, DecisionsApi, EventsApi, SurveysApi, ReportsApi), ()> {
+pub fn service() -> OpenApiService<
+    (
+        AccountsApi,
+        DecisionsApi,
+        EventsApi,
+        SurveysApi,
+        MeetingsApi,
+        ReportsApi,
+    ),
+    (),
+> {
     OpenApiService::new(
-        (AccountsApi, DecisionsApi, EventsApi, SurveysApi, ReportsApi),
+        (
+            AccountsApi,
+            DecisionsApi,
+            EventsApi,
+            SurveysApi,
+            MeetingsApi,
+            ReportsApi,
+        ),
         "Canyu API",
         env!("CARGO_PKG_VERSION"),
     )
@@ -38,6 +55,7 @@ pub fn document() -> &'static Value {
                 decisions::routes::PROBLEMS,
                 events::routes::PROBLEMS,
                 surveys::routes::PROBLEMS,
+                meetings::routes::PROBLEMS,
                 reports::routes::PROBLEMS,
             ],
         );

@@ -1,5 +1,6 @@
 //! Canyu's tables as sea-orm entities, one module per table.
 
+pub mod agenda_item;
 pub mod api_key;
 pub mod app_meta;
 pub mod audit_entry;
@@ -11,9 +12,14 @@ pub mod draft;
 pub mod draft_section;
 pub mod event;
 pub mod idempotency_key;
+pub mod meeting;
+pub mod meeting_application;
+pub mod meeting_draw;
 pub mod notification;
 pub mod outbox_message;
+pub mod representative;
 pub mod role_grant;
+pub mod seat_quota;
 pub mod session;
 pub mod signup;
 pub mod survey;

@@ -9,6 +9,7 @@ mod m20261128_000001_decisions;
 mod m20261128_000002_events;
 mod m20261129_000001_surveys;
 mod m20261129_000002_survey_invited_signups;
+mod m20261129_000003_meetings;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_events::Migration),
             Box::new(m20261129_000001_surveys::Migration),
             Box::new(m20261129_000002_survey_invited_signups::Migration),
+            Box::new(m20261129_000003_meetings::Migration),
         ]
     }
 }

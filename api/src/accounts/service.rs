@@ -476,7 +476,7 @@ pub async fn audit_log(
 }
 
 /// Replaces the user's grant of `role` and records it.
-async fn insert_grant(
+pub(crate) async fn insert_grant(
     txn: &impl ConnectionTrait,
     actor: Actor,
     now: chrono::DateTime<chrono::Utc>,

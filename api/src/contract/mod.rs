@@ -40,6 +40,8 @@ pub enum ApiTags {
     Events,
     /// Surveys after open days: answered once and anonymously by the people who came.
     Surveys,
+    /// Executive meetings, public representatives and their observer seats.
+    Meetings,
     /// Figures the district publishes, computed from the records.
     Reports,
 }

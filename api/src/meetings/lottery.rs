@@ -10,8 +10,9 @@
 //!    those not yet drawn (kept in the commitment's order) by a uniform index from the seed's
 //!    stream; the first drawn take the seats, the rest wait in the order drawn.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use super::dto::CategorySeats;
 
 /// The version of this procedure, the first line of every commitment.
 pub const ALGORITHM: &str = "canyu-lottery-1";
@@ -35,17 +36,6 @@ pub enum CommitmentError {
     Line(usize, &'static str),
     #[error("not a {ALGORITHM} commitment")]
     Version,
-}
-
-/// One category's outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CategoryDraw {
-    pub category: String,
-    pub seats: u32,
-    /// Pseudonyms, in the order drawn.
-    pub seated: Vec<String>,
-    /// Pseudonyms, in the order drawn: who takes a seat given back.
-    pub waitlist: Vec<String>,
 }
 
 impl Pool {
@@ -120,37 +110,6 @@ impl Pool {
     }
 }
 
-/// A draw as it is published: every input and every seat, which docs/verify_draw.py reads.
-#[derive(Clone, Debug, Serialize)]
-pub struct PublishedDraw {
-    pub algorithm: &'static str,
-    pub commitment: Commitment,
-    pub public_value: String,
-    /// Hex.
-    pub seed: String,
-    pub categories: Vec<CategoryDraw>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Commitment {
-    pub text: String,
-    pub sha256: String,
-}
-
-/// Commits `pool` and draws it with `public_value`.
-pub fn run(pool: &Pool, public_value: &str) -> PublishedDraw {
-    let text = pool.commitment();
-    let sha256 = sha256_hex(&text);
-    let seed = seed(&sha256, public_value);
-    PublishedDraw {
-        algorithm: ALGORITHM,
-        categories: draw(pool, seed),
-        commitment: Commitment { text, sha256 },
-        public_value: public_value.to_string(),
-        seed: hex::encode(seed),
-    }
-}
-
 /// SHA-256 of `text`, as lowercase hex.
 pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
@@ -162,7 +121,7 @@ pub fn seed(commitment_sha256: &str, public_value: &str) -> [u8; 32] {
 }
 
 /// Draws every category of the committed pool with the seed's stream.
-pub fn draw(pool: &Pool, seed: [u8; 32]) -> Vec<CategoryDraw> {
+pub fn draw(pool: &Pool, seed: [u8; 32]) -> Vec<CategorySeats> {
     let mut stream = Stream::new(seed);
     let mut quotas = pool.quotas.clone();
     quotas.sort();
@@ -182,7 +141,7 @@ pub fn draw(pool: &Pool, seed: [u8; 32]) -> Vec<CategoryDraw> {
                 order.push(left.remove(index));
             }
             let waitlist = order.split_off(order.len().min(seats as usize));
-            CategoryDraw {
+            CategorySeats {
                 category,
                 seats,
                 seated: order,
@@ -296,33 +255,24 @@ mod tests {
 
     #[test]
     fn the_worked_example_of_the_docs_comes_out_as_written() {
-        let done = run(&example(), "3572.37");
+        let text = example().commitment();
+        let hash = sha256_hex(&text);
         assert_eq!(
-            done.commitment.sha256,
+            hash,
             "d2cc02fadcc2aa700661ede2bd07748476c5ed6cb749da40ec1d961def2d324b"
         );
+        let seed = seed(&hash, "3572.37");
         assert_eq!(
-            done.seed,
+            hex::encode(seed),
             "e4f49d09ff86b8265798769f9e8d64480adf803b5fdda7baf1e468da5ac03f46"
         );
-        let seats: Vec<(&str, String, String)> = done
-            .categories
-            .iter()
-            .map(|c| {
-                (
-                    c.category.as_str(),
-                    c.seated.join(" "),
-                    c.waitlist.join(" "),
-                )
-            })
+        let seats: Vec<(String, String, String)> = draw(&Pool::parse(&text).unwrap(), seed)
+            .into_iter()
+            .map(|c| (c.category, c.seated.join(" "), c.waitlist.join(" ")))
             .collect();
-        assert_eq!(
-            seats,
-            [
-                ("npc_deputy", "N1".into(), "N4".into()),
-                ("resident", "R7 R9".into(), "R5 R2".into()),
-            ]
-        );
+        let expected = [("npc_deputy", "N1", "N4"), ("resident", "R7 R9", "R5 R2")]
+            .map(|(c, s, w)| (c.to_string(), s.to_string(), w.to_string()));
+        assert_eq!(seats, expected);
     }
 
     #[test]

@@ -86,6 +86,7 @@ fn operation_ids_are_unique_and_each_area_declares_problems_for_its_own() {
         canyu::decisions::routes::PROBLEMS,
         canyu::events::routes::PROBLEMS,
         canyu::surveys::routes::PROBLEMS,
+        canyu::meetings::routes::PROBLEMS,
         canyu::reports::routes::PROBLEMS,
     ]
     .iter()

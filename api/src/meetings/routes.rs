@@ -1,0 +1,357 @@
+//! HTTP routes of meetings and representatives: thin wrappers over `service`.
+
+use poem::web::Data;
+use poem_openapi::{
+    param::{Header, Path, Query},
+    payload::Json,
+    OpenApi,
+};
+use uuid::Uuid;
+
+use super::{
+    dto::{
+        Application, Draw, Meeting, NewAgendaItem, NewApplication, NewMeeting, NewRepresentative,
+        PublicValue, Representative, RepresentativeStatus, SeatPlan, Verification,
+    },
+    service,
+};
+use crate::{
+    auth::{BearerAuth, MaybePerson},
+    contract::{ApiTags, Created, JsonBody, Problems},
+    error::ApiError,
+    idempotency::idempotent,
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct MeetingsApi;
+
+#[OpenApi(tag = "ApiTags::Meetings")]
+impl MeetingsApi {
+    /// Plan a meeting
+    ///
+    /// Staff of the organising department (their own unless `department_id` says otherwise)
+    /// or an admin. Its observer seats are planned next (`PUT /meetings/{id}/seat-plan`).
+    #[oai(path = "/meetings", method = "post", operation_id = "createMeeting")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: JsonBody<NewMeeting>,
+    ) -> Result<Created<Meeting>> {
+        Ok(Created::Created(Json(
+            service::create(&state, &auth.0, body.0).await?,
+        )))
+    }
+
+    /// Meetings
+    ///
+    /// Public, the latest planned first, with their seats and agendas (confidential items
+    /// only for the organising staff).
+    #[oai(path = "/meetings", method = "get", operation_id = "listMeetings")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Meeting>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(service::list(&state, auth.session(), page).await?))
+    }
+
+    /// A meeting
+    ///
+    /// Public: where it stands, its seats per category and its agenda (confidential items
+    /// only for the organising staff).
+    #[oai(path = "/meetings/:id", method = "get", operation_id = "getMeeting")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(service::get(&state, auth.session(), id.0).await?))
+    }
+
+    /// Add an agenda item
+    ///
+    /// Staff of the organising department, until the meeting is held or cancelled
+    /// (`409 meeting_over`). An item may deliberate a major decision; a confidential one is
+    /// not shown to the public.
+    #[oai(
+        path = "/meetings/:id/agenda",
+        method = "post",
+        operation_id = "addAgendaItem"
+    )]
+    async fn add_agenda_item(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<NewAgendaItem>,
+    ) -> Result<Created<Meeting>> {
+        Ok(Created::Created(Json(
+            service::add_agenda_item(&state, &auth.0, id.0, body.0).await?,
+        )))
+    }
+
+    /// Plan the observer seats
+    ///
+    /// Staff of the organising department, before applications open (`409 plan_frozen`
+    /// after): seats per category, the applications window (closing before the meeting)
+    /// and the selection method; a lottery names its public value's source now.
+    #[oai(
+        path = "/meetings/:id/seat-plan",
+        method = "put",
+        operation_id = "planMeetingSeats"
+    )]
+    async fn plan_seats(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<SeatPlan>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(
+            service::plan_seats(&state, &auth.0, id.0, body.0).await?,
+        ))
+    }
+
+    /// Apply for a seat
+    ///
+    /// A verified representative (`403` otherwise), while applications are open (`409
+    /// applications_not_open`), once per meeting (`409 already_applied`), in their
+    /// profile's category. A retry with the same `Idempotency-Key` and body gets the first
+    /// answer.
+    #[oai(
+        path = "/meetings/:id/applications",
+        method = "post",
+        operation_id = "applyForMeetingSeat",
+        transform = "idempotent"
+    )]
+    async fn apply(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Retry-safe key (1–255 printable ASCII characters): a retry with the same key and
+        /// body returns the first answer.
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,255}$"))]
+        _idempotency_key: Header<Option<String>>,
+        id: Path<Uuid>,
+        body: JsonBody<NewApplication>,
+    ) -> Result<Created<Application>> {
+        Ok(Created::Created(Json(
+            service::apply(&state, &auth.0, id.0, body.0).await?,
+        )))
+    }
+
+    /// Applications for a meeting
+    ///
+    /// The organising staff see every one with the applicant's name; a representative sees
+    /// their own. Oldest first, a page at a time.
+    #[oai(
+        path = "/meetings/:id/applications",
+        method = "get",
+        operation_id = "listMeetingApplications"
+    )]
+    async fn applications(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Application>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(
+            service::applications(&state, &auth.0, id.0, page).await?,
+        ))
+    }
+
+    /// Withdraw an application
+    ///
+    /// Its owner, while applications are open, or once the seats are allotted and before the
+    /// meeting, when a seat they held passes to the first waiting in their category (`409
+    /// withdrawal_closed` otherwise: a lottery's committed pool does not change).
+    #[oai(
+        path = "/applications/:id",
+        method = "delete",
+        operation_id = "withdrawMeetingApplication"
+    )]
+    async fn withdraw(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<Json<Application>> {
+        Ok(Json(service::withdraw(&state, &auth.0, id.0).await?))
+    }
+
+    /// Allot the seats
+    ///
+    /// Staff of the organising department, once applications have closed, once. First
+    /// come: the seats are allotted at once. Lottery: the pool is committed (its text and
+    /// SHA-256 published at `GET /meetings/{id}/draw`), and drawn when staff enter the public
+    /// value.
+    #[oai(
+        path = "/meetings/:id/selection",
+        method = "post",
+        operation_id = "selectMeetingObservers"
+    )]
+    async fn select(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(service::select(&state, &auth.0, id.0).await?))
+    }
+
+    /// Draw the lottery
+    ///
+    /// Staff of the organising department enter the public value the commitment named; the
+    /// seed is SHA-256 of the commitment's hash and that value (docs/lottery.md). Once.
+    #[oai(
+        path = "/meetings/:id/draw",
+        method = "post",
+        operation_id = "drawMeetingLottery"
+    )]
+    async fn draw(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<PublicValue>,
+    ) -> Result<Json<Draw>> {
+        Ok(Json(service::draw(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// A meeting's lottery
+    ///
+    /// Public from the commitment on: the committed pool, the public value's source, and
+    /// once drawn the value, the seed and the seats. Saved to a file, it is checked by
+    /// `python3 docs/verify_draw.py draw.json`.
+    #[oai(
+        path = "/meetings/:id/draw",
+        method = "get",
+        operation_id = "getMeetingLottery"
+    )]
+    async fn get_draw(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Draw>> {
+        Ok(Json(service::published_draw(&state, id.0).await?))
+    }
+
+    /// Apply to be a public representative
+    ///
+    /// Any resident, in a category with an organisation, a short statement and the basis on
+    /// which they represent the district; staff verify or refuse it. One profile pending or
+    /// verified at a time (`409 profile_exists`).
+    #[oai(
+        path = "/representatives",
+        method = "post",
+        operation_id = "applyAsRepresentative"
+    )]
+    async fn apply_as_representative(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: JsonBody<NewRepresentative>,
+    ) -> Result<Created<Representative>> {
+        Ok(Created::Created(Json(
+            service::apply_as_representative(&state, &auth.0, body.0).await?,
+        )))
+    }
+
+    /// Representative profiles to review
+    ///
+    /// Staff and admins, by status (default `pending`), oldest first.
+    #[oai(
+        path = "/representatives",
+        method = "get",
+        operation_id = "listRepresentatives"
+    )]
+    async fn profiles(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        status: Query<Option<RepresentativeStatus>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Representative>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let status = status.0.unwrap_or(RepresentativeStatus::Pending);
+        Ok(Json(
+            service::profiles(&state, &auth.0, status, page).await?,
+        ))
+    }
+
+    /// Verify or refuse a representative
+    ///
+    /// Staff and admins, a pending profile (`409 not_pending`); a refusal gives its reason.
+    /// A verified person gets the `representative` role.
+    #[oai(
+        path = "/representatives/:id/verification",
+        method = "post",
+        operation_id = "verifyRepresentative"
+    )]
+    async fn verify(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<Verification>,
+    ) -> Result<Json<Representative>> {
+        Ok(Json(service::verify(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// My representative profile
+    ///
+    /// Pending, verified, or the latest refused or withdrawn.
+    #[oai(
+        path = "/me/representative",
+        method = "get",
+        operation_id = "getMyRepresentativeProfile"
+    )]
+    async fn mine(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Representative>> {
+        Ok(Json(service::my_profile(&state, &auth.0).await?))
+    }
+
+    /// Withdraw my representative profile
+    ///
+    /// Its owner; they are a representative no more.
+    #[oai(
+        path = "/me/representative",
+        method = "delete",
+        operation_id = "withdrawMyRepresentativeProfile"
+    )]
+    async fn withdraw_profile(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<Representative>> {
+        Ok(Json(service::withdraw_profile(&state, &auth.0).await?))
+    }
+}
+
+/// Each operation's own problems (the contract adds those every operation shares).
+#[rustfmt::skip]
+pub const PROBLEMS: &[Problems] = &[
+    Problems::new("createMeeting", &[(403, &["forbidden"]), (409, &["meeting_number_taken"]), (422, &["validation_failed"])]),
+    Problems::new("listMeetings", &[]),
+    Problems::new("getMeeting", &[(404, &["not_found"])]),
+    Problems::new("addAgendaItem", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_over"]), (422, &["validation_failed"])]),
+    Problems::new("planMeetingSeats", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["plan_frozen"]), (422, &["validation_failed"])]),
+    Problems::new("applyForMeetingSeat", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_applied", "applications_not_open", "idempotency_key_in_progress", "no_seats_for_category"]), (422, &["validation_failed"])]),
+    Problems::new("listMeetingApplications", &[(404, &["not_found"])]),
+    Problems::new("withdrawMeetingApplication", &[(404, &["not_found"]), (409, &["withdrawal_closed"])]),
+    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed"])]),
+    Problems::new("drawMeetingLottery", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_drawn", "not_committed"]), (422, &["validation_failed"])]),
+    Problems::new("getMeetingLottery", &[(404, &["not_found"])]),
+    Problems::new("applyAsRepresentative", &[(409, &["profile_exists"]), (422, &["validation_failed"])]),
+    Problems::new("listRepresentatives", &[(403, &["forbidden"])]),
+    Problems::new("verifyRepresentative", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["not_pending"]), (422, &["validation_failed"])]),
+    Problems::new("getMyRepresentativeProfile", &[(404, &["not_found"])]),
+    Problems::new("withdrawMyRepresentativeProfile", &[(404, &["not_found"])]),
+];

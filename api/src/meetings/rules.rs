@@ -1,0 +1,245 @@
+//! The rules of meetings and their observer seats, as plain functions over plain values.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::dto::{CategorySeats, MeetingStatus, SeatPlan, SelectionMethod};
+use crate::error::{Error, FieldCode, FieldError, Result};
+
+/// The applications window of a meeting, once its seats are planned.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+/// Where a meeting stands: what staff set (cancelled, drawn, held, …), or while it is only
+/// planned, what its applications window says now.
+pub fn status(stored: MeetingStatus, window: Option<Window>, now: DateTime<Utc>) -> MeetingStatus {
+    match (stored, window) {
+        (MeetingStatus::Planned, Some(w)) if now >= w.closes_at => {
+            MeetingStatus::ApplicationsClosed
+        }
+        (MeetingStatus::Planned, Some(w)) if now >= w.opens_at => MeetingStatus::ApplicationsOpen,
+        (stored, _) => stored,
+    }
+}
+
+/// Checks a seat plan for a meeting starting at `starts_at`: distinct categories, at least
+/// one seat, a window that closes after it opens and before the meeting, and for a lottery
+/// the public value's source named in advance.
+pub fn check_plan(plan: &SeatPlan, starts_at: DateTime<Utc>) -> Result<()> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, quota) in plan.quotas.iter().enumerate() {
+        if !seen.insert(quota.category) {
+            errors.push(FieldError::new(
+                format!("quotas[{i}].category"),
+                FieldCode::Invalid,
+                "a category given twice",
+            ));
+        }
+    }
+    if plan.quotas.iter().all(|q| q.seats == 0) {
+        errors.push(FieldError::new(
+            "quotas",
+            FieldCode::Invalid,
+            "a meeting with observers has at least one seat",
+        ));
+    }
+    if plan.applications_close_at <= plan.applications_open_at {
+        errors.push(
+            FieldError::new(
+                "applications_close_at",
+                FieldCode::MustBeAfter,
+                "applications close after they open",
+            )
+            .other_field("applications_open_at"),
+        );
+    } else if plan.applications_close_at > starts_at {
+        errors.push(FieldError::new(
+            "applications_close_at",
+            FieldCode::Invalid,
+            "applications close before the meeting starts",
+        ));
+    }
+    let source = plan.public_value_source.as_deref().map(str::trim);
+    if plan.selection_method == SelectionMethod::Lottery && source.is_none_or(str::is_empty) {
+        errors.push(FieldError::new(
+            "public_value_source",
+            FieldCode::Required,
+            "a lottery names where its public value will come from, in advance",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Whether the seat plan may still change: only before applications open.
+pub fn may_plan(status: MeetingStatus) -> Result<()> {
+    match status {
+        MeetingStatus::Planned => Ok(()),
+        _ => Err(Error::conflict(
+            "plan_frozen",
+            "the seats and the window are fixed once applications have opened",
+        )),
+    }
+}
+
+/// Whether a representative may apply (or withdraw an application before the selection).
+pub fn may_apply(status: MeetingStatus) -> Result<()> {
+    match status {
+        MeetingStatus::ApplicationsOpen => Ok(()),
+        _ => Err(Error::conflict(
+            "applications_not_open",
+            "applications are taken only while the window is open",
+        )),
+    }
+}
+
+/// Whether the seats may be allotted now: once applications have closed, once.
+pub fn may_select(status: MeetingStatus) -> Result<()> {
+    match status {
+        MeetingStatus::ApplicationsClosed => Ok(()),
+        MeetingStatus::Drawn | MeetingStatus::Held | MeetingStatus::MinutesPublished => Err(
+            Error::conflict("already_selected", "the seats are already allotted"),
+        ),
+        _ => Err(Error::conflict(
+            "applications_not_closed",
+            "the seats are allotted once applications have closed",
+        )),
+    }
+}
+
+/// First come, first seated: each category's applicants (pseudonym, category) in the order
+/// they applied, the first `seats` seated and the rest waiting in that order.
+pub fn first_come(quotas: &[(String, u32)], applicants: &[(String, String)]) -> Vec<CategorySeats> {
+    quotas
+        .iter()
+        .map(|(category, seats)| {
+            let mut seated: Vec<String> = applicants
+                .iter()
+                .filter(|(_, c)| c == category)
+                .map(|(p, _)| p.clone())
+                .collect();
+            let waitlist = seated.split_off(seated.len().min(*seats as usize));
+            CategorySeats {
+                category: category.clone(),
+                seats: *seats,
+                seated,
+                waitlist,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::meetings::dto::{Category, SeatQuota};
+
+    fn code(err: Error) -> &'static str {
+        match err {
+            Error::Conflict { code, .. } => code,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_planned_meeting_follows_its_window_and_what_staff_set_stands() {
+        let opens_at = Utc.with_ymd_and_hms(2021, 10, 8, 1, 0, 0).unwrap();
+        let window = Window {
+            opens_at,
+            closes_at: opens_at + Duration::days(7),
+        };
+        let second = Duration::seconds(1);
+        let at = |now| status(MeetingStatus::Planned, Some(window), now);
+        assert_eq!(at(opens_at - second), MeetingStatus::Planned);
+        assert_eq!(at(opens_at), MeetingStatus::ApplicationsOpen);
+        assert_eq!(at(window.closes_at), MeetingStatus::ApplicationsClosed);
+        assert_eq!(
+            status(MeetingStatus::Planned, None, opens_at),
+            MeetingStatus::Planned
+        );
+        assert_eq!(
+            status(MeetingStatus::Cancelled, Some(window), opens_at),
+            MeetingStatus::Cancelled
+        );
+        assert!(may_apply(at(opens_at)).is_ok());
+        assert_eq!(
+            code(may_apply(at(window.closes_at)).unwrap_err()),
+            "applications_not_open"
+        );
+        assert_eq!(
+            code(may_select(at(opens_at)).unwrap_err()),
+            "applications_not_closed"
+        );
+        assert!(may_select(at(window.closes_at)).is_ok());
+        assert_eq!(
+            code(may_select(MeetingStatus::Drawn).unwrap_err()),
+            "already_selected"
+        );
+        assert_eq!(code(may_plan(at(opens_at)).unwrap_err()), "plan_frozen");
+    }
+
+    #[test]
+    fn a_plan_names_each_category_once_and_a_lottery_its_source() {
+        let opens_at = Utc.with_ymd_and_hms(2021, 10, 8, 1, 0, 0).unwrap();
+        let quota = |category, seats| SeatQuota { category, seats };
+        let plan = SeatPlan {
+            quotas: vec![quota(Category::NpcDeputy, 2), quota(Category::NpcDeputy, 1)],
+            applications_open_at: opens_at,
+            applications_close_at: opens_at,
+            selection_method: SelectionMethod::Lottery,
+            public_value_source: Some("  ".into()),
+        };
+        let Err(Error::Invalid(errors)) = check_plan(&plan, opens_at + Duration::days(20)) else {
+            panic!("refused");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "quotas[1].category",
+                "applications_close_at",
+                "public_value_source"
+            ]
+        );
+        let good = SeatPlan {
+            quotas: vec![quota(Category::NpcDeputy, 2)],
+            applications_close_at: opens_at + Duration::days(7),
+            public_value_source: Some("上证综合指数".into()),
+            ..plan
+        };
+        assert!(check_plan(&good, opens_at + Duration::days(20)).is_ok());
+        assert!(
+            check_plan(&good, opens_at + Duration::days(6)).is_err(),
+            "closing after the meeting starts"
+        );
+    }
+
+    #[test]
+    fn first_come_seats_in_order_and_never_past_the_quota() {
+        let quotas = [("legal".to_string(), 2), ("business".to_string(), 0)];
+        let applicants: Vec<(String, String)> = [
+            ("A", "legal"),
+            ("B", "business"),
+            ("C", "legal"),
+            ("D", "legal"),
+        ]
+        .iter()
+        .map(|(p, c)| (p.to_string(), c.to_string()))
+        .collect();
+        let seats = first_come(&quotas, &applicants);
+        assert_eq!(seats[0].seated, ["A", "C"]);
+        assert_eq!(seats[0].waitlist, ["D"]);
+        assert!(seats[1].seated.is_empty());
+        assert_eq!(seats[1].waitlist, ["B"]);
+    }
+}

@@ -1,0 +1,969 @@
+//! Meetings, representatives and the allotment of observer seats: transactions and storage.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{
+    agenda_item, decision, meeting, meeting_application, meeting_draw, representative, role_grant,
+    seat_quota, user,
+};
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{
+    dto::{
+        AgendaItem, Application, ApplicationStatus, Category, CategorySeats, Draw, DrawCommitment,
+        Meeting, MeetingStatus, NewAgendaItem, NewApplication, NewMeeting, NewRepresentative,
+        PublicValue, Representative, RepresentativeStatus, SeatPlan, SeatQuota, SelectionMethod,
+        Verdict, Verification,
+    },
+    lottery::{self, Pool},
+    rules::{self, Window},
+};
+use crate::{
+    accounts::service::insert_grant,
+    audit,
+    auth::{Role, Session},
+    db,
+    departments::Directory,
+    enums::{name, parse},
+    error::{Error, FieldCode, Result, UniqueIndex},
+    input,
+    notices::{Notice, NoticeKind},
+    outbox,
+    pagination::{Page, PageRequest},
+    privacy,
+    state::AppState,
+};
+
+const NUMBER_TAKEN: UniqueIndex = UniqueIndex {
+    name: "ux_meetings_number",
+    sqlite_columns: "meetings.number",
+    code: "meeting_number_taken",
+    detail: "a meeting with this number exists",
+};
+
+const ALREADY_APPLIED: UniqueIndex = UniqueIndex {
+    name: "ux_meeting_applications_person",
+    sqlite_columns: "meeting_applications.meeting_id, meeting_applications.user_id",
+    code: "already_applied",
+    detail: "one application per meeting per person",
+};
+
+pub async fn create(state: &AppState, session: &Session, form: NewMeeting) -> Result<Meeting> {
+    let department_id = form
+        .department_id
+        .or(session.department_id)
+        .ok_or_else(|| {
+            Error::invalid(
+                "department_id",
+                FieldCode::Required,
+                "name the organising department",
+            )
+        })?;
+    session.require_manager_of(department_id)?;
+    let title = input::single_line("title", &form.title)?;
+    let place = input::single_line("place", &form.place)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let created = meeting::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        number: Set(form.number),
+        title: Set(title),
+        department_id: Set(department_id),
+        starts_at: Set(form.starts_at),
+        place: Set(place),
+        status: Set(name(MeetingStatus::Planned)),
+        selection_method: Set(name(SelectionMethod::FirstCome)),
+        applications_open_at: Set(None),
+        applications_close_at: Set(None),
+        public_value_source: Set(None),
+        created_by: Set(Some(session.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| NUMBER_TAKEN.conflict(err))?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.create",
+        ("meeting", created.id),
+        json!({"number": created.number}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, created, Some(session)).await
+}
+
+/// Meetings, the latest first; the public sees no confidential agenda item.
+pub async fn list(
+    state: &AppState,
+    session: Option<&Session>,
+    page: PageRequest,
+) -> Result<Page<Meeting>> {
+    let rows = page
+        .apply(meeting::Entity::find(), meeting::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for m in rows {
+        views.push(view(state, &state.db, m, session).await?);
+    }
+    page.page(views, |m| m.id, Ok)
+}
+
+pub async fn get(state: &AppState, session: Option<&Session>, id: Uuid) -> Result<Meeting> {
+    let found = db::find::<meeting::Entity>(&state.db, id, "meeting").await?;
+    view(state, &state.db, found, session).await
+}
+
+pub async fn add_agenda_item(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: NewAgendaItem,
+) -> Result<Meeting> {
+    let title = input::single_line("title", &form.title)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    if matches!(
+        current_status(&found, now)?,
+        MeetingStatus::Held | MeetingStatus::MinutesPublished | MeetingStatus::Cancelled
+    ) {
+        return Err(Error::conflict(
+            "meeting_over",
+            "the agenda of a meeting held or cancelled is closed",
+        ));
+    }
+    let directory = Directory::load(&txn).await?;
+    if directory.find(form.presenting_department_id).is_none() {
+        return Err(Error::invalid(
+            "presenting_department_id",
+            FieldCode::NotFound,
+            "no such department",
+        ));
+    }
+    if let Some(decision_id) = form.decision_id {
+        if decision::Entity::find_by_id(decision_id)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(Error::invalid(
+                "decision_id",
+                FieldCode::NotFound,
+                "no such decision",
+            ));
+        }
+    }
+    let items = agenda_of(&txn, meeting_id).await?;
+    agenda_item::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        meeting_id: Set(meeting_id),
+        position: Set(items.len() as i32 + 1),
+        title: Set(title),
+        presenting_department_id: Set(form.presenting_department_id),
+        decision_id: Set(form.decision_id),
+        confidential: Set(form.confidential),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.agenda_add",
+        ("meeting", meeting_id),
+        json!({"confidential": form.confidential}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, found, Some(session)).await
+}
+
+/// Sets the seats per category, the applications window and the selection method: before
+/// applications open.
+pub async fn plan_seats(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    plan: SeatPlan,
+) -> Result<Meeting> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    rules::may_plan(current_status(&found, now)?)?;
+    rules::check_plan(&plan, found.starts_at)?;
+    seat_quota::Entity::delete_many()
+        .filter(seat_quota::Column::MeetingId.eq(meeting_id))
+        .exec(&txn)
+        .await?;
+    for quota in &plan.quotas {
+        seat_quota::ActiveModel {
+            meeting_id: Set(meeting_id),
+            category: Set(name(quota.category)),
+            seats: Set(quota.seats),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let source = match plan.selection_method {
+        SelectionMethod::Lottery => Some(input::single_line(
+            "public_value_source",
+            plan.public_value_source.as_deref().unwrap_or_default(),
+        )?),
+        SelectionMethod::FirstCome => None,
+    };
+    let changed = meeting::ActiveModel {
+        id: Set(meeting_id),
+        selection_method: Set(name(plan.selection_method)),
+        applications_open_at: Set(Some(plan.applications_open_at)),
+        applications_close_at: Set(Some(plan.applications_close_at)),
+        public_value_source: Set(source),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.plan_seats",
+        ("meeting", meeting_id),
+        json!({"seats": plan.quotas.iter().map(|q| q.seats).sum::<i32>()}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, changed, Some(session)).await
+}
+
+/// A resident asks to be a public representative. One profile pending or verified at a time.
+pub async fn apply_as_representative(
+    state: &AppState,
+    session: &Session,
+    form: NewRepresentative,
+) -> Result<Representative> {
+    let organisation = input::single_line("organisation", &form.organisation)?;
+    let statement = input::multi_line("statement", &form.statement)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    // The person's row serialises their own applications.
+    db::find_locked::<user::Entity>(&txn, session.user_id, "user").await?;
+    if active_profile(&txn, session.user_id).await?.is_some() {
+        return Err(Error::conflict(
+            "profile_exists",
+            "you already have a representative profile pending or verified",
+        ));
+    }
+    let created = representative::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(session.user_id),
+        category: Set(name(form.category)),
+        organisation: Set(organisation),
+        statement: Set(statement),
+        eligibility: Set(name(form.eligibility)),
+        status: Set(name(RepresentativeStatus::Pending)),
+        reason: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    representative_view(&state.db, created, true).await
+}
+
+/// The caller's profile: pending, verified, or the latest refused or withdrawn.
+pub async fn my_profile(state: &AppState, session: &Session) -> Result<Representative> {
+    let found = representative::Entity::find()
+        .filter(representative::Column::UserId.eq(session.user_id))
+        .order_by_desc(representative::Column::Id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("representative profile"))?;
+    representative_view(&state.db, found, true).await
+}
+
+/// Profiles for staff to review, oldest first, by status.
+pub async fn profiles(
+    state: &AppState,
+    session: &Session,
+    status: RepresentativeStatus,
+    page: PageRequest,
+) -> Result<Page<Representative>> {
+    require_staff(session)?;
+    let select =
+        representative::Entity::find().filter(representative::Column::Status.eq(name(status)));
+    let rows = page
+        .apply_oldest_first(select, representative::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for r in rows {
+        views.push(representative_view(&state.db, r, true).await?);
+    }
+    page.page(views, |r| r.id, Ok)
+}
+
+/// Staff verify a pending profile (its owner becomes a representative) or refuse it with a
+/// reason.
+pub async fn verify(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: Verification,
+) -> Result<Representative> {
+    require_staff(session)?;
+    let reason = form
+        .reason
+        .as_deref()
+        .map(|r| input::single_line("reason", r))
+        .transpose()?;
+    if form.verdict == Verdict::Refused && reason.is_none() {
+        return Err(Error::invalid(
+            "reason",
+            FieldCode::Required,
+            "a refusal says why",
+        ));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found =
+        db::find_locked::<representative::Entity>(&txn, id, "representative profile").await?;
+    if found.status != name(RepresentativeStatus::Pending) {
+        return Err(Error::conflict(
+            "not_pending",
+            format!("this profile is {}, not pending", found.status),
+        ));
+    }
+    let status = match form.verdict {
+        Verdict::Verified => RepresentativeStatus::Verified,
+        Verdict::Refused => RepresentativeStatus::Refused,
+    };
+    let reviewed = representative::ActiveModel {
+        id: Set(id),
+        status: Set(name(status)),
+        reason: Set(reason),
+        reviewed_by: Set(Some(session.user_id)),
+        reviewed_at: Set(Some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    if status == RepresentativeStatus::Verified {
+        insert_grant(
+            &txn,
+            session.actor(),
+            now,
+            found.user_id,
+            Role::Representative,
+            None,
+        )
+        .await?;
+    }
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "representative.verify",
+        ("representative", id),
+        json!({"verdict": name(form.verdict)}),
+    )
+    .await?;
+    txn.commit().await?;
+    representative_view(&state.db, reviewed, true).await
+}
+
+/// The owner withdraws their profile (pending or verified); they are a representative no more.
+pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Representative> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    db::find_locked::<user::Entity>(&txn, session.user_id, "user").await?;
+    let found = active_profile(&txn, session.user_id)
+        .await?
+        .ok_or(Error::NotFound("representative profile"))?;
+    let withdrawn = representative::ActiveModel {
+        id: Set(found.id),
+        status: Set(name(RepresentativeStatus::Withdrawn)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    role_grant::Entity::delete_by_id((session.user_id, Role::Representative.as_str().to_string()))
+        .exec(&txn)
+        .await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "representative.withdraw",
+        ("representative", found.id),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    representative_view(&state.db, withdrawn, true).await
+}
+
+/// A verified representative applies for a seat, in their profile's category, naming the
+/// public agenda items they care about.
+pub async fn apply(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: NewApplication,
+) -> Result<Application> {
+    session.require(Role::Representative)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    rules::may_apply(current_status(&found, now)?)?;
+    let profile = active_profile(&txn, session.user_id)
+        .await?
+        .filter(|p| p.status == name(RepresentativeStatus::Verified))
+        .ok_or_else(|| Error::Forbidden("only verified representatives apply".into()))?;
+    let quotas = quotas_of(&txn, meeting_id).await?;
+    let category: Category = parse(&profile.category)?;
+    if !quotas.iter().any(|q| q.category == category && q.seats > 0) {
+        return Err(Error::conflict(
+            "no_seats_for_category",
+            "this meeting has no observer seats for your category",
+        ));
+    }
+    let public: Vec<Uuid> = agenda_of(&txn, meeting_id)
+        .await?
+        .into_iter()
+        .filter(|i| !i.confidential)
+        .map(|i| i.id)
+        .collect();
+    if let Some(i) = form
+        .agenda_item_ids
+        .iter()
+        .position(|id| !public.contains(id))
+    {
+        return Err(Error::invalid(
+            &format!("agenda_item_ids[{i}]"),
+            FieldCode::NotFound,
+            "not an agenda item of this meeting",
+        ));
+    }
+    let created = meeting_application::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        meeting_id: Set(meeting_id),
+        user_id: Set(session.user_id),
+        representative_id: Set(profile.id),
+        category: Set(profile.category),
+        pseudonym: Set(pseudonym()),
+        agenda_item_ids: Set(serde_json::to_string(&form.agenda_item_ids).expect("ids serialise")),
+        status: Set(name(ApplicationStatus::Applied)),
+        waitlist_position: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| ALREADY_APPLIED.conflict(err))?;
+    txn.commit().await?;
+    application_view(&state.db, created, false).await
+}
+
+/// Staff see every application with the applicant's name; a representative their own.
+pub async fn applications(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Application>> {
+    let found = db::find::<meeting::Entity>(&state.db, meeting_id, "meeting").await?;
+    let staff = session.manages(found.department_id);
+    let mut select = meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id));
+    if !staff {
+        select = select.filter(meeting_application::Column::UserId.eq(session.user_id));
+    }
+    let rows = page
+        .apply_oldest_first(select, meeting_application::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for a in rows {
+        views.push(application_view(&state.db, a, staff).await?);
+    }
+    page.page(views, |a| a.id, Ok)
+}
+
+/// The applicant withdraws: before the selection while applications are open (after a
+/// lottery's commitment the pool cannot change), or after it, when a seat they held passes
+/// to the first waiting in their category.
+pub async fn withdraw(state: &AppState, session: &Session, id: Uuid) -> Result<Application> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let application = db::find::<meeting_application::Entity>(&txn, id, "application").await?;
+    if application.user_id != session.user_id {
+        return Err(Error::NotFound("application"));
+    }
+    let found = db::find_locked::<meeting::Entity>(&txn, application.meeting_id, "meeting").await?;
+    // Read again under the meeting's lock: a draw may have placed it meanwhile.
+    let application = db::find::<meeting_application::Entity>(&txn, id, "application").await?;
+    let status = current_status(&found, now)?;
+    let held: ApplicationStatus = parse(&application.status)?;
+    match (status, held) {
+        (_, ApplicationStatus::Withdrawn) => {
+            return application_view(&state.db, application, false).await
+        }
+        (MeetingStatus::ApplicationsOpen, _) => {}
+        (MeetingStatus::Drawn, ApplicationStatus::Seated | ApplicationStatus::Waitlisted)
+            if now < found.starts_at => {}
+        _ => {
+            return Err(Error::conflict(
+                "withdrawal_closed",
+                "an application is withdrawn while applications are open, or once the seats are allotted and before the meeting",
+            ))
+        }
+    }
+    let withdrawn = set_status(&txn, &application, ApplicationStatus::Withdrawn, None, now).await?;
+    if held == ApplicationStatus::Seated {
+        let next = meeting_application::Entity::find()
+            .filter(meeting_application::Column::MeetingId.eq(found.id))
+            .filter(meeting_application::Column::Category.eq(application.category.clone()))
+            .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Waitlisted)))
+            .order_by_asc(meeting_application::Column::WaitlistPosition)
+            .one(&txn)
+            .await?;
+        if let Some(next) = next {
+            set_status(&txn, &next, ApplicationStatus::Seated, None, now).await?;
+            tell_outcome(&txn, now, &found, next.user_id, ApplicationStatus::Seated).await?;
+        }
+    }
+    txn.commit().await?;
+    application_view(&state.db, withdrawn, false).await
+}
+
+/// Allots the seats once applications have closed: first come, at once; for a lottery, the
+/// pool is committed here and drawn when staff enter the public value.
+pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Result<Meeting> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    rules::may_select(current_status(&found, now)?)?;
+    let quotas: Vec<(String, u32)> = quotas_of(&txn, meeting_id)
+        .await?
+        .into_iter()
+        .map(|q| (name(q.category), q.seats as u32))
+        .collect();
+    let pool = applied(&txn, meeting_id).await?;
+    match parse(&found.selection_method)? {
+        SelectionMethod::FirstCome => {
+            let applicants: Vec<(String, String)> = pool
+                .iter()
+                .map(|a| (a.pseudonym.clone(), a.category.clone()))
+                .collect();
+            let seats = rules::first_come(&quotas, &applicants);
+            allot(&txn, &found, &pool, &seats, now).await?;
+        }
+        SelectionMethod::Lottery => {
+            let exists = meeting_draw::Entity::find_by_id(meeting_id)
+                .one(&txn)
+                .await?
+                .is_some();
+            if exists {
+                return Err(Error::conflict(
+                    "already_committed",
+                    "the pool is committed; enter the public value to draw",
+                ));
+            }
+            let text = Pool {
+                meeting: meeting_id.to_string(),
+                source: found.public_value_source.clone().unwrap_or_default(),
+                quotas,
+                applicants: pool
+                    .iter()
+                    .map(|a| (a.pseudonym.clone(), a.category.clone()))
+                    .collect(),
+            }
+            .commitment();
+            meeting_draw::ActiveModel {
+                meeting_id: Set(meeting_id),
+                commitment_sha256: Set(lottery::sha256_hex(&text)),
+                commitment_text: Set(text),
+                committed_at: Set(now),
+                public_value: Set(None),
+                seed: Set(None),
+                drawn_at: Set(None),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.select",
+        ("meeting", meeting_id),
+        json!({"applicants": pool.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(state, Some(session), meeting_id).await
+}
+
+/// Draws a committed lottery with the public value its commitment named.
+pub async fn draw(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    value: PublicValue,
+) -> Result<Draw> {
+    let public_value = input::single_line("value", &value.value)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    let committed = meeting_draw::Entity::find_by_id(meeting_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| {
+            Error::conflict(
+                "not_committed",
+                "the pool is committed first, once applications have closed",
+            )
+        })?;
+    if committed.drawn_at.is_some() {
+        return Err(Error::conflict(
+            "already_drawn",
+            "the lottery has been drawn",
+        ));
+    }
+    // The pool is what was committed, whatever has happened since.
+    let pool = Pool::parse(&committed.commitment_text).map_err(anyhow::Error::from)?;
+    let seed = lottery::seed(&committed.commitment_sha256, &public_value);
+    let seats = lottery::draw(&pool, seed);
+    let applications = applied(&txn, meeting_id).await?;
+    allot(&txn, &found, &applications, &seats, now).await?;
+    meeting_draw::ActiveModel {
+        meeting_id: Set(meeting_id),
+        public_value: Set(Some(public_value)),
+        seed: Set(Some(hex::encode(seed))),
+        drawn_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.draw",
+        ("meeting", meeting_id),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    published_draw(state, meeting_id).await
+}
+
+/// A lottery's inputs and seats, public from its commitment on.
+pub async fn published_draw(state: &AppState, meeting_id: Uuid) -> Result<Draw> {
+    let found = db::find::<meeting::Entity>(&state.db, meeting_id, "meeting").await?;
+    let committed = meeting_draw::Entity::find_by_id(meeting_id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("lottery"))?;
+    let categories = match &committed.seed {
+        Some(seed) => {
+            let seed: [u8; 32] = hex::decode(seed)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .ok_or_else(|| anyhow::anyhow!("a stored seed is not 32 bytes of hex"))?;
+            let pool = Pool::parse(&committed.commitment_text).map_err(anyhow::Error::from)?;
+            lottery::draw(&pool, seed)
+        }
+        None => Vec::new(),
+    };
+    Ok(Draw {
+        meeting_id,
+        algorithm: lottery::ALGORITHM.into(),
+        commitment: DrawCommitment {
+            text: committed.commitment_text,
+            sha256: committed.commitment_sha256,
+        },
+        committed_at: committed.committed_at.into(),
+        public_value_source: found.public_value_source.unwrap_or_default(),
+        public_value: committed.public_value,
+        seed: committed.seed,
+        drawn_at: committed.drawn_at.map(Into::into),
+        categories,
+    })
+}
+
+/// Gives each application in the pool its seat or its place in line, as `seats` says, marks
+/// the meeting drawn, and tells each applicant.
+async fn allot(
+    txn: &DatabaseTransaction,
+    found: &meeting::Model,
+    pool: &[meeting_application::Model],
+    seats: &[CategorySeats],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let by_pseudonym: HashMap<&str, &meeting_application::Model> =
+        pool.iter().map(|a| (a.pseudonym.as_str(), a)).collect();
+    for category in seats {
+        let placed = category
+            .seated
+            .iter()
+            .map(|p| (p, ApplicationStatus::Seated, None))
+            .chain(
+                (1..)
+                    .zip(&category.waitlist)
+                    .map(|(n, p)| (p, ApplicationStatus::Waitlisted, Some(n))),
+            );
+        for (pseudonym, status, position) in placed {
+            let application = by_pseudonym.get(pseudonym.as_str()).ok_or_else(|| {
+                anyhow::anyhow!("the draw names {pseudonym}, who is not in the pool")
+            })?;
+            set_status(txn, application, status, position, now).await?;
+            tell_outcome(txn, now, found, application.user_id, status).await?;
+        }
+    }
+    meeting::ActiveModel {
+        id: Set(found.id),
+        status: Set(name(MeetingStatus::Drawn)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?;
+    Ok(())
+}
+
+async fn set_status(
+    txn: &DatabaseTransaction,
+    application: &meeting_application::Model,
+    status: ApplicationStatus,
+    waitlist_position: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<meeting_application::Model> {
+    Ok(meeting_application::ActiveModel {
+        id: Set(application.id),
+        status: Set(name(status)),
+        waitlist_position: Set(waitlist_position),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?)
+}
+
+async fn tell_outcome(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    found: &meeting::Model,
+    user_id: Uuid,
+    status: ApplicationStatus,
+) -> Result<()> {
+    let (title, body) = match status {
+        ApplicationStatus::Seated => (
+            format!("您已获得列席席位：{}", found.title),
+            "请按时参加会议，会后请留意意见处理情况的反馈。",
+        ),
+        _ => (
+            format!("您在候补名单中：{}", found.title),
+            "有代表放弃席位时，将按公布的候补顺序递补，届时另行通知。",
+        ),
+    };
+    let notice = Notice {
+        kind: NoticeKind::MeetingSeat,
+        title,
+        body: body.into(),
+        link: Some(format!("#/meetings/{}", found.id)),
+    };
+    outbox::enqueue(txn, now, user_id, &notice).await
+}
+
+/// The applications still in the pool (not withdrawn), in the order they came.
+async fn applied(
+    db: &impl ConnectionTrait,
+    meeting_id: Uuid,
+) -> Result<Vec<meeting_application::Model>> {
+    Ok(meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.ne(name(ApplicationStatus::Withdrawn)))
+        .order_by_asc(meeting_application::Column::CreatedAt)
+        .order_by_asc(meeting_application::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Eight characters a person reads aloud without confusion (no 0/O, 1/I).
+fn pseudonym() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..8)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+fn require_staff(session: &Session) -> Result<()> {
+    if session.has(Role::Staff) || session.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "staff review representative profiles".into(),
+        ))
+    }
+}
+
+async fn active_profile(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Option<representative::Model>> {
+    Ok(representative::Entity::find()
+        .filter(representative::Column::UserId.eq(user_id))
+        .filter(representative::Column::Status.is_in([
+            name(RepresentativeStatus::Pending),
+            name(RepresentativeStatus::Verified),
+        ]))
+        .one(db)
+        .await?)
+}
+
+fn current_status(m: &meeting::Model, now: DateTime<Utc>) -> Result<MeetingStatus> {
+    let window =
+        m.applications_open_at
+            .zip(m.applications_close_at)
+            .map(|(opens_at, closes_at)| Window {
+                opens_at,
+                closes_at,
+            });
+    Ok(rules::status(parse(&m.status)?, window, now))
+}
+
+async fn quotas_of(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<Vec<SeatQuota>> {
+    let mut quotas = seat_quota::Entity::find()
+        .filter(seat_quota::Column::MeetingId.eq(meeting_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| {
+            Ok(SeatQuota {
+                category: parse(&q.category)?,
+                seats: q.seats,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    quotas.sort_by_key(|q| q.category);
+    Ok(quotas)
+}
+
+async fn agenda_of(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<Vec<agenda_item::Model>> {
+    Ok(agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.eq(meeting_id))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(db)
+        .await?)
+}
+
+async fn view(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    m: meeting::Model,
+    session: Option<&Session>,
+) -> Result<Meeting> {
+    let staff = session.is_some_and(|s| s.manages(m.department_id));
+    let directory = Directory::load(db).await?;
+    let agenda = agenda_of(db, m.id)
+        .await?
+        .into_iter()
+        .filter(|i| staff || !i.confidential)
+        .map(|i| AgendaItem {
+            id: i.id,
+            position: i.position,
+            title: i.title,
+            presenting_department: directory.get(i.presenting_department_id),
+            decision_id: i.decision_id,
+            confidential: i.confidential,
+        })
+        .collect();
+    Ok(Meeting {
+        id: m.id,
+        number: m.number,
+        department: directory.get(m.department_id),
+        starts_at: m.starts_at.into(),
+        status: current_status(&m, state.clock.now())?,
+        selection_method: parse(&m.selection_method)?,
+        applications_open_at: m.applications_open_at.map(Into::into),
+        applications_close_at: m.applications_close_at.map(Into::into),
+        quotas: quotas_of(db, m.id).await?,
+        agenda,
+        title: m.title,
+        place: m.place,
+        public_value_source: m.public_value_source,
+    })
+}
+
+async fn representative_view(
+    db: &impl ConnectionTrait,
+    r: representative::Model,
+    named: bool,
+) -> Result<Representative> {
+    let person = db::find::<user::Entity>(db, r.user_id, "user").await?;
+    Ok(Representative {
+        id: r.id,
+        name: if named {
+            person.display_name
+        } else {
+            privacy::mask_name(&person.display_name)
+        },
+        category: parse(&r.category)?,
+        eligibility: parse(&r.eligibility)?,
+        status: parse(&r.status)?,
+        organisation: r.organisation,
+        statement: r.statement,
+        reason: r.reason,
+        created_at: r.created_at.into(),
+    })
+}
+
+async fn application_view(
+    db: &impl ConnectionTrait,
+    a: meeting_application::Model,
+    staff: bool,
+) -> Result<Application> {
+    let applicant = match staff {
+        true => Some(
+            db::find::<user::Entity>(db, a.user_id, "user")
+                .await?
+                .display_name,
+        ),
+        false => None,
+    };
+    Ok(Application {
+        id: a.id,
+        meeting_id: a.meeting_id,
+        category: parse(&a.category)?,
+        agenda_item_ids: serde_json::from_str(&a.agenda_item_ids).map_err(anyhow::Error::from)?,
+        status: parse(&a.status)?,
+        waitlist_position: a.waitlist_position,
+        created_at: a.created_at.into(),
+        pseudonym: a.pseudonym,
+        applicant,
+    })
+}
