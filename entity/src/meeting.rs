@@ -22,6 +22,8 @@ pub struct Model {
     pub applications_close_at: Option<DateTimeUtc>,
     /// For a lottery: where the public value will come from, named in advance.
     pub public_value_source: Option<String>,
+    /// For a lottery: when the public value is fixed, after applications close.
+    pub public_value_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -14,6 +14,8 @@ pub struct Model {
     /// Hex.
     pub seed: Option<String>,
     pub drawn_at: Option<DateTimeUtc>,
+    /// The seats as drawn, stored when drawn (JSON: category, seats, seated, waitlist).
+    pub seats: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

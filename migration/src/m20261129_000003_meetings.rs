@@ -27,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(Meetings::ApplicationsOpenAt))
                     .col(timestamp_with_time_zone_null(Meetings::ApplicationsCloseAt))
                     .col(text_null(Meetings::PublicValueSource))
+                    .col(timestamp_with_time_zone_null(Meetings::PublicValueAt))
                     .col(uuid_null(Meetings::CreatedBy))
                     .col(timestamp_with_time_zone(Meetings::CreatedAt))
                     .col(timestamp_with_time_zone(Meetings::UpdatedAt))
@@ -216,6 +217,7 @@ impl MigrationTrait for Migration {
                     .col(string_null(MeetingDraws::PublicValue))
                     .col(string_null(MeetingDraws::Seed))
                     .col(timestamp_with_time_zone_null(MeetingDraws::DrawnAt))
+                    .col(text_null(MeetingDraws::Seats))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_meeting_draws_meeting")
@@ -259,6 +261,7 @@ enum Meetings {
     ApplicationsOpenAt,
     ApplicationsCloseAt,
     PublicValueSource,
+    PublicValueAt,
     CreatedBy,
     CreatedAt,
     UpdatedAt,
@@ -327,6 +330,7 @@ enum MeetingDraws {
     PublicValue,
     Seed,
     DrawnAt,
+    Seats,
 }
 
 #[derive(DeriveIden, Clone)]

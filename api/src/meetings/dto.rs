@@ -138,6 +138,9 @@ pub struct SeatPlan {
     /// (e.g. "上证综合指数 2021年10月15日 收盘点位").
     #[oai(validator(min_length = 1, max_length = 300))]
     pub public_value_source: Option<String>,
+    /// For a lottery: when that value is fixed, after applications close and before the
+    /// meeting. The pool is committed before it, the draw made after it.
+    pub public_value_at: Option<DateTime<Utc>>,
 }
 
 impl Example for SeatPlan {
@@ -155,6 +158,7 @@ impl Example for SeatPlan {
             applications_close_at: example_time(15, 1),
             selection_method: SelectionMethod::Lottery,
             public_value_source: Some("上海证券交易所 上证综合指数 2021年10月15日 收盘点位".into()),
+            public_value_at: Some(example_time(15, 7)),
         }
     }
 }
@@ -173,6 +177,7 @@ pub struct Meeting {
     pub applications_open_at: Option<Timestamp>,
     pub applications_close_at: Option<Timestamp>,
     pub public_value_source: Option<String>,
+    pub public_value_at: Option<Timestamp>,
     pub quotas: Vec<SeatQuota>,
     /// Confidential items only for staff.
     pub agenda: Vec<AgendaItem>,
@@ -192,6 +197,7 @@ impl Example for Meeting {
             applications_open_at: Some(example_time(8, 1).into()),
             applications_close_at: Some(example_time(15, 1).into()),
             public_value_source: Some("上海证券交易所 上证综合指数 2021年10月15日 收盘点位".into()),
+            public_value_at: Some(example_time(15, 7).into()),
             quotas: SeatPlan::example().quotas,
             agenda: vec![AgendaItem {
                 id: example_id(4),
@@ -249,7 +255,7 @@ pub enum RepresentativeStatus {
 #[oai(example, skip_serializing_if_is_none)]
 pub struct Representative {
     pub id: Uuid,
-    /// Masked (张*) unless the caller is its owner or staff.
+    /// Shown to its owner and to staff only.
     pub name: String,
     pub category: Category,
     pub organisation: String,
@@ -363,8 +369,9 @@ impl Example for Application {
 #[derive(Object, Debug)]
 #[oai(example)]
 pub struct PublicValue {
-    /// As the named source published it, e.g. `3572.37`.
-    #[oai(validator(min_length = 1, max_length = 100))]
+    /// As the named source published it, with exactly two decimals, no sign and no grouping
+    /// (`3572.37`), so that it has one spelling.
+    #[oai(validator(pattern = r"^(0|[1-9][0-9]*)\.[0-9]{2}$", max_length = 30))]
     pub value: String,
 }
 
@@ -377,7 +384,7 @@ impl Example for PublicValue {
 }
 
 /// One category's seats after the selection.
-#[derive(Object, Debug, Clone, PartialEq, Eq)]
+#[derive(Object, Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CategorySeats {
     pub category: String,
     pub seats: u32,
@@ -404,13 +411,17 @@ pub struct Draw {
     pub commitment: DrawCommitment,
     pub committed_at: Timestamp,
     pub public_value_source: String,
+    pub public_value_at: Timestamp,
     /// Absent until staff enter it.
     pub public_value: Option<String>,
     /// Hex; absent until drawn.
     pub seed: Option<String>,
     pub drawn_at: Option<Timestamp>,
-    /// Empty until drawn.
+    /// The seats as drawn (empty until drawn).
     pub categories: Vec<CategorySeats>,
+    /// The seats as they stand: withdrawals since the draw passed seats down the waitlists
+    /// (empty until drawn).
+    pub current: Vec<CategorySeats>,
 }
 
 impl Example for Draw {
@@ -419,15 +430,22 @@ impl Example for Draw {
             meeting_id: example_id(3),
             algorithm: "canyu-lottery-1".into(),
             commitment: DrawCommitment {
-                text: "canyu-lottery-1\nmeeting 017c3b2a-1d0e-7f6a-8b9c-000000000203\nsource 上海证券交易所 上证综合指数 2021年10月15日 收盘点位\nquota npc_deputy 1\napplicant K7M2Q9XA npc_deputy\n".into(),
+                text: "canyu-lottery-1\nmeeting 017c3b2a-1d0e-7f6a-8b9c-000000000203\nsource 上海证券交易所 上证综合指数 2021年10月15日 收盘点位\nvalue_at 2021-10-15T07:00:00Z\nquota npc_deputy 1\napplicant K7M2Q9XA npc_deputy\n".into(),
                 sha256: "5f0c…".into(),
             },
             committed_at: example_time(15, 1).into(),
             public_value_source: "上海证券交易所 上证综合指数 2021年10月15日 收盘点位".into(),
+            public_value_at: example_time(15, 7).into(),
             public_value: Some("3572.37".into()),
             seed: Some("e4f4…".into()),
             drawn_at: Some(example_time(15, 9).into()),
             categories: vec![CategorySeats {
+                category: "npc_deputy".into(),
+                seats: 1,
+                seated: vec!["K7M2Q9XA".into()],
+                waitlist: vec![],
+            }],
+            current: vec![CategorySeats {
                 category: "npc_deputy".into(),
                 seats: 1,
                 seated: vec!["K7M2Q9XA".into()],

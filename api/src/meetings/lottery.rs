@@ -3,8 +3,8 @@
 //! it in Python. Integers and SHA-256 only: no floating point, no library's random generator.
 //!
 //! 1. When applications close, the pool is committed: a canonical text naming the meeting,
-//!    the public value's source fixed in advance, the seats per category and every applicant
-//!    by pseudonym; its SHA-256 is published.
+//!    the public value's source and the time it is fixed, both named in advance, the seats per
+//!    category and every applicant by pseudonym; its SHA-256 is published.
 //! 2. The seed is SHA-256 of the commitment's hash (hex) and the public value, once known.
 //! 3. Category by category, in the commitment's order, applicants are drawn one at a time from
 //!    those not yet drawn (kept in the commitment's order) by a uniform index from the seed's
@@ -21,8 +21,10 @@ pub const ALGORITHM: &str = "canyu-lottery-1";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pool {
     pub meeting: String,
-    /// Where the public value will come from, named before it exists.
+    /// Where the public value will come from, named before it exists (one line).
     pub source: String,
+    /// When the public value is fixed: RFC 3339 in UTC to the second.
+    pub value_at: String,
     /// (category, seats).
     pub quotas: Vec<(String, u32)>,
     /// (pseudonym, category).
@@ -47,9 +49,8 @@ impl Pool {
         let mut applicants = self.applicants.clone();
         applicants.sort();
         let mut text = format!(
-            "{ALGORITHM}\nmeeting {}\nsource {}\n",
-            self.meeting,
-            one_line(&self.source)
+            "{ALGORITHM}\nmeeting {}\nsource {}\nvalue_at {}\n",
+            self.meeting, self.source, self.value_at
         );
         for (category, seats) in quotas {
             text.push_str(&format!("quota {category} {seats}\n"));
@@ -60,33 +61,45 @@ impl Pool {
         text
     }
 
-    /// Reads a commitment back, checking that it is canonical (what `commitment` makes).
+    /// Reads a commitment back. It must be canonical: rebuilt from what it says, the same
+    /// text, so that a pool has one commitment (no `+1` for `1`, no reordering, no repeats).
     pub fn parse(text: &str) -> Result<Self, CommitmentError> {
-        let mut lines = text.split_terminator('\n').enumerate();
-        let mut field = |prefix: &str| {
-            let (i, line) = lines.next().ok_or(CommitmentError::Line(0, "too short"))?;
-            line.strip_prefix(prefix)
-                .map(str::to_string)
-                .ok_or(CommitmentError::Line(i + 1, "unexpected line"))
-        };
-        if field("")? != ALGORITHM {
+        let lines: Vec<&str> = text.split_terminator('\n').collect();
+        if lines.first() != Some(&ALGORITHM) {
             return Err(CommitmentError::Version);
         }
+        let head = |i: usize, prefix: &str| {
+            lines
+                .get(i)
+                .and_then(|line| line.strip_prefix(prefix))
+                .map(str::to_string)
+                .ok_or(CommitmentError::Line(
+                    i + 1,
+                    "expected meeting, source, value_at",
+                ))
+        };
         let mut pool = Pool {
-            meeting: field("meeting ")?,
-            source: field("source ")?,
+            meeting: head(1, "meeting ")?,
+            source: head(2, "source ")?,
+            value_at: head(3, "value_at ")?,
             quotas: Vec::new(),
             applicants: Vec::new(),
         };
-        for (i, line) in text.split_terminator('\n').enumerate().skip(3) {
+        let category_word =
+            |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        let pseudonym_word = |w: &str| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        };
+        for (i, line) in lines.iter().enumerate().skip(4) {
             let bad = |why| CommitmentError::Line(i + 1, why);
-            let words: Vec<&str> = line.split(' ').collect();
-            match words[..] {
-                ["quota", category, seats] if pool.applicants.is_empty() => {
+            match line.split(' ').collect::<Vec<_>>()[..] {
+                ["quota", category, seats] if category_word(category) => {
                     let seats = seats.parse().map_err(|_| bad("seats are a number"))?;
                     pool.quotas.push((category.to_string(), seats));
                 }
-                ["applicant", pseudonym, category] => {
+                ["applicant", pseudonym, category] if pseudonym_word(pseudonym) => {
                     if !pool.quotas.iter().any(|(c, _)| c == category) {
                         return Err(bad("an applicant in a category without seats"));
                     }
@@ -96,15 +109,16 @@ impl Pool {
                 _ => return Err(bad("unexpected line")),
             }
         }
-        let strictly_sorted = |keys: Vec<&String>| keys.windows(2).all(|w| w[0] < w[1]);
-        if !text.ends_with('\n')
-            || !strictly_sorted(pool.quotas.iter().map(|(c, _)| c).collect())
-            || !strictly_sorted(pool.applicants.iter().map(|(p, _)| p).collect())
+        let repeats = |mut keys: Vec<&String>| {
+            let n = keys.len();
+            keys.dedup();
+            keys.len() != n
+        };
+        if repeats(pool.quotas.iter().map(|(c, _)| c).collect())
+            || repeats(pool.applicants.iter().map(|(p, _)| p).collect())
+            || pool.commitment() != text
         {
-            return Err(CommitmentError::Line(
-                0,
-                "not canonical (order, repeats or ending)",
-            ));
+            return Err(CommitmentError::Line(0, "not canonical"));
         }
         Ok(pool)
     }
@@ -186,24 +200,23 @@ impl Stream {
         u64::from_be_bytes(bytes)
     }
 
-    /// A uniform number in 0..n (n ≥ 1): numbers at or past the largest multiple of n below
-    /// 2^64 are drawn again, so that every remainder is equally likely.
     fn below(&mut self, n: u64) -> u64 {
-        // 2^64 mod n, and 2^64 minus it (0 standing for 2^64 itself).
-        let excess = (u64::MAX % n + 1) % n;
-        let limit = 0u64.wrapping_sub(excess);
-        loop {
-            let x = self.next();
-            if excess == 0 || x < limit {
-                return x % n;
-            }
-        }
+        below(|| self.next(), n)
     }
 }
 
-/// A source as one line of the commitment: line breaks become spaces.
-fn one_line(text: &str) -> String {
-    text.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
+/// A uniform number in 0..n (n ≥ 1) from a stream of 64-bit numbers: numbers at or past the
+/// largest multiple of n below 2^64 are drawn again, so that every remainder is equally likely.
+fn below(mut next: impl FnMut() -> u64, n: u64) -> u64 {
+    // 2^64 mod n, and 2^64 minus it (0 standing for 2^64 itself).
+    let excess = (u64::MAX % n + 1) % n;
+    let limit = 0u64.wrapping_sub(excess);
+    loop {
+        let x = next();
+        if excess == 0 || x < limit {
+            return x % n;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -216,6 +229,7 @@ mod tests {
         Pool {
             meeting: "0193a1b2-0000-7000-8000-000000000140".into(),
             source: "上海证券交易所 上证综合指数 2021年10月15日 收盘点位".into(),
+            value_at: "2021-10-15T07:00:00Z".into(),
             quotas: vec![("npc_deputy".into(), 1), ("resident".into(), 2)],
             applicants: vec![
                 applicant("R7", "resident"),
@@ -236,6 +250,7 @@ mod tests {
             text,
             "canyu-lottery-1\nmeeting 0193a1b2-0000-7000-8000-000000000140\n\
              source 上海证券交易所 上证综合指数 2021年10月15日 收盘点位\n\
+             value_at 2021-10-15T07:00:00Z\n\
              quota npc_deputy 1\nquota resident 2\n\
              applicant N1 npc_deputy\napplicant N4 npc_deputy\napplicant R2 resident\n\
              applicant R5 resident\napplicant R7 resident\napplicant R9 resident\n"
@@ -251,6 +266,18 @@ mod tests {
         assert!(Pool::parse(&twice).is_err(), "a pseudonym twice");
         let stray = format!("{text}applicant X1 business\n");
         assert!(Pool::parse(&stray).is_err(), "a category without seats");
+        for respelled in ["quota resident +2", "quota resident 02"] {
+            let text = text.replace("quota resident 2", respelled);
+            assert!(
+                Pool::parse(&text).is_err(),
+                "{respelled}: one spelling only"
+            );
+        }
+        let headless = text.replace("value_at 2021-10-15T07:00:00Z\n", "");
+        assert!(
+            Pool::parse(&headless).is_err(),
+            "the value's time is part of it"
+        );
     }
 
     #[test]
@@ -259,18 +286,18 @@ mod tests {
         let hash = sha256_hex(&text);
         assert_eq!(
             hash,
-            "d2cc02fadcc2aa700661ede2bd07748476c5ed6cb749da40ec1d961def2d324b"
+            "4b5d9fd0c902520f307cd11f0bb4530531faaa1739ded53c29ab1533bec388f2"
         );
         let seed = seed(&hash, "3572.37");
         assert_eq!(
             hex::encode(seed),
-            "e4f49d09ff86b8265798769f9e8d64480adf803b5fdda7baf1e468da5ac03f46"
+            "42f9b8991fb663ca9b9c8f5bdbb392f245877573dfef4ce2a3d9c8efbf71e152"
         );
         let seats: Vec<(String, String, String)> = draw(&Pool::parse(&text).unwrap(), seed)
             .into_iter()
             .map(|c| (c.category, c.seated.join(" "), c.waitlist.join(" ")))
             .collect();
-        let expected = [("npc_deputy", "N1", "N4"), ("resident", "R7 R9", "R5 R2")]
+        let expected = [("npc_deputy", "N4", "N1"), ("resident", "R5 R7", "R9 R2")]
             .map(|(c, s, w)| (c.to_string(), s.to_string(), w.to_string()));
         assert_eq!(seats, expected);
     }
@@ -319,6 +346,9 @@ mod tests {
             faces.iter().all(|&n| (9_700..=10_300).contains(&n)),
             "{faces:?}"
         );
+        // A number past the last multiple of n is drawn again (the vector of docs/lottery.md).
+        let mut numbers = [u64::MAX, 5].into_iter();
+        assert_eq!(below(|| numbers.next().unwrap(), 3 << 62), 5);
         // A bound that is a power of two never rejects; 1 always gives 0.
         assert_eq!(Stream::new([0; 32]).below(1), 0);
         let mut a = Stream::new([1; 32]);

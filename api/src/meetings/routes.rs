@@ -194,8 +194,8 @@ impl MeetingsApi {
     ///
     /// Staff of the organising department, once applications have closed, once. First
     /// come: the seats are allotted at once. Lottery: the pool is committed (its text and
-    /// SHA-256 published at `GET /meetings/{id}/draw`), and drawn when staff enter the public
-    /// value.
+    /// SHA-256 published at `GET /meetings/{id}/draw`), before the public value is fixed
+    /// (`409 too_late_to_commit` after), and drawn when staff enter the value.
     #[oai(
         path = "/meetings/:id/selection",
         method = "post",
@@ -212,8 +212,10 @@ impl MeetingsApi {
 
     /// Draw the lottery
     ///
-    /// Staff of the organising department enter the public value the commitment named; the
-    /// seed is SHA-256 of the commitment's hash and that value (docs/lottery.md). Once.
+    /// Staff of the organising department enter the public value the commitment named, once
+    /// it is fixed (`409 public_value_not_yet` before `public_value_at`), written with two
+    /// decimals; the seed is SHA-256 of the commitment's hash and that value (docs/lottery.md).
+    /// Once.
     #[oai(
         path = "/meetings/:id/draw",
         method = "post",
@@ -346,8 +348,8 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("applyForMeetingSeat", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_applied", "applications_not_open", "idempotency_key_in_progress", "no_seats_for_category"]), (422, &["validation_failed"])]),
     Problems::new("listMeetingApplications", &[(404, &["not_found"])]),
     Problems::new("withdrawMeetingApplication", &[(404, &["not_found"]), (409, &["withdrawal_closed"])]),
-    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed"])]),
-    Problems::new("drawMeetingLottery", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_drawn", "not_committed"]), (422, &["validation_failed"])]),
+    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed", "too_late_to_commit"])]),
+    Problems::new("drawMeetingLottery", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_drawn", "not_committed", "public_value_not_yet"])]),
     Problems::new("getMeetingLottery", &[(404, &["not_found"])]),
     Problems::new("applyAsRepresentative", &[(409, &["profile_exists"]), (422, &["validation_failed"])]),
     Problems::new("listRepresentatives", &[(403, &["forbidden"])]),

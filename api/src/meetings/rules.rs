@@ -64,13 +64,37 @@ pub fn check_plan(plan: &SeatPlan, starts_at: DateTime<Utc>) -> Result<()> {
             "applications close before the meeting starts",
         ));
     }
-    let source = plan.public_value_source.as_deref().map(str::trim);
-    if plan.selection_method == SelectionMethod::Lottery && source.is_none_or(str::is_empty) {
-        errors.push(FieldError::new(
-            "public_value_source",
-            FieldCode::Required,
-            "a lottery names where its public value will come from, in advance",
-        ));
+    if plan.selection_method == SelectionMethod::Lottery {
+        let source = plan.public_value_source.as_deref().map(str::trim);
+        if source.is_none_or(str::is_empty) {
+            errors.push(FieldError::new(
+                "public_value_source",
+                FieldCode::Required,
+                "a lottery names where its public value will come from, in advance",
+            ));
+        }
+        // Fixed after the pool is (applications closed) and known before the meeting.
+        match plan.public_value_at {
+            None => errors.push(FieldError::new(
+                "public_value_at",
+                FieldCode::Required,
+                "a lottery names when its public value is fixed, in advance",
+            )),
+            Some(at) if at <= plan.applications_close_at => errors.push(
+                FieldError::new(
+                    "public_value_at",
+                    FieldCode::MustBeAfter,
+                    "the public value is fixed after applications close",
+                )
+                .other_field("applications_close_at"),
+            ),
+            Some(at) if at >= starts_at => errors.push(FieldError::new(
+                "public_value_at",
+                FieldCode::Invalid,
+                "the public value is fixed before the meeting starts",
+            )),
+            Some(_) => {}
+        }
     }
     if errors.is_empty() {
         Ok(())
@@ -113,6 +137,29 @@ pub fn may_select(status: MeetingStatus) -> Result<()> {
             "the seats are allotted once applications have closed",
         )),
     }
+}
+
+/// Whether a lottery's pool may be committed now: before its public value is fixed, so that
+/// nobody knows the value when the pool is set.
+pub fn may_commit(now: DateTime<Utc>, value_at: DateTime<Utc>) -> Result<()> {
+    if now >= value_at {
+        return Err(Error::conflict(
+            "too_late_to_commit",
+            "the pool is committed before the public value is fixed; cancel and plan the meeting anew",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the lottery may be drawn now: once its public value is fixed.
+pub fn may_draw(now: DateTime<Utc>, value_at: DateTime<Utc>) -> Result<()> {
+    if now < value_at {
+        return Err(Error::conflict(
+            "public_value_not_yet",
+            "the lottery is drawn once its public value has been fixed",
+        ));
+    }
+    Ok(())
 }
 
 /// First come, first seated: each category's applicants (pseudonym, category) in the order
@@ -198,6 +245,7 @@ mod tests {
             applications_close_at: opens_at,
             selection_method: SelectionMethod::Lottery,
             public_value_source: Some("  ".into()),
+            public_value_at: Some(opens_at),
         };
         let Err(Error::Invalid(errors)) = check_plan(&plan, opens_at + Duration::days(20)) else {
             panic!("refused");
@@ -208,13 +256,15 @@ mod tests {
             [
                 "quotas[1].category",
                 "applications_close_at",
-                "public_value_source"
+                "public_value_source",
+                "public_value_at"
             ]
         );
         let good = SeatPlan {
             quotas: vec![quota(Category::NpcDeputy, 2)],
             applications_close_at: opens_at + Duration::days(7),
             public_value_source: Some("上证综合指数".into()),
+            public_value_at: Some(opens_at + Duration::days(8)),
             ..plan
         };
         assert!(check_plan(&good, opens_at + Duration::days(20)).is_ok());
@@ -222,6 +272,16 @@ mod tests {
             check_plan(&good, opens_at + Duration::days(6)).is_err(),
             "closing after the meeting starts"
         );
+        assert!(
+            check_plan(&good, opens_at + Duration::days(8)).is_err(),
+            "the value fixed when the meeting starts"
+        );
+        let value_at = good.public_value_at.unwrap();
+        let second = Duration::seconds(1);
+        assert!(may_commit(value_at - second, value_at).is_ok());
+        assert!(may_commit(value_at, value_at).is_err());
+        assert!(may_draw(value_at - second, value_at).is_err());
+        assert!(may_draw(value_at, value_at).is_ok());
     }
 
     #[test]

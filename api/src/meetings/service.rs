@@ -10,7 +10,7 @@ use entity::{
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -37,8 +37,8 @@ use crate::{
     notices::{Notice, NoticeKind},
     outbox,
     pagination::{Page, PageRequest},
-    privacy,
     state::AppState,
+    timestamp::Timestamp,
 };
 
 const NUMBER_TAKEN: UniqueIndex = UniqueIndex {
@@ -67,6 +67,17 @@ pub async fn create(state: &AppState, session: &Session, form: NewMeeting) -> Re
             )
         })?;
     session.require_manager_of(department_id)?;
+    if Directory::load(&state.db)
+        .await?
+        .find(department_id)
+        .is_none()
+    {
+        return Err(Error::invalid(
+            "department_id",
+            FieldCode::NotFound,
+            "no such department",
+        ));
+    }
     let title = input::single_line("title", &form.title)?;
     let place = input::single_line("place", &form.place)?;
     let now = state.clock.now();
@@ -83,6 +94,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewMeeting) -> Re
         applications_open_at: Set(None),
         applications_close_at: Set(None),
         public_value_source: Set(None),
+        public_value_at: Set(None),
         created_by: Set(Some(session.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -218,12 +230,15 @@ pub async fn plan_seats(
         .insert(&txn)
         .await?;
     }
-    let source = match plan.selection_method {
-        SelectionMethod::Lottery => Some(input::single_line(
-            "public_value_source",
-            plan.public_value_source.as_deref().unwrap_or_default(),
-        )?),
-        SelectionMethod::FirstCome => None,
+    let (source, value_at) = match plan.selection_method {
+        SelectionMethod::Lottery => (
+            Some(input::single_line(
+                "public_value_source",
+                plan.public_value_source.as_deref().unwrap_or_default(),
+            )?),
+            plan.public_value_at,
+        ),
+        SelectionMethod::FirstCome => (None, None),
     };
     let changed = meeting::ActiveModel {
         id: Set(meeting_id),
@@ -231,6 +246,7 @@ pub async fn plan_seats(
         applications_open_at: Set(Some(plan.applications_open_at)),
         applications_close_at: Set(Some(plan.applications_close_at)),
         public_value_source: Set(source),
+        public_value_at: Set(value_at),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -284,7 +300,7 @@ pub async fn apply_as_representative(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    representative_view(&state.db, created, true).await
+    representative_view(&state.db, created).await
 }
 
 /// The caller's profile: pending, verified, or the latest refused or withdrawn.
@@ -295,7 +311,7 @@ pub async fn my_profile(state: &AppState, session: &Session) -> Result<Represent
         .one(&state.db)
         .await?
         .ok_or(Error::NotFound("representative profile"))?;
-    representative_view(&state.db, found, true).await
+    representative_view(&state.db, found).await
 }
 
 /// Profiles for staff to review, oldest first, by status.
@@ -314,7 +330,7 @@ pub async fn profiles(
         .await?;
     let mut views = Vec::with_capacity(rows.len());
     for r in rows {
-        views.push(representative_view(&state.db, r, true).await?);
+        views.push(representative_view(&state.db, r).await?);
     }
     page.page(views, |r| r.id, Ok)
 }
@@ -386,7 +402,7 @@ pub async fn verify(
     )
     .await?;
     txn.commit().await?;
-    representative_view(&state.db, reviewed, true).await
+    representative_view(&state.db, reviewed).await
 }
 
 /// The owner withdraws their profile (pending or verified); they are a representative no more.
@@ -418,7 +434,7 @@ pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Rep
     )
     .await?;
     txn.commit().await?;
-    representative_view(&state.db, withdrawn, true).await
+    representative_view(&state.db, withdrawn).await
 }
 
 /// A verified representative applies for a seat, in their profile's category, naming the
@@ -434,6 +450,8 @@ pub async fn apply(
     let txn = state.db.begin().await?;
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
     rules::may_apply(current_status(&found, now)?)?;
+    // Whatever this instance's clock says, a committed pool takes nobody more.
+    refuse_if_committed(&txn, meeting_id, "applications_not_open").await?;
     let profile = active_profile(&txn, session.user_id)
         .await?
         .filter(|p| p.status == name(RepresentativeStatus::Verified))
@@ -469,7 +487,7 @@ pub async fn apply(
         user_id: Set(session.user_id),
         representative_id: Set(profile.id),
         category: Set(profile.category),
-        pseudonym: Set(pseudonym()),
+        pseudonym: Set(unused_pseudonym(&txn, meeting_id).await?),
         agenda_item_ids: Set(serde_json::to_string(&form.agenda_item_ids).expect("ids serialise")),
         status: Set(name(ApplicationStatus::Applied)),
         waitlist_position: Set(None),
@@ -523,6 +541,10 @@ pub async fn withdraw(state: &AppState, session: &Session, id: Uuid) -> Result<A
     let application = db::find::<meeting_application::Entity>(&txn, id, "application").await?;
     let status = current_status(&found, now)?;
     let held: ApplicationStatus = parse(&application.status)?;
+    if held == ApplicationStatus::Applied {
+        // A committed pool loses nobody before its draw.
+        refuse_if_committed(&txn, found.id, "withdrawal_closed").await?;
+    }
     match (status, held) {
         (_, ApplicationStatus::Withdrawn) => {
             return application_view(&state.db, application, false).await
@@ -589,9 +611,14 @@ pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Re
                     "the pool is committed; enter the public value to draw",
                 ));
             }
+            let value_at = found
+                .public_value_at
+                .ok_or_else(|| anyhow::anyhow!("a lottery's meeting has no public_value_at"))?;
+            rules::may_commit(now, value_at)?;
             let text = Pool {
                 meeting: meeting_id.to_string(),
                 source: found.public_value_source.clone().unwrap_or_default(),
+                value_at: Timestamp(value_at).to_wire(),
                 quotas,
                 applicants: pool
                     .iter()
@@ -607,6 +634,7 @@ pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Re
                 public_value: Set(None),
                 seed: Set(None),
                 drawn_at: Set(None),
+                seats: Set(None),
             }
             .insert(&txn)
             .await?;
@@ -632,7 +660,8 @@ pub async fn draw(
     meeting_id: Uuid,
     value: PublicValue,
 ) -> Result<Draw> {
-    let public_value = input::single_line("value", &value.value)?;
+    // Its one spelling is checked by the request's schema (docs/lottery.md).
+    let public_value = value.value;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
@@ -652,6 +681,9 @@ pub async fn draw(
             "the lottery has been drawn",
         ));
     }
+    if let Some(value_at) = found.public_value_at {
+        rules::may_draw(now, value_at)?;
+    }
     // The pool is what was committed, whatever has happened since.
     let pool = Pool::parse(&committed.commitment_text).map_err(anyhow::Error::from)?;
     let seed = lottery::seed(&committed.commitment_sha256, &public_value);
@@ -663,6 +695,9 @@ pub async fn draw(
         public_value: Set(Some(public_value)),
         seed: Set(Some(hex::encode(seed))),
         drawn_at: Set(Some(now)),
+        seats: Set(Some(
+            serde_json::to_string(&seats).expect("seats serialise"),
+        )),
         ..Default::default()
     }
     .update(&txn)
@@ -687,15 +722,12 @@ pub async fn published_draw(state: &AppState, meeting_id: Uuid) -> Result<Draw> 
         .one(&state.db)
         .await?
         .ok_or(Error::NotFound("lottery"))?;
-    let categories = match &committed.seed {
-        Some(seed) => {
-            let seed: [u8; 32] = hex::decode(seed)
-                .ok()
-                .and_then(|bytes| bytes.try_into().ok())
-                .ok_or_else(|| anyhow::anyhow!("a stored seed is not 32 bytes of hex"))?;
-            let pool = Pool::parse(&committed.commitment_text).map_err(anyhow::Error::from)?;
-            lottery::draw(&pool, seed)
-        }
+    let categories: Vec<CategorySeats> = match &committed.seats {
+        Some(json) => serde_json::from_str(json).map_err(anyhow::Error::from)?,
+        None => Vec::new(),
+    };
+    let current = match committed.drawn_at {
+        Some(_) => standing(&state.db, meeting_id, &categories).await?,
         None => Vec::new(),
     };
     Ok(Draw {
@@ -707,10 +739,15 @@ pub async fn published_draw(state: &AppState, meeting_id: Uuid) -> Result<Draw> 
         },
         committed_at: committed.committed_at.into(),
         public_value_source: found.public_value_source.unwrap_or_default(),
+        public_value_at: found
+            .public_value_at
+            .ok_or_else(|| anyhow::anyhow!("a lottery's meeting has no public_value_at"))?
+            .into(),
         public_value: committed.public_value,
         seed: committed.seed,
         drawn_at: committed.drawn_at.map(Into::into),
         categories,
+        current,
     })
 }
 
@@ -812,13 +849,83 @@ async fn applied(
         .await?)
 }
 
-/// Eight characters a person reads aloud without confusion (no 0/O, 1/I).
-fn pseudonym() -> String {
+/// The seats as they stand after withdrawals: per category as drawn, who is seated now (in
+/// the order drawn) and who still waits, in order.
+async fn standing(
+    db: &impl ConnectionTrait,
+    meeting_id: Uuid,
+    drawn: &[CategorySeats],
+) -> Result<Vec<CategorySeats>> {
+    let rows = meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .all(db)
+        .await?;
+    let status: HashMap<&str, &str> = rows
+        .iter()
+        .map(|a| (a.pseudonym.as_str(), a.status.as_str()))
+        .collect();
+    let (seated, waiting) = (
+        name(ApplicationStatus::Seated),
+        name(ApplicationStatus::Waitlisted),
+    );
+    let having = |category: &CategorySeats, wanted: &str| -> Vec<String> {
+        category
+            .seated
+            .iter()
+            .chain(&category.waitlist)
+            .filter(|p| status.get(p.as_str()) == Some(&wanted))
+            .cloned()
+            .collect()
+    };
+    Ok(drawn
+        .iter()
+        .map(|category| CategorySeats {
+            category: category.category.clone(),
+            seats: category.seats,
+            seated: having(category, &seated),
+            waitlist: having(category, &waiting),
+        })
+        .collect())
+}
+
+/// Refuses with `code` once the meeting's lottery pool is committed and not yet drawn.
+async fn refuse_if_committed(
+    txn: &DatabaseTransaction,
+    meeting_id: Uuid,
+    code: &'static str,
+) -> Result<()> {
+    let committed = meeting_draw::Entity::find_by_id(meeting_id)
+        .one(txn)
+        .await?;
+    if committed.is_some_and(|d| d.drawn_at.is_none()) {
+        return Err(Error::conflict(
+            code,
+            "the lottery's pool is committed: it changes no more until the draw",
+        ));
+    }
+    Ok(())
+}
+
+/// A pseudonym no other applicant for the meeting has: eight characters a person reads
+/// aloud without confusion (no 0/O, 1/I).
+async fn unused_pseudonym(txn: &DatabaseTransaction, meeting_id: Uuid) -> Result<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let taken: Vec<String> = meeting_application::Entity::find()
+        .select_only()
+        .column(meeting_application::Column::Pseudonym)
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .into_tuple()
+        .all(txn)
+        .await?;
     let mut rng = rand::rng();
-    (0..8)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
+    loop {
+        let pseudonym: String = (0..8)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect();
+        if !taken.contains(&pseudonym) {
+            return Ok(pseudonym);
+        }
+    }
 }
 
 fn require_staff(session: &Session) -> Result<()> {
@@ -916,22 +1023,19 @@ async fn view(
         title: m.title,
         place: m.place,
         public_value_source: m.public_value_source,
+        public_value_at: m.public_value_at.map(Into::into),
     })
 }
 
+/// A profile, for its owner or staff.
 async fn representative_view(
     db: &impl ConnectionTrait,
     r: representative::Model,
-    named: bool,
 ) -> Result<Representative> {
     let person = db::find::<user::Entity>(db, r.user_id, "user").await?;
     Ok(Representative {
         id: r.id,
-        name: if named {
-            person.display_name
-        } else {
-            privacy::mask_name(&person.display_name)
-        },
+        name: person.display_name,
         category: parse(&r.category)?,
         eligibility: parse(&r.eligibility)?,
         status: parse(&r.status)?,

@@ -8,13 +8,13 @@ use std::{
     sync::atomic::{AtomicUsize, Ordering},
 };
 
-use canyu::meetings::lottery::{self, Pool};
 use canyu_tests::{
     expect_problem, expect_status, field_codes, on_every_backend, Backend, Person, TestApp,
 };
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 on_every_backend!(
     representatives_are_verified_refused_and_withdrawn,
@@ -25,7 +25,6 @@ on_every_backend!(
 /// A planned meeting 10 days ahead, with a public and a confidential agenda item, and the
 /// staff who organise it.
 struct Planned {
-    admin: Person,
     staff: Person,
     meeting: String,
     public_item: String,
@@ -85,7 +84,6 @@ async fn planned(app: &TestApp, plan: Value) -> Planned {
     )
     .await;
     Planned {
-        admin,
         staff,
         meeting: id,
         public_item: items[0].clone(),
@@ -311,6 +309,26 @@ async fn representatives_are_verified_refused_and_withdrawn(app: TestApp) {
         .contains(&json!("representative")));
 }
 
+fn hash_of(draw: &Value) -> String {
+    draw["commitment"]["sha256"].as_str().unwrap().to_string()
+}
+
+/// The verifier's uniform draw discards a number past the last multiple of n, as the
+/// service's does (the vector of docs/lottery.md, which no real draw is likely to meet).
+#[test]
+fn the_verifier_discards_as_the_service_does() {
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let out = Command::new("python3")
+        .current_dir(docs)
+        .args([
+            "-c",
+            "import verify_draw as v; print(v.below(iter([2**64 - 1, 5]), 3 * 2**62))",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5");
+}
+
 /// The draw as published, run through docs/verify_draw.py: its exit status and what it printed.
 fn verify(draw: &Value) -> (bool, String) {
     static SAVED: AtomicUsize = AtomicUsize::new(0);
@@ -331,9 +349,11 @@ fn verify(draw: &Value) -> (bool, String) {
 }
 
 async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: TestApp) {
+    // Applications from day 1 to day 3, the public value fixed on day 4, the meeting on day 10.
+    let value_at = app.clock.now() + Duration::days(4);
     let day = planned(
         &app,
-        json!({"quotas": [{"category": "npc_deputy", "seats": 2}, {"category": "resident", "seats": 1}], "selection_method": "lottery", "public_value_source": "上海证券交易所 上证综合指数 收盘点位"}),
+        json!({"quotas": [{"category": "npc_deputy", "seats": 2}, {"category": "resident", "seats": 1}], "selection_method": "lottery", "public_value_source": "上海证券交易所 上证综合指数 收盘点位", "public_value_at": value_at.to_rfc3339()}),
     )
     .await;
     let public = expect_status(
@@ -419,7 +439,27 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
             "every applicant by pseudonym"
         );
     }
-    // The committed pool does not change: a withdrawal now is refused.
+    // The committed pool does not change: no withdrawal, no late application, no new plan.
+    let late = representatives(&app, &day.staff, "npc_deputy", 1).await;
+    expect_problem(
+        apply(&app, &late[0], &day.meeting, json!([])).await,
+        StatusCode::CONFLICT,
+        "applications_not_open",
+    )
+    .await;
+    let replan = json!({"quotas": [{"category": "npc_deputy", "seats": 5}], "selection_method": "first_come", "applications_open_at": app.clock.now().to_rfc3339(), "applications_close_at": (app.clock.now() + Duration::days(1)).to_rfc3339()});
+    expect_problem(
+        app.send(
+            Method::PUT,
+            &format!("/meetings/{}/seat-plan", day.meeting),
+            Some(&day.staff.token),
+            replan,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "plan_frozen",
+    )
+    .await;
     let first = applications[0]["id"].as_str().unwrap();
     expect_problem(
         app.send(
@@ -434,17 +474,31 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
     )
     .await;
 
-    let drawn = expect_status(
+    // Drawn once the value is fixed, and only in its one spelling.
+    let enter = |value: &str| {
         app.send(
             Method::POST,
             &draw_path,
             Some(&day.staff.token),
-            json!({"value": "3572.37"}),
+            json!({"value": value}),
         )
-        .await,
-        StatusCode::OK,
+    };
+    expect_problem(
+        enter("3572.37").await,
+        StatusCode::CONFLICT,
+        "public_value_not_yet",
     )
     .await;
+    app.clock.advance(Duration::days(1));
+    for respelled in ["3,572.37", "3572.370", "+3572.37"] {
+        expect_problem(
+            enter(respelled).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        )
+        .await;
+    }
+    let drawn = expect_status(enter("3572.37").await, StatusCode::OK).await;
     expect_problem(
         app.send(
             Method::POST,
@@ -478,30 +532,68 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
         "each quota filled, never exceeded"
     );
 
+    assert_eq!(
+        published["current"], published["categories"],
+        "nobody has withdrawn yet"
+    );
+    // What was stored for each applicant is what was published.
+    let staff_list = app
+        .send(
+            Method::GET,
+            &format!("/meetings/{}/applications", day.meeting),
+            Some(&day.staff.token),
+            Value::Null,
+        )
+        .await;
+    let all_seated: Vec<Value> = published["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["seated"].as_array().unwrap().clone())
+        .collect();
+    for application in expect_status(staff_list, StatusCode::OK).await["items"]
+        .as_array()
+        .unwrap()
+    {
+        let seated = all_seated.contains(&application["pseudonym"]);
+        assert_eq!(application["status"] == "seated", seated, "{application}");
+    }
+
     let (ok, printed) = verify(&published);
     assert!(ok, "the verifier agrees: {printed}");
+    assert!(
+        printed.contains(hash_of(&published).as_str()),
+        "it prints the commitment's hash"
+    );
     let mut swapped = published.clone();
     let waiting = swapped["categories"][0]["waitlist"][0].clone();
     swapped["categories"][0]["waitlist"][0] = swapped["categories"][0]["seated"][0].clone();
     swapped["categories"][0]["seated"][0] = waiting;
     assert!(!verify(&swapped).0, "swapped seats are refused");
-    // Another public value gives other seats.
-    let pool = Pool::parse(text).unwrap();
-    let hash = committed["commitment"]["sha256"].as_str().unwrap();
-    let other: Vec<Vec<String>> = ["3572.38", "3572.39", "3572.40"]
-        .iter()
-        .map(|value| {
-            lottery::draw(&pool, lottery::seed(hash, value))[0]
-                .seated
-                .clone()
-        })
-        .collect();
-    let seated_now: Vec<String> =
-        serde_json::from_value(published["categories"][0]["seated"].clone()).unwrap();
+    // Another public value, its seed computed here independently, gives other seats: the
+    // verifier refuses the published ones under it.
+    let refused_under = |value: &str| {
+        let mut claimed = published.clone();
+        let seed = Sha256::digest(format!("{}\n{value}", hash_of(&published)).as_bytes());
+        claimed["public_value"] = json!(value);
+        claimed["seed"] = json!(hex::encode(seed));
+        !verify(&claimed).0
+    };
     assert!(
-        other.iter().any(|seated| *seated != seated_now),
+        ["3572.38", "3572.39", "3572.40"]
+            .iter()
+            .any(|v| refused_under(v)),
         "another value, other seats"
     );
+    let mut grown = published.clone();
+    grown["commitment"]["text"] = json!(format!("{text}applicant ZZZZZZZZ npc_deputy\n"));
+    assert!(
+        !verify(&grown).0,
+        "a grown pool does not hash to the commitment"
+    );
+    let mut respelled = published.clone();
+    respelled["public_value"] = json!("3572.370");
+    assert!(!verify(&respelled).0, "a value in another spelling");
 
     // Each applicant knows where they stand; a seated deputy withdraws and the first in line
     // takes the seat.
@@ -539,6 +631,18 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
     let promoted =
         my_application(&app, &day.meeting, next.expect("someone is first in line")).await;
     assert_eq!(promoted["status"], "seated");
+    let after = expect_status(app.get(&draw_path).send().await.unwrap(), StatusCode::OK).await;
+    assert_eq!(
+        after["categories"], published["categories"],
+        "as drawn, unchanged"
+    );
+    let now_seated = after["current"][0]["seated"].as_array().unwrap();
+    assert!(now_seated.contains(&json!(first_in_line)));
+    assert!(!now_seated.contains(&application["pseudonym"]));
+    assert!(
+        verify(&after).0,
+        "the draw still verifies after a withdrawal"
+    );
 
     canyu::outbox::deliver_pending(&app.state).await.unwrap();
     let inbox = app
@@ -574,7 +678,6 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
     assert_eq!(staff_view["items"].as_array().unwrap().len(), 7);
     assert!(staff_view["items"][0]["applicant"].is_string());
     assert!(promoted.get("applicant").is_none());
-    let _ = day.admin;
 }
 
 async fn my_application(app: &TestApp, meeting: &str, person: &Person) -> Value {
@@ -651,25 +754,28 @@ async fn first_come_seats_in_the_order_applications_came(app: TestApp) {
     .await;
 }
 
-/// Two instances draw the same lottery at once: one draws, the other is told it is drawn,
-/// and no category gets more seats than its quota.
+/// Two instances take the applications, commit the pool and draw the lottery, each at once:
+/// everyone is in the pool once, it is committed once and drawn once, and no category gets
+/// more seats than its quota.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_draws_on_two_instances_draw_once() {
+async fn two_instances_commit_and_draw_once() {
     canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
+        let value_at = app.clock.now() + Duration::days(4);
         let day = planned(
             &app,
-            json!({"quotas": [{"category": "business", "seats": 3}], "selection_method": "lottery", "public_value_source": "上证综合指数"}),
+            json!({"quotas": [{"category": "business", "seats": 3}], "selection_method": "lottery", "public_value_source": "上证综合指数", "public_value_at": value_at.to_rfc3339()}),
         )
         .await;
         let people = representatives(&app, &day.staff, "business", 8).await;
         app.clock.advance(Duration::days(1));
+        let bases = [format!("http://{}", app.addr), format!("http://{}", app.second_instance().await)];
+        let at = |i: usize, path: &str| format!("{}/api/v1{path}", bases[i % 2]);
         let applying: Vec<_> = people
             .iter()
-            .map(|person| {
-                let path = format!("/meetings/{}/applications", day.meeting);
-                let request = app
-                    .post(&path, json!({"agenda_item_ids": []}))
-                    .bearer_auth(&person.token);
+            .enumerate()
+            .map(|(i, person)| {
+                let url = at(i, &format!("/meetings/{}/applications", day.meeting));
+                let request = app.client.post(url).bearer_auth(&person.token).json(&json!({"agenda_item_ids": []}));
                 tokio::spawn(request.send())
             })
             .collect();
@@ -677,20 +783,33 @@ async fn concurrent_draws_on_two_instances_draw_once() {
             expect_status(applied.await.unwrap().unwrap(), StatusCode::CREATED).await;
         }
         app.clock.advance(Duration::days(2));
-        let path = format!("/meetings/{}/selection", day.meeting);
-        expect_status(app.send(Method::POST, &path, Some(&day.staff.token), Value::Null).await, StatusCode::OK).await;
-        let other = app.second_instance().await;
-        let draw_at = |base: String| {
-            app.client
-                .post(format!("{base}/api/v1/meetings/{}/draw", day.meeting))
-                .bearer_auth(&day.staff.token)
-                .json(&json!({"value": "3572.37"}))
-                .send()
+        let both = |path: String, body: Value| {
+            let requests = [0, 1].map(|i| {
+                app.client
+                    .post(at(i, &path))
+                    .bearer_auth(&day.staff.token)
+                    .json(&body)
+                    .send()
+            });
+            async move {
+                let [a, b] = requests;
+                let (a, b) = tokio::join!(a, b);
+                let mut statuses = [a.unwrap().status(), b.unwrap().status()];
+                statuses.sort();
+                statuses
+            }
         };
-        let (a, b) = tokio::join!(draw_at(format!("http://{}", app.addr)), draw_at(format!("http://{other}")));
-        let mut statuses = [a.unwrap().status(), b.unwrap().status()];
-        statuses.sort();
-        assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+        let committed = both(format!("/meetings/{}/selection", day.meeting), Value::Null).await;
+        assert_eq!(committed, [StatusCode::OK, StatusCode::CONFLICT]);
+        app.clock.advance(Duration::days(1));
+        let drawn = both(format!("/meetings/{}/draw", day.meeting), json!({"value": "3572.37"})).await;
+        assert_eq!(drawn, [StatusCode::OK, StatusCode::CONFLICT]);
+        let draw = expect_status(
+            app.get(&format!("/meetings/{}/draw", day.meeting)).send().await.unwrap(),
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(draw["commitment"]["text"].as_str().unwrap().matches("applicant ").count(), 8);
         let list = app.send(Method::GET, &format!("/meetings/{}/applications", day.meeting), Some(&day.staff.token), Value::Null).await;
         let seated = expect_status(list, StatusCode::OK).await["items"]
             .as_array()
@@ -699,6 +818,7 @@ async fn concurrent_draws_on_two_instances_draw_once() {
             .filter(|a| a["status"] == "seated")
             .count();
         assert_eq!(seated, 3);
+        assert!(verify(&draw).0);
     })
     .await;
 }
