@@ -3,6 +3,7 @@
 
 mod decisions;
 mod events;
+mod meetings;
 mod surveys;
 
 use anyhow::bail;
@@ -162,6 +163,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
     let visitors: Vec<_> = public.iter().map(|p| events::acting_as(p)).collect();
     events::load(state, &departments, &admin, &visitors).await?;
     surveys::load(state, &departments, &admin, &residents[0]).await?;
+    let representative = public
+        .iter()
+        .find(|p| p.roles.contains(&Role::Representative))
+        .map(|p| events::acting_as(p))
+        .expect("the demo has a representative");
+    meetings::load(state, &departments, &admin, &representative).await?;
     app_meta::ActiveModel {
         key: Set(MARKER.into()),
         value: Set(state.clock.now().to_rfc3339()),

@@ -209,6 +209,64 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
         }
     }
 
+    // The 140th meeting's lottery verifies from its published draw; the demo representative
+    // applies for a seat at the meeting taking applications, at once.
+    let meetings = expect_status(app.get("/meetings").send().await.unwrap(), StatusCode::OK).await;
+    let meeting = |number: i64| {
+        meetings["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["number"] == number)
+            .unwrap_or_else(|| panic!("the demo has meeting {number}"))
+            .clone()
+    };
+    let held = meeting(140);
+    assert_eq!(held["status"], "drawn");
+    assert_instants_in_seconds(&held);
+    let draw = app
+        .get(&format!("/meetings/{}/draw", held["id"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let draw = expect_status(draw, StatusCode::OK).await;
+    let seated: usize = draw["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["seated"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(seated, 15, "fifteen observers across five categories");
+    let upcoming = meeting(146);
+    assert_eq!(upcoming["status"], "applications_open");
+    let representative = demo::LOGINS
+        .iter()
+        .find(|p| p.role == "representative")
+        .unwrap();
+    let session = app
+        .login(representative.login, representative.password)
+        .await;
+    let token = expect_status(session, StatusCode::OK).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let applied = app
+        .post(
+            &format!(
+                "/meetings/{}/applications",
+                upcoming["id"].as_str().unwrap()
+            ),
+            serde_json::json!({"agenda_item_ids": []}),
+        )
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_status(applied, StatusCode::CREATED).await["status"],
+        "applied"
+    );
+
     let admin = demo::LOGINS.iter().find(|p| p.role == "admin").unwrap();
     let session = expect_status(app.login(admin.login, admin.password).await, StatusCode::OK).await;
     assert_instants_in_seconds(&session);
