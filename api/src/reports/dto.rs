@@ -145,8 +145,10 @@ pub struct CommentFigures {
 /// Executive meetings with public representatives.
 #[derive(Object, Debug, Clone, PartialEq)]
 pub struct MeetingFigures {
-    pub held: u64,
-    pub representatives_attended: u64,
+    /// Meetings that have taken place with public representatives seated as observers.
+    pub held_with_observers: u64,
+    /// Observer seats held at them.
+    pub observers_seated: u64,
 }
 
 /// What a yearly government-information-disclosure report states about participation,
@@ -157,7 +159,6 @@ pub struct YearlyFigures {
     pub year: i32,
     pub decisions: DecisionFigures,
     pub comments: CommentFigures,
-    /// Zero until the meetings area exists.
     pub meetings: MeetingFigures,
     /// The Government Open Month (as in its report).
     pub open_days: OpenDayFigures,
@@ -185,8 +186,8 @@ impl Example for YearlyFigures {
                 }],
             },
             meetings: MeetingFigures {
-                held: 0,
-                representatives_attended: 0,
+                held_with_observers: 2,
+                observers_seated: 15,
             },
             open_days: OpenMonthReport::example().overall,
         }

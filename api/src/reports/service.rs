@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use entity::{
-    comment, decision, decision_event, event, signup, survey, survey_answer, survey_question,
+    comment, decision, decision_event, event, meeting, meeting_application, signup, survey,
+    survey_answer, survey_question,
 };
 use sea_orm::{
     sea_query::{Expr, Query},
@@ -27,6 +28,7 @@ use crate::{
     error::Result,
     events::dto::{EventStatus, SignupStatus, Theme},
     export::{csv_line, BYTE_ORDER_MARK},
+    meetings::dto::{ApplicationStatus, MeetingStatus},
     state::AppState,
     surveys::{
         dto::QuestionKind,
@@ -69,7 +71,8 @@ impl Tally {
     }
 }
 
-pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> {
+/// The first instant of `year` and of the next, in the district's time zone.
+fn year_bounds(state: &AppState, year: i32) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
     let zone = state.config.timezone;
     let start_of = |year| {
         zone.with_ymd_and_hms(year, 1, 1, 0, 0, 0)
@@ -77,11 +80,16 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
             .map(|t| t.with_timezone(&Utc))
             .ok_or_else(|| anyhow::anyhow!("no start of {year} in {zone}"))
     };
+    Ok((start_of(year)?, start_of(year + 1)?))
+}
+
+pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> {
+    let (from, to) = year_bounds(state, year)?;
     let now = state.clock.now();
     let held = event::Entity::find()
         .filter(event::Column::Status.eq(name(EventStatus::Published)))
-        .filter(event::Column::StartsAt.gte(start_of(year)?))
-        .filter(event::Column::StartsAt.lt(start_of(year + 1)?))
+        .filter(event::Column::StartsAt.gte(from))
+        .filter(event::Column::StartsAt.lt(to))
         .filter(event::Column::EndsAt.lte(now))
         .all(&state.db)
         .await?;
@@ -373,11 +381,36 @@ pub async fn yearly(state: &AppState, year: i32) -> Result<YearlyFigures> {
             disclosed,
         },
         comments,
-        meetings: MeetingFigures {
-            held: 0,
-            representatives_attended: 0,
-        },
+        meetings: meeting_figures(state, year).await?,
         open_days: open_month(state, year).await?.overall,
+    })
+}
+
+/// Executive meetings of the year (by their start, in the district's time zone) that have
+/// taken place with public representatives seated as observers, and how many were seated.
+async fn meeting_figures(state: &AppState, year: i32) -> Result<MeetingFigures> {
+    let (from, to) = year_bounds(state, year)?;
+    let took_place = Query::select()
+        .column(meeting::Column::Id)
+        .from(meeting::Entity)
+        .and_where(meeting::Column::StartsAt.gte(from))
+        .and_where(meeting::Column::StartsAt.lt(to))
+        .and_where(meeting::Column::StartsAt.lte(state.clock.now()))
+        .and_where(meeting::Column::Status.ne(name(MeetingStatus::Cancelled)))
+        .to_owned();
+    let seated: Vec<(Uuid, i64)> = meeting_application::Entity::find()
+        .select_only()
+        .column(meeting_application::Column::MeetingId)
+        .column_as(meeting_application::Column::Id.count(), "seated")
+        .filter(meeting_application::Column::MeetingId.in_subquery(took_place))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
+        .group_by(meeting_application::Column::MeetingId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(MeetingFigures {
+        held_with_observers: seated.len() as u64,
+        observers_seated: seated.iter().map(|(_, n)| *n as u64).sum(),
     })
 }
 
@@ -411,10 +444,13 @@ pub fn yearly_csv(figures: &YearlyFigures) -> Vec<u8> {
             o.comments.to_string(),
         ));
     }
-    rows.push(("meetings.held".into(), figures.meetings.held.to_string()));
     rows.push((
-        "meetings.representatives_attended".into(),
-        figures.meetings.representatives_attended.to_string(),
+        "meetings.held_with_observers".into(),
+        figures.meetings.held_with_observers.to_string(),
+    ));
+    rows.push((
+        "meetings.observers_seated".into(),
+        figures.meetings.observers_seated.to_string(),
     ));
     let d = &figures.open_days;
     let optional = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();

@@ -11,7 +11,7 @@ use std::{
 use canyu_tests::{
     expect_problem, expect_status, field_codes, on_every_backend, Backend, Person, TestApp,
 };
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -642,6 +642,15 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
     assert!(
         verify(&after).0,
         "the draw still verifies after a withdrawal"
+    );
+
+    // Once the meeting has taken place, the year's figures count it with its observers.
+    app.clock.advance(Duration::days(6));
+    let year = app.clock.now().with_timezone(&app.config.timezone).year();
+    let figures = app.get(&format!("/reports/{year}")).send().await.unwrap();
+    assert_eq!(
+        expect_status(figures, StatusCode::OK).await["meetings"],
+        json!({"held_with_observers": 1, "observers_seated": 3})
     );
 
     canyu::outbox::deliver_pending(&app.state).await.unwrap();

@@ -81,8 +81,8 @@ function comments(y, c) {
 function meetings(m) {
   return panel('yearly-meetings', t('yearly.meetings'),
     totals('yearly-meeting-totals', [
-      ['meetings_held', 'yearly.meetings_value', m?.held],
-      ['representatives_attended', 'yearly.people_value', m?.representatives_attended],
+      ['meetings_held', 'yearly.meetings_value', m?.held_with_observers],
+      ['representatives_attended', 'yearly.people_value', m?.observers_seated],
     ]));
 }
 
