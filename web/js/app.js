@@ -31,6 +31,12 @@ import * as survey from './pages/survey.js';
 import * as surveyResults from './pages/survey-results.js';
 import * as openMonth from './pages/open-month.js';
 import * as yearly from './pages/yearly.js';
+import * as meetings from './pages/meetings.js';
+import * as meeting from './pages/meeting.js';
+import * as representative from './pages/representative.js';
+import * as staffMeetings from './pages/staff-meetings.js';
+import * as staffMeeting from './pages/staff-meeting.js';
+import * as staffRepresentatives from './pages/staff-representatives.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
 // render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
@@ -41,6 +47,7 @@ const routes = [
   ['/login', login],
   ['/me', me],
   ['/me/signups', mySignups],
+  ['/me/representative', representative],
   ['/decisions', decisions],
   ['/decisions/:id', decision],
   ['/decisions/:id/draft', draft],
@@ -49,6 +56,8 @@ const routes = [
   ['/events/:id', event],
   ['/events/:id/survey', survey],
   ['/events/:id/survey/results', surveyResults],
+  ['/meetings', meetings],
+  ['/meetings/:id', meeting],
   ['/open-month', openMonth], // the district's current year
   ['/open-month/:year', openMonth],
   ['/reports', yearly], // the district's current year
@@ -61,6 +70,9 @@ const routes = [
   ['/staff/events/:id', staffEvent],
   ['/staff/events/:id/checkin', checkin],
   ['/staff/events/:id/survey', staffSurvey],
+  ['/staff/meetings', staffMeetings],
+  ['/staff/meetings/:id', staffMeeting],
+  ['/staff/representatives', staffRepresentatives],
 ];
 
 const view = document.getElementById('view');

@@ -59,8 +59,9 @@ export function actionPanel(ctx, {
   return panel(id, heading, intro, form);
 }
 
-// The console's sections (decisions, events) as tabs above a section's list.
-const SECTIONS = [['decisions', '#/staff'], ['events', '#/staff/events']];
+// The console's sections (decisions, events, meetings, representatives) as tabs above a section's list.
+const SECTIONS = [['decisions', '#/staff'], ['events', '#/staff/events'], ['meetings', '#/staff/meetings'],
+  ['representatives', '#/staff/representatives']];
 
 export function staffSections(current) {
   return h('nav', { class: 'subnav', 'aria-label': t('staff.sections') },

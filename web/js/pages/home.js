@@ -8,6 +8,8 @@ export const name = 'home';
 export const title = 'nav.home';
 
 const FEATURES = ['f1', 'f2', 'f3', 'f4'];
+// Features with a page of their own: the title links there.
+const LINKS = { f3: ['home-meetings', '#/meetings'] };
 
 export function render(root) {
   const actions = isLoggedIn()
@@ -27,7 +29,9 @@ export function render(root) {
       h('h2', { id: 'home-features', class: 'section-title' }, t('home.features')),
       h('ul', { class: 'features' },
         FEATURES.map((f) => h('li', { class: 'feature' },
-          h('h3', {}, t(`home.${f}.title`)),
+          h('h3', {}, LINKS[f]
+            ? h('a', { id: LINKS[f][0], href: LINKS[f][1] }, t(`home.${f}.title`))
+            : t(`home.${f}.title`)),
           h('p', {}, t(`home.${f}.text`)),
         )),
       ),
