@@ -20,6 +20,9 @@ pub enum NoticeKind {
     SurveyInvitation,
     /// A representative was given an observer seat at a meeting, or a place on its waitlist.
     MeetingSeat,
+    /// A meeting's lottery pool was committed: the applicant's pseudonym and the pool's hash,
+    /// their own record of it before the draw.
+    LotteryCommitted,
 }
 
 /// A message for one person's inbox (and the webhooks that receive its kind).

@@ -109,6 +109,7 @@ impl Example for NewAgendaItem {
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AgendaItem {
     pub id: Uuid,
     pub position: i32,

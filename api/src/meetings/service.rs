@@ -626,9 +626,25 @@ pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Re
                     .collect(),
             }
             .commitment();
+            let sha256 = lottery::sha256_hex(&text);
+            // Each applicant keeps their own record of what was committed, before the value.
+            for application in &pool {
+                let notice = Notice {
+                    kind: NoticeKind::LotteryCommitted,
+                    title: format!("列席抽签名单已封存：{}", found.title),
+                    body: format!(
+                        "您的匿名编号为 {}。名单摘要（SHA-256）：{sha256}。抽签以“{}”为公开随机数来源，该数值于 {} 确定后抽签，结果可按公开的程序核验。",
+                        application.pseudonym,
+                        found.public_value_source.as_deref().unwrap_or_default(),
+                        Timestamp(value_at).in_words(state.config.timezone),
+                    ),
+                    link: Some(format!("#/meetings/{meeting_id}")),
+                };
+                outbox::enqueue(&txn, now, application.user_id, &notice).await?;
+            }
             meeting_draw::ActiveModel {
                 meeting_id: Set(meeting_id),
-                commitment_sha256: Set(lottery::sha256_hex(&text)),
+                commitment_sha256: Set(sha256),
                 commitment_text: Set(text),
                 committed_at: Set(now),
                 public_value: Set(None),

@@ -439,6 +439,30 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
             "every applicant by pseudonym"
         );
     }
+    // Each applicant was sent their pseudonym and the pool's hash when it was committed.
+    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    let inbox = app
+        .send(
+            Method::GET,
+            "/me/notifications",
+            Some(&residents[0].token),
+            Value::Null,
+        )
+        .await;
+    let inbox = expect_status(inbox, StatusCode::OK).await;
+    let told = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "lottery_committed")
+        .expect("told of the commitment");
+    let body = told["body"].as_str().unwrap();
+    assert!(body.contains(hash_of(&committed).as_str()), "{body}");
+    assert!(
+        body.contains(applications[5]["pseudonym"].as_str().unwrap()),
+        "{body}"
+    );
+
     // The committed pool does not change: no withdrawal, no late application, no new plan.
     let late = representatives(&app, &day.staff, "npc_deputy", 1).await;
     expect_problem(
