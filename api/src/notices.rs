@@ -23,6 +23,14 @@ pub enum NoticeKind {
     /// A meeting's lottery pool was committed: the applicant's pseudonym and the pool's hash,
     /// their own record of it before the draw.
     LotteryCommitted,
+    /// Staff's review rejected a representative's application for a seat, with the reason.
+    ApplicationRejected,
+    /// How a representative's opinion on an agenda item was handled.
+    OpinionHandled,
+    /// A meeting the representative observed published its conclusion.
+    MeetingConclusion,
+    /// A meeting the person applied to observe was cancelled.
+    MeetingCancelled,
 }
 
 /// A message for one person's inbox (and the webhooks that receive its kind).

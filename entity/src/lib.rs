@@ -15,6 +15,7 @@ pub mod idempotency_key;
 pub mod meeting;
 pub mod meeting_application;
 pub mod meeting_draw;
+pub mod meeting_opinion;
 pub mod notification;
 pub mod outbox_message;
 pub mod representative;

@@ -24,6 +24,9 @@ pub struct Model {
     pub public_value_source: Option<String>,
     /// For a lottery: when the public value is fixed, after applications close.
     pub public_value_at: Option<DateTimeUtc>,
+    /// The meeting's conclusion, given when its minutes are published.
+    pub conclusion: Option<String>,
+    pub cancellation_reason: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

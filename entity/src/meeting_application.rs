@@ -15,10 +15,14 @@ pub struct Model {
     pub pseudonym: String,
     /// The agenda items they care about, a JSON array of ids.
     pub agenda_item_ids: String,
-    /// `applied`, `seated`, `waitlisted` or `withdrawn`.
+    /// `applied`, `seated`, `waitlisted`, `rejected` or `withdrawn`.
     pub status: String,
     /// Place on the category's waitlist (1 first).
     pub waitlist_position: Option<i32>,
+    /// Why staff's review rejected it.
+    pub reason: Option<String>,
+    /// For a seat: whether its holder attended, once staff have recorded it.
+    pub attended: Option<bool>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

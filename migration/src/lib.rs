@@ -10,6 +10,7 @@ mod m20261128_000002_events;
 mod m20261129_000001_surveys;
 mod m20261129_000002_survey_invited_signups;
 mod m20261129_000003_meetings;
+mod m20261129_000004_meeting_outcomes;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_surveys::Migration),
             Box::new(m20261129_000002_survey_invited_signups::Migration),
             Box::new(m20261129_000003_meetings::Migration),
+            Box::new(m20261129_000004_meeting_outcomes::Migration),
         ]
     }
 }

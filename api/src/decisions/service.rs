@@ -622,8 +622,26 @@ pub async fn record_deliberation(
     form: DeliberationRequest,
 ) -> Result<Decision> {
     let (now, tz) = (state.clock.now(), state.config.timezone);
-    record_deliberation_in(&state.db, now, tz, session, id, form).await?;
+    record_deliberation_in(&state.db, now, tz, Recorder::Sponsor(session), id, form).await?;
     get(state, id).await
+}
+
+/// On whose authority a step is recorded.
+#[derive(Clone, Copy)]
+pub enum Recorder<'a> {
+    /// Staff of the sponsoring department, or an admin.
+    Sponsor(&'a Session),
+    /// The organiser of the executive meeting that deliberated the decision, whom the
+    /// meetings area has checked.
+    MeetingOrganiser(&'a Session),
+}
+
+impl<'a> Recorder<'a> {
+    fn session(self) -> &'a Session {
+        match self {
+            Self::Sponsor(session) | Self::MeetingOrganiser(session) => session,
+        }
+    }
 }
 
 /// The seam through which another area (an executive meeting) records the deliberation of a
@@ -633,11 +651,12 @@ pub async fn record_deliberation_in(
     db: &impl TransactionTrait,
     now: DateTime<Utc>,
     tz: Tz,
-    session: &Session,
+    recorder: Recorder<'_>,
     id: Uuid,
     form: DeliberationRequest,
 ) -> Result<()> {
-    let step = Step::begin_in(db, now, session, id, Move::Deliberate).await?;
+    let session = recorder.session();
+    let step = Step::begin_in(db, now, recorder, id, Move::Deliberate).await?;
     let day = |at: DateTime<Utc>| at.with_timezone(&tz).date_naive();
     let published = step.decision.feedback_published_at.map(day);
     rules::check_meeting_date(form.meeting_date, published, day(now))?;
@@ -737,7 +756,8 @@ pub(super) struct Entry<'a> {
 
 impl Step {
     pub async fn begin(state: &AppState, session: &Session, id: Uuid, step: Move) -> Result<Self> {
-        Self::begin_in(&state.db, state.clock.now(), session, id, step).await
+        let now = state.clock.now();
+        Self::begin_in(&state.db, now, Recorder::Sponsor(session), id, step).await
     }
 
     /// Begins the step in `db`: the database, or another area's transaction (then the step
@@ -745,13 +765,15 @@ impl Step {
     pub async fn begin_in(
         db: &impl TransactionTrait,
         now: DateTime<Utc>,
-        session: &Session,
+        recorder: Recorder<'_>,
         id: Uuid,
         step: Move,
     ) -> Result<Self> {
         let txn = db.begin().await?;
         let decision = load_locked(&txn, id).await?;
-        session.require_manager_of(decision.sponsor_department_id)?;
+        if let Recorder::Sponsor(session) = recorder {
+            session.require_manager_of(decision.sponsor_department_id)?;
+        }
         let stage = Stage::of(&decision, now)?;
         step.check(stage)?;
         Ok(Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use poem_openapi::{types::Example, Enum, Object};
 use uuid::Uuid;
 
-use crate::{departments::Department, timestamp::Timestamp};
+use crate::{decisions::dto::DeliberationOutcome, departments::Department, timestamp::Timestamp};
 
 fn example_id(n: u128) -> Uuid {
     Uuid::from_u128(0x017c_3b2a_1d0e_7f6a_8b9c_0000_0000_0200 + n)
@@ -53,6 +53,9 @@ pub enum MeetingStatus {
 pub enum SelectionMethod {
     /// In the order the applications came.
     FirstCome,
+    /// Staff accept or reject each application, with a reason for a rejection; those
+    /// accepted take the seats in the order accepted, the rest of them wait in that order.
+    Review,
     /// A lottery anyone can verify (docs/lottery.md).
     Lottery,
 }
@@ -182,6 +185,20 @@ pub struct Meeting {
     pub quotas: Vec<SeatQuota>,
     /// Confidential items only for staff.
     pub agenda: Vec<AgendaItem>,
+    /// Once the seats are allotted: per category, the observers seated and, once recorded,
+    /// those who attended.
+    pub observers: Vec<Observers>,
+    /// Given when the minutes are published.
+    pub conclusion: Option<String>,
+    pub cancellation_reason: Option<String>,
+}
+
+#[derive(Object, Debug, Clone, PartialEq, Eq)]
+pub struct Observers {
+    pub category: Category,
+    pub seated: u32,
+    /// Absent until staff record the attendance.
+    pub attended: Option<u32>,
 }
 
 impl Example for Meeting {
@@ -208,6 +225,9 @@ impl Example for Meeting {
                 decision_id: Some(example_id(2)),
                 confidential: false,
             }],
+            observers: vec![],
+            conclusion: None,
+            cancellation_reason: None,
         }
     }
 }
@@ -331,6 +351,8 @@ pub enum ApplicationStatus {
     Applied,
     Seated,
     Waitlisted,
+    /// Staff's review turned it down, with a reason.
+    Rejected,
     Withdrawn,
 }
 
@@ -348,6 +370,10 @@ pub struct Application {
     pub waitlist_position: Option<i32>,
     /// Staff only: the applicant's name.
     pub applicant: Option<String>,
+    /// Why staff's review rejected it.
+    pub reason: Option<String>,
+    /// For a seat, once staff have recorded the attendance.
+    pub attended: Option<bool>,
     pub created_at: Timestamp,
 }
 
@@ -362,6 +388,8 @@ impl Example for Application {
             status: ApplicationStatus::Seated,
             waitlist_position: None,
             applicant: None,
+            reason: None,
+            attended: None,
             created_at: example_time(9, 2).into(),
         }
     }
@@ -452,6 +480,190 @@ impl Example for Draw {
                 seated: vec!["K7M2Q9XA".into()],
                 waitlist: vec![],
             }],
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ReviewVerdict {
+    Accepted,
+    Rejected,
+}
+
+/// Staff's word on one application, for a meeting whose seats are allotted by review.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct Review {
+    pub verdict: ReviewVerdict,
+    /// Required when rejecting: the applicant is told.
+    #[oai(validator(min_length = 1, max_length = 500))]
+    pub reason: Option<String>,
+}
+
+impl Example for Review {
+    fn example() -> Self {
+        Self {
+            verdict: ReviewVerdict::Rejected,
+            reason: Some("所关注议题与本次会议议程无关".into()),
+        }
+    }
+}
+
+/// How the meeting dealt with an agenda item that deliberates a major decision.
+#[derive(Object, Debug)]
+pub struct ItemDeliberation {
+    pub agenda_item_id: Uuid,
+    pub outcome: DeliberationOutcome,
+    #[oai(validator(max_length = 5000))]
+    pub notes: Option<String>,
+}
+
+/// The meeting took place: the outcome of each agenda item that deliberates a major decision,
+/// recorded on that decision's timeline.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct HeldMeeting {
+    /// One for each agenda item with a decision, and none for the others.
+    #[oai(validator(max_items = 50))]
+    pub deliberations: Vec<ItemDeliberation>,
+}
+
+impl Example for HeldMeeting {
+    fn example() -> Self {
+        Self {
+            deliberations: vec![ItemDeliberation {
+                agenda_item_id: example_id(4),
+                outcome: DeliberationOutcome::ApprovedWithAmendments,
+                notes: Some("会议原则通过，请区建设管理委根据讨论意见修改完善后印发。".into()),
+            }],
+        }
+    }
+}
+
+/// Who of those seated attended.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct Attendance {
+    /// Applications holding a seat whose holder attended; the other seats were empty.
+    #[oai(validator(max_items = 200))]
+    pub attended: Vec<Uuid>,
+}
+
+impl Example for Attendance {
+    fn example() -> Self {
+        Self {
+            attended: vec![example_id(6)],
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NewOpinion {
+    /// A public agenda item of the meeting.
+    pub agenda_item_id: Uuid,
+    #[oai(validator(min_length = 1, max_length = 2000))]
+    pub text: String,
+    /// The representative consents to be named with it in public; otherwise their name is
+    /// masked.
+    #[oai(default)]
+    pub named: bool,
+    /// Staff writing down a representative's opinion name that representative's seat.
+    pub application_id: Option<Uuid>,
+}
+
+impl Example for NewOpinion {
+    fn example() -> Self {
+        Self {
+            agenda_item_id: example_id(4),
+            text: "建议在规划中明确背街小巷的保洁频次和考核办法。".into(),
+            named: false,
+            application_id: None,
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example, skip_serializing_if_is_none)]
+pub struct Opinion {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub agenda_item_id: Uuid,
+    pub category: Category,
+    /// Masked in public unless the representative consented to be named.
+    pub representative: String,
+    /// In public, with phone numbers and the like masked.
+    pub text: String,
+    pub named: bool,
+    pub created_at: Timestamp,
+    /// How staff handled it.
+    pub handling: Option<String>,
+    pub handled_at: Option<Timestamp>,
+}
+
+impl Example for Opinion {
+    fn example() -> Self {
+        let new = NewOpinion::example();
+        Self {
+            id: example_id(7),
+            meeting_id: example_id(3),
+            agenda_item_id: new.agenda_item_id,
+            category: Category::NpcDeputy,
+            representative: "刘*国".into(),
+            text: new.text,
+            named: false,
+            created_at: example_time(28, 2).into(),
+            handling: Some("已采纳，规划第三章增加背街小巷保洁频次要求。".into()),
+            handled_at: Some(example_time(29, 2).into()),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct Handling {
+    /// How the opinion was handled; the representative is told.
+    #[oai(validator(min_length = 1, max_length = 2000))]
+    pub handling: String,
+}
+
+impl Example for Handling {
+    fn example() -> Self {
+        Self {
+            handling: "已采纳，规划第三章增加背街小巷保洁频次要求。".into(),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct Minutes {
+    /// The meeting's conclusion; every seated representative is told.
+    #[oai(validator(min_length = 1, max_length = 5000))]
+    pub conclusion: String,
+}
+
+impl Example for Minutes {
+    fn example() -> Self {
+        Self {
+            conclusion: "会议原则通过《杨浦区城区管理精细化“十四五”规划》，请区建设管理委吸收列席代表意见修改完善后印发。".into(),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct Cancellation {
+    /// Every applicant is told.
+    #[oai(validator(min_length = 1, max_length = 500))]
+    pub reason: String,
+}
+
+impl Example for Cancellation {
+    fn example() -> Self {
+        Self {
+            reason: "会议议程调整，本次会议取消。".into(),
         }
     }
 }

@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        Application, Draw, Meeting, NewAgendaItem, NewApplication, NewMeeting, NewRepresentative,
-        PublicValue, Representative, RepresentativeStatus, SeatPlan, Verification,
+        Application, Attendance, Cancellation, Draw, Handling, HeldMeeting, Meeting, Minutes,
+        NewAgendaItem, NewApplication, NewMeeting, NewOpinion, NewRepresentative, Opinion,
+        PublicValue, Representative, RepresentativeStatus, Review, SeatPlan, Verification,
     },
     service,
 };
@@ -190,10 +191,33 @@ impl MeetingsApi {
         Ok(Json(service::withdraw(&state, &auth.0, id.0).await?))
     }
 
+    /// Review an application
+    ///
+    /// Staff of the organising department, for a meeting whose seats are allotted by review
+    /// (`409 not_by_review`), once applications have closed and before the seats are declared
+    /// allotted (`409 review_closed`), once per application (`409 already_reviewed`). An
+    /// accepted application takes the next free seat of its category or the end of its
+    /// waitlist; a rejection gives its reason. The applicant is told either way.
+    #[oai(
+        path = "/applications/:id/review",
+        method = "post",
+        operation_id = "reviewMeetingApplication"
+    )]
+    async fn review(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<Review>,
+    ) -> Result<Json<Application>> {
+        Ok(Json(service::review(&state, &auth.0, id.0, body.0).await?))
+    }
+
     /// Allot the seats
     ///
     /// Staff of the organising department, once applications have closed, once. First
-    /// come: the seats are allotted at once. Lottery: the pool is committed (its text and
+    /// come: the seats are allotted at once. Review: once every application has been
+    /// reviewed (`409 reviews_pending`). Lottery: the pool is committed (its text and
     /// SHA-256 published at `GET /meetings/{id}/draw`), before the public value is fixed
     /// (`409 too_late_to_commit` after), and drawn when staff enter the value.
     #[oai(
@@ -243,6 +267,159 @@ impl MeetingsApi {
     )]
     async fn get_draw(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<Json<Draw>> {
         Ok(Json(service::published_draw(&state, id.0).await?))
+    }
+
+    /// Record that the meeting was held
+    ///
+    /// Staff of the organising department, once it has started (`409 meeting_not_started`)
+    /// with its seats allotted (`409 seats_not_allotted`), giving the outcome of every agenda
+    /// item that deliberates a major decision. Each is recorded on that decision's timeline
+    /// in the same transaction: a decision not ready to be deliberated (`409
+    /// decision_not_ready`) leaves the meeting and every decision as they were.
+    #[oai(
+        path = "/meetings/:id/held",
+        method = "post",
+        operation_id = "recordMeetingHeld"
+    )]
+    async fn hold(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<HeldMeeting>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(service::hold(&state, &auth.0, id.0, body.0).await?))
+    }
+
+    /// Record the attendance
+    ///
+    /// Staff of the organising department, once the meeting is held and until its minutes
+    /// are published: the seats whose holders attended; the others were empty. Sent again,
+    /// it replaces the record.
+    #[oai(
+        path = "/meetings/:id/attendance",
+        method = "put",
+        operation_id = "recordMeetingAttendance"
+    )]
+    async fn attendance(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<Attendance>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(
+            service::record_attendance(&state, &auth.0, id.0, body.0).await?,
+        ))
+    }
+
+    /// Give an opinion on an agenda item
+    ///
+    /// A representative holding a seat at the meeting (`403` otherwise), or staff of the
+    /// organising department writing one down for the seat `application_id` names; from the
+    /// allotment of the seats until the minutes are published (`409 opinions_closed`). The
+    /// representative chooses whether to be named with it in public.
+    #[oai(
+        path = "/meetings/:id/opinions",
+        method = "post",
+        operation_id = "giveMeetingOpinion"
+    )]
+    async fn give_opinion(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<NewOpinion>,
+    ) -> Result<Created<Opinion>> {
+        Ok(Created::Created(Json(
+            service::give_opinion(&state, &auth.0, id.0, body.0).await?,
+        )))
+    }
+
+    /// A meeting's opinions and their handling
+    ///
+    /// Public once the minutes are published, names masked unless the representative
+    /// consented to be named; before, the organising staff see all and a representative
+    /// their own. Oldest first.
+    #[oai(
+        path = "/meetings/:id/opinions",
+        method = "get",
+        operation_id = "listMeetingOpinions"
+    )]
+    async fn opinions(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybePerson,
+        id: Path<Uuid>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<Opinion>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(
+            service::opinions(&state, auth.session(), id.0, page).await?,
+        ))
+    }
+
+    /// Record how an opinion was handled
+    ///
+    /// Staff of the organising department, once the meeting is held and until its minutes
+    /// are published, once per opinion (`409 already_handled`). The representative is told.
+    #[oai(
+        path = "/opinions/:id/handling",
+        method = "post",
+        operation_id = "handleMeetingOpinion"
+    )]
+    async fn handle_opinion(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<Handling>,
+    ) -> Result<Json<Opinion>> {
+        Ok(Json(
+            service::handle_opinion(&state, &auth.0, id.0, body.0).await?,
+        ))
+    }
+
+    /// Publish the minutes
+    ///
+    /// Staff of the organising department, once the meeting is held and every opinion handled
+    /// (`409 opinions_unhandled`): the meeting's conclusion, told to every representative
+    /// seated. The opinions and their handling become public.
+    #[oai(
+        path = "/meetings/:id/minutes",
+        method = "post",
+        operation_id = "publishMeetingMinutes"
+    )]
+    async fn minutes(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<Minutes>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(
+            service::publish_minutes(&state, &auth.0, id.0, body.0).await?,
+        ))
+    }
+
+    /// Cancel a meeting
+    ///
+    /// Staff of the organising department, until it is held (`409 already_held`), with a
+    /// reason told to everyone applying, seated or waiting.
+    #[oai(
+        path = "/meetings/:id/cancellation",
+        method = "post",
+        operation_id = "cancelMeeting"
+    )]
+    async fn cancel(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<Cancellation>,
+    ) -> Result<Json<Meeting>> {
+        Ok(Json(service::cancel(&state, &auth.0, id.0, body.0).await?))
     }
 
     /// Apply to be a public representative
@@ -348,9 +525,17 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("applyForMeetingSeat", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_applied", "applications_not_open", "idempotency_key_in_progress", "no_seats_for_category"]), (422, &["validation_failed"])]),
     Problems::new("listMeetingApplications", &[(404, &["not_found"])]),
     Problems::new("withdrawMeetingApplication", &[(404, &["not_found"]), (409, &["withdrawal_closed"])]),
-    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed", "too_late_to_commit"])]),
+    Problems::new("reviewMeetingApplication", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_reviewed", "not_by_review", "review_closed"]), (422, &["validation_failed"])]),
+    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed", "reviews_pending", "too_late_to_commit"])]),
     Problems::new("drawMeetingLottery", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_drawn", "not_committed", "public_value_not_yet"])]),
     Problems::new("getMeetingLottery", &[(404, &["not_found"])]),
+    Problems::new("recordMeetingHeld", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_held", "decision_not_ready", "meeting_cancelled", "meeting_not_started", "seats_not_allotted"]), (422, &["validation_failed"])]),
+    Problems::new("recordMeetingAttendance", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_not_held", "minutes_published"]), (422, &["validation_failed"])]),
+    Problems::new("giveMeetingOpinion", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["opinions_closed"]), (422, &["validation_failed"])]),
+    Problems::new("listMeetingOpinions", &[(404, &["not_found"])]),
+    Problems::new("handleMeetingOpinion", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_handled", "meeting_not_held", "minutes_published"]), (422, &["validation_failed"])]),
+    Problems::new("publishMeetingMinutes", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_not_held", "minutes_published", "opinions_unhandled"]), (422, &["validation_failed"])]),
+    Problems::new("cancelMeeting", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_held", "meeting_cancelled"]), (422, &["validation_failed"])]),
     Problems::new("applyAsRepresentative", &[(409, &["profile_exists"]), (422, &["validation_failed"])]),
     Problems::new("listRepresentatives", &[(403, &["forbidden"])]),
     Problems::new("verifyRepresentative", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["not_pending"]), (422, &["validation_failed"])]),

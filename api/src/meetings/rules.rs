@@ -4,7 +4,9 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::dto::{CategorySeats, MeetingStatus, SeatPlan, SelectionMethod};
+use uuid::Uuid;
+
+use super::dto::{CategorySeats, ItemDeliberation, MeetingStatus, SeatPlan, SelectionMethod};
 use crate::error::{Error, FieldCode, FieldError, Result};
 
 /// The applications window of a meeting, once its seats are planned.
@@ -184,6 +186,171 @@ pub fn first_come(quotas: &[(String, u32)], applicants: &[(String, String)]) -> 
         .collect()
 }
 
+/// Whether staff may review applications now: for a meeting allotted by review, once
+/// applications have closed and until the seats are declared allotted.
+pub fn may_review(status: MeetingStatus, method: SelectionMethod) -> Result<()> {
+    match (method, status) {
+        (SelectionMethod::Review, MeetingStatus::ApplicationsClosed) => Ok(()),
+        (SelectionMethod::Review, _) => Err(Error::conflict(
+            "review_closed",
+            "applications are reviewed once they have closed and before the seats are allotted",
+        )),
+        _ => Err(Error::conflict(
+            "not_by_review",
+            "this meeting's seats are not allotted by review",
+        )),
+    }
+}
+
+/// Where an application staff accept goes: the next seat of its category while one is free,
+/// else the end of that category's waitlist. `None` for a seat, `Some(n)` for waitlist place n.
+pub fn place_accepted(seats: u32, seated: u32, waiting: u32) -> Option<i32> {
+    (seated >= seats).then_some(waiting as i32 + 1)
+}
+
+/// Whether the seats of a meeting allotted by review may be declared allotted: once every
+/// application has staff's word.
+pub fn may_close_review(unreviewed: u64) -> Result<()> {
+    if unreviewed > 0 {
+        return Err(Error::conflict(
+            "reviews_pending",
+            format!("{unreviewed} applications still wait for staff's review"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the meeting may be recorded as held: once it has started, with its seats
+/// allotted, or with nobody having applied for any.
+pub fn may_hold(
+    status: MeetingStatus,
+    pool_waiting: bool,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let ready = match status {
+        MeetingStatus::Drawn => true,
+        MeetingStatus::Planned | MeetingStatus::ApplicationsClosed => !pool_waiting,
+        MeetingStatus::Held | MeetingStatus::MinutesPublished => {
+            return Err(Error::conflict(
+                "already_held",
+                "the meeting is recorded as held",
+            ))
+        }
+        MeetingStatus::Cancelled => {
+            return Err(Error::conflict(
+                "meeting_cancelled",
+                "the meeting was cancelled",
+            ))
+        }
+        MeetingStatus::ApplicationsOpen => false,
+    };
+    if !ready {
+        return Err(Error::conflict(
+            "seats_not_allotted",
+            "the observer seats are allotted before the meeting is held",
+        ));
+    }
+    if now < starts_at {
+        return Err(Error::conflict(
+            "meeting_not_started",
+            "a meeting is recorded as held once it has started",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `given` names each agenda item deliberating a decision (`linked`) once and
+/// no other item.
+pub fn check_deliberations(linked: &[Uuid], given: &[ItemDeliberation]) -> Result<()> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, item) in given.iter().enumerate() {
+        let field = format!("deliberations[{i}].agenda_item_id");
+        if !linked.contains(&item.agenda_item_id) {
+            errors.push(FieldError::new(
+                field,
+                FieldCode::Invalid,
+                "not an agenda item of this meeting that deliberates a decision",
+            ));
+        } else if !seen.insert(item.agenda_item_id) {
+            errors.push(FieldError::new(
+                field,
+                FieldCode::Invalid,
+                "an agenda item given twice",
+            ));
+        }
+    }
+    if linked.iter().any(|id| !seen.contains(id)) && errors.is_empty() {
+        errors.push(FieldError::new(
+            "deliberations",
+            FieldCode::Required,
+            "give the outcome of every agenda item that deliberates a decision",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Whether opinions on the agenda may be given: by those seated, from the allotment until
+/// the minutes are published.
+pub fn may_give_opinion(status: MeetingStatus) -> Result<()> {
+    match status {
+        MeetingStatus::Drawn | MeetingStatus::Held => Ok(()),
+        _ => Err(Error::conflict(
+            "opinions_closed",
+            "opinions are given once the seats are allotted and until the minutes are published",
+        )),
+    }
+}
+
+/// Whether what happened at the meeting (attendance, the handling of opinions) may be
+/// recorded: once it is held, until its minutes are published.
+pub fn may_record_outcome(status: MeetingStatus) -> Result<()> {
+    match status {
+        MeetingStatus::Held => Ok(()),
+        MeetingStatus::MinutesPublished => Err(Error::conflict(
+            "minutes_published",
+            "the minutes are published: the record is closed",
+        )),
+        _ => Err(Error::conflict(
+            "meeting_not_held",
+            "this is recorded once the meeting is held",
+        )),
+    }
+}
+
+/// Whether the minutes may be published: once the meeting is held and every opinion has
+/// been handled.
+pub fn may_publish_minutes(status: MeetingStatus, unhandled: u64) -> Result<()> {
+    may_record_outcome(status)?;
+    if unhandled > 0 {
+        return Err(Error::conflict(
+            "opinions_unhandled",
+            format!("{unhandled} opinions still wait to be handled"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the meeting may be cancelled: until it is held.
+pub fn may_cancel(status: MeetingStatus) -> Result<()> {
+    match status {
+        MeetingStatus::Held | MeetingStatus::MinutesPublished => Err(Error::conflict(
+            "already_held",
+            "a meeting that took place is not cancelled",
+        )),
+        MeetingStatus::Cancelled => Err(Error::conflict(
+            "meeting_cancelled",
+            "the meeting is already cancelled",
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -301,5 +468,109 @@ mod tests {
         assert_eq!(seats[0].waitlist, ["D"]);
         assert!(seats[1].seated.is_empty());
         assert_eq!(seats[1].waitlist, ["B"]);
+    }
+
+    #[test]
+    fn review_seats_the_accepted_in_order_then_queues_them() {
+        assert_eq!(place_accepted(2, 0, 0), None);
+        assert_eq!(place_accepted(2, 1, 0), None);
+        assert_eq!(place_accepted(2, 2, 0), Some(1));
+        assert_eq!(place_accepted(2, 2, 3), Some(4));
+        assert_eq!(place_accepted(0, 0, 0), Some(1));
+        let closed = MeetingStatus::ApplicationsClosed;
+        assert!(may_review(closed, SelectionMethod::Review).is_ok());
+        assert_eq!(
+            code(may_review(closed, SelectionMethod::Lottery).unwrap_err()),
+            "not_by_review"
+        );
+        assert_eq!(
+            code(may_review(MeetingStatus::Drawn, SelectionMethod::Review).unwrap_err()),
+            "review_closed"
+        );
+        assert_eq!(code(may_close_review(1).unwrap_err()), "reviews_pending");
+        assert!(may_close_review(0).is_ok());
+    }
+
+    #[test]
+    fn a_meeting_is_held_once_started_with_its_seats_allotted_then_recorded_and_closed() {
+        let starts_at = Utc.with_ymd_and_hms(2021, 10, 28, 1, 0, 0).unwrap();
+        let before = starts_at - Duration::seconds(1);
+        assert!(may_hold(MeetingStatus::Drawn, false, starts_at, starts_at).is_ok());
+        assert_eq!(
+            code(may_hold(MeetingStatus::Drawn, false, starts_at, before).unwrap_err()),
+            "meeting_not_started"
+        );
+        assert!(may_hold(MeetingStatus::Planned, false, starts_at, starts_at).is_ok());
+        assert_eq!(
+            code(
+                may_hold(
+                    MeetingStatus::ApplicationsClosed,
+                    true,
+                    starts_at,
+                    starts_at
+                )
+                .unwrap_err()
+            ),
+            "seats_not_allotted"
+        );
+        assert_eq!(
+            code(may_hold(MeetingStatus::Held, false, starts_at, starts_at).unwrap_err()),
+            "already_held"
+        );
+        assert!(may_give_opinion(MeetingStatus::Drawn).is_ok());
+        assert!(may_give_opinion(MeetingStatus::Held).is_ok());
+        assert_eq!(
+            code(may_give_opinion(MeetingStatus::MinutesPublished).unwrap_err()),
+            "opinions_closed"
+        );
+        assert_eq!(
+            code(may_record_outcome(MeetingStatus::Drawn).unwrap_err()),
+            "meeting_not_held"
+        );
+        assert_eq!(
+            code(may_publish_minutes(MeetingStatus::Held, 2).unwrap_err()),
+            "opinions_unhandled"
+        );
+        assert!(may_publish_minutes(MeetingStatus::Held, 0).is_ok());
+        assert_eq!(
+            code(may_publish_minutes(MeetingStatus::MinutesPublished, 0).unwrap_err()),
+            "minutes_published"
+        );
+        assert!(may_cancel(MeetingStatus::Drawn).is_ok());
+        assert_eq!(
+            code(may_cancel(MeetingStatus::Held).unwrap_err()),
+            "already_held"
+        );
+    }
+
+    #[test]
+    fn every_deliberated_item_gets_one_outcome_and_no_other_does() {
+        use crate::decisions::dto::DeliberationOutcome;
+        let (a, b, other) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let given = |ids: &[Uuid]| -> Vec<ItemDeliberation> {
+            ids.iter()
+                .map(|&agenda_item_id| ItemDeliberation {
+                    agenda_item_id,
+                    outcome: DeliberationOutcome::Approved,
+                    notes: None,
+                })
+                .collect()
+        };
+        assert!(check_deliberations(&[a, b], &given(&[b, a])).is_ok());
+        assert!(check_deliberations(&[], &[]).is_ok());
+        let fields = |linked: &[Uuid], ids: &[Uuid]| -> Vec<String> {
+            match check_deliberations(linked, &given(ids)) {
+                Err(Error::Invalid(errors)) => errors.into_iter().map(|e| e.field).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(fields(&[a, b], &[a]), ["deliberations"]);
+        assert_eq!(
+            fields(&[a], &[a, a, other]),
+            [
+                "deliberations[1].agenda_item_id",
+                "deliberations[2].agenda_item_id"
+            ]
+        );
     }
 }

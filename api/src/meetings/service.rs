@@ -4,23 +4,24 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{
-    agenda_item, decision, meeting, meeting_application, meeting_draw, representative, role_grant,
-    seat_quota, user,
+    agenda_item, decision, meeting, meeting_application, meeting_draw, meeting_opinion,
+    representative, role_grant, seat_quota, user,
 };
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
     dto::{
-        AgendaItem, Application, ApplicationStatus, Category, CategorySeats, Draw, DrawCommitment,
-        Meeting, MeetingStatus, NewAgendaItem, NewApplication, NewMeeting, NewRepresentative,
-        PublicValue, Representative, RepresentativeStatus, SeatPlan, SeatQuota, SelectionMethod,
-        Verdict, Verification,
+        AgendaItem, Application, ApplicationStatus, Attendance, Cancellation, Category,
+        CategorySeats, Draw, DrawCommitment, Handling, HeldMeeting, Meeting, MeetingStatus,
+        Minutes, NewAgendaItem, NewApplication, NewMeeting, NewOpinion, NewRepresentative,
+        Observers, Opinion, PublicValue, Representative, RepresentativeStatus, Review,
+        ReviewVerdict, SeatPlan, SeatQuota, SelectionMethod, Verdict, Verification,
     },
     lottery::{self, Pool},
     rules::{self, Window},
@@ -30,6 +31,10 @@ use crate::{
     audit,
     auth::{Role, Session},
     db,
+    decisions::{
+        dto::DeliberationRequest,
+        service::{record_deliberation_in, Recorder},
+    },
     departments::Directory,
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
@@ -37,6 +42,7 @@ use crate::{
     notices::{Notice, NoticeKind},
     outbox,
     pagination::{Page, PageRequest},
+    privacy::{mask_name, redact},
     state::AppState,
     timestamp::Timestamp,
 };
@@ -95,6 +101,8 @@ pub async fn create(state: &AppState, session: &Session, form: NewMeeting) -> Re
         applications_close_at: Set(None),
         public_value_source: Set(None),
         public_value_at: Set(None),
+        conclusion: Set(None),
+        cancellation_reason: Set(None),
         created_by: Set(Some(session.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -238,7 +246,7 @@ pub async fn plan_seats(
             )?),
             plan.public_value_at,
         ),
-        SelectionMethod::FirstCome => (None, None),
+        SelectionMethod::FirstCome | SelectionMethod::Review => (None, None),
     };
     let changed = meeting::ActiveModel {
         id: Set(meeting_id),
@@ -424,6 +432,18 @@ pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Rep
     role_grant::Entity::delete_by_id((session.user_id, Role::Representative.as_str().to_string()))
         .exec(&txn)
         .await?;
+    // Applications still being taken go with the profile; seats already allotted stay.
+    let open = meeting_application::Entity::find()
+        .filter(meeting_application::Column::UserId.eq(session.user_id))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Applied)))
+        .all(&txn)
+        .await?;
+    for application in open {
+        let meeting = db::find::<meeting::Entity>(&txn, application.meeting_id, "meeting").await?;
+        if current_status(&meeting, now)? == MeetingStatus::ApplicationsOpen {
+            set_status(&txn, &application, ApplicationStatus::Withdrawn, None, now).await?;
+        }
+    }
     audit::record_write(
         &txn,
         now,
@@ -491,6 +511,8 @@ pub async fn apply(
         agenda_item_ids: Set(serde_json::to_string(&form.agenda_item_ids).expect("ids serialise")),
         status: Set(name(ApplicationStatus::Applied)),
         waitlist_position: Set(None),
+        reason: Set(None),
+        attended: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -599,6 +621,14 @@ pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Re
                 .collect();
             let seats = rules::first_come(&quotas, &applicants);
             allot(&txn, &found, &pool, &seats, now).await?;
+        }
+        SelectionMethod::Review => {
+            let unreviewed = pool
+                .iter()
+                .filter(|a| a.status == name(ApplicationStatus::Applied))
+                .count();
+            rules::may_close_review(unreviewed as u64)?;
+            set_meeting_status(&txn, found.id, MeetingStatus::Drawn, now).await?;
         }
         SelectionMethod::Lottery => {
             let exists = meeting_draw::Entity::find_by_id(meeting_id)
@@ -767,6 +797,574 @@ pub async fn published_draw(state: &AppState, meeting_id: Uuid) -> Result<Draw> 
     })
 }
 
+/// Staff accept an application (it takes the next free seat of its category, or the end of
+/// that category's waitlist) or reject it with a reason; the applicant is told either way.
+pub async fn review(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: Review,
+) -> Result<Application> {
+    let reason = form
+        .reason
+        .as_deref()
+        .map(|r| input::single_line("reason", r))
+        .transpose()?;
+    if form.verdict == ReviewVerdict::Rejected && reason.is_none() {
+        return Err(Error::invalid(
+            "reason",
+            FieldCode::Required,
+            "a rejection says why",
+        ));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let application = db::find::<meeting_application::Entity>(&txn, id, "application").await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, application.meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    rules::may_review(
+        current_status(&found, now)?,
+        parse(&found.selection_method)?,
+    )?;
+    // Read again under the meeting's lock, which serialises the seats of its categories.
+    let application = db::find::<meeting_application::Entity>(&txn, id, "application").await?;
+    if application.status != name(ApplicationStatus::Applied) {
+        return Err(Error::conflict(
+            "already_reviewed",
+            format!("this application is {}", application.status),
+        ));
+    }
+    let reviewed = match form.verdict {
+        ReviewVerdict::Accepted => {
+            let category: Category = parse(&application.category)?;
+            let seats = quotas_of(&txn, found.id)
+                .await?
+                .into_iter()
+                .find(|q| q.category == category)
+                .map_or(0, |q| q.seats as u32);
+            let holding = |status: ApplicationStatus| {
+                meeting_application::Entity::find()
+                    .filter(meeting_application::Column::MeetingId.eq(found.id))
+                    .filter(meeting_application::Column::Category.eq(&application.category))
+                    .filter(meeting_application::Column::Status.eq(name(status)))
+                    .count(&txn)
+            };
+            let seated = holding(ApplicationStatus::Seated).await? as u32;
+            let waiting = holding(ApplicationStatus::Waitlisted).await? as u32;
+            let position = rules::place_accepted(seats, seated, waiting);
+            let status = match position {
+                None => ApplicationStatus::Seated,
+                Some(_) => ApplicationStatus::Waitlisted,
+            };
+            let placed = set_status(&txn, &application, status, position, now).await?;
+            tell_outcome(&txn, now, &found, application.user_id, status).await?;
+            placed
+        }
+        ReviewVerdict::Rejected => {
+            let rejected = meeting_application::ActiveModel {
+                id: Set(id),
+                status: Set(name(ApplicationStatus::Rejected)),
+                reason: Set(reason.clone()),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+            let notice = Notice {
+                kind: NoticeKind::ApplicationRejected,
+                title: format!("您的列席申请未获通过：{}", found.title),
+                body: format!("原因：{}", reason.unwrap_or_default()),
+                link: Some(format!("#/meetings/{}", found.id)),
+            };
+            outbox::enqueue(&txn, now, application.user_id, &notice).await?;
+            rejected
+        }
+    };
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.review",
+        ("meeting_application", id),
+        json!({"verdict": name(form.verdict)}),
+    )
+    .await?;
+    txn.commit().await?;
+    application_view(&state.db, reviewed, true).await
+}
+
+/// Records that the meeting took place and, in the same transaction, the deliberation of
+/// each decision on its agenda on that decision's timeline.
+pub async fn hold(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: HeldMeeting,
+) -> Result<Meeting> {
+    let (now, tz) = (state.clock.now(), state.config.timezone);
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    let pool_waiting = applied(&txn, meeting_id)
+        .await?
+        .iter()
+        .any(|a| a.status == name(ApplicationStatus::Applied));
+    rules::may_hold(
+        current_status(&found, now)?,
+        pool_waiting,
+        found.starts_at,
+        now,
+    )?;
+    let linked: Vec<(Uuid, Uuid)> = agenda_of(&txn, meeting_id)
+        .await?
+        .into_iter()
+        .filter_map(|i| i.decision_id.map(|d| (i.id, d)))
+        .collect();
+    let items: Vec<Uuid> = linked.iter().map(|(item, _)| *item).collect();
+    rules::check_deliberations(&items, &form.deliberations)?;
+    let meeting_date = found.starts_at.with_timezone(&tz).date_naive();
+    for (i, given) in form.deliberations.into_iter().enumerate() {
+        let decision_id = linked
+            .iter()
+            .find(|(item, _)| *item == given.agenda_item_id)
+            .map(|(_, decision)| *decision)
+            .expect("checked above");
+        let deliberation = DeliberationRequest {
+            meeting_number: format!("区政府第{}次常务会议", found.number),
+            meeting_date,
+            outcome: given.outcome,
+            notes: given.notes,
+            documents: vec![],
+        };
+        let recorder = Recorder::MeetingOrganiser(session);
+        record_deliberation_in(&txn, now, tz, recorder, decision_id, deliberation)
+            .await
+            .map_err(|err| not_ready(err, i))?;
+    }
+    let held = set_meeting_status(&txn, meeting_id, MeetingStatus::Held, now).await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.hold",
+        ("meeting", meeting_id),
+        json!({"deliberations": items.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, held, Some(session)).await
+}
+
+/// A decision that its meeting cannot deliberate (not at the stage, or its feedback report
+/// published after the meeting) is one conflict of the meeting's, naming the agenda item.
+fn not_ready(err: Error, index: usize) -> Error {
+    match err {
+        Error::Conflict { detail, .. } => Error::conflict(
+            "decision_not_ready",
+            format!("deliberations[{index}]: {detail}"),
+        ),
+        Error::Invalid(errors) => Error::conflict(
+            "decision_not_ready",
+            format!(
+                "deliberations[{index}]: {}",
+                errors.first().map_or("", |e| e.message.as_str())
+            ),
+        ),
+        other => other,
+    }
+}
+
+/// Records who of those seated attended, until the minutes are published.
+pub async fn record_attendance(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: Attendance,
+) -> Result<Meeting> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    rules::may_record_outcome(current_status(&found, now)?)?;
+    let seated = meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
+        .all(&txn)
+        .await?;
+    if let Some(i) = form
+        .attended
+        .iter()
+        .position(|id| !seated.iter().any(|a| a.id == *id))
+    {
+        return Err(Error::invalid(
+            &format!("attended[{i}]"),
+            FieldCode::NotFound,
+            "not a seat of this meeting",
+        ));
+    }
+    for seat in &seated {
+        meeting_application::ActiveModel {
+            id: Set(seat.id),
+            attended: Set(Some(form.attended.contains(&seat.id))),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+    }
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.attendance",
+        ("meeting", meeting_id),
+        json!({"attended": form.attended.len(), "seated": seated.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, found, Some(session)).await
+}
+
+/// A seated representative gives an opinion on a public agenda item, or staff write one down
+/// for them, naming their seat.
+pub async fn give_opinion(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: NewOpinion,
+) -> Result<Opinion> {
+    let text = input::multi_line("text", &form.text)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    let seats = meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)));
+    let seat = match form.application_id {
+        Some(application_id) => {
+            session.require_manager_of(found.department_id)?;
+            seats
+                .filter(meeting_application::Column::Id.eq(application_id))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "application_id",
+                        FieldCode::NotFound,
+                        "not a seat of this meeting",
+                    )
+                })?
+        }
+        None => seats
+            .filter(meeting_application::Column::UserId.eq(session.user_id))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| {
+                Error::Forbidden("opinions are given by the representatives seated".into())
+            })?,
+    };
+    rules::may_give_opinion(current_status(&found, now)?)?;
+    let public = agenda_of(&txn, meeting_id)
+        .await?
+        .into_iter()
+        .any(|i| i.id == form.agenda_item_id && !i.confidential);
+    if !public {
+        return Err(Error::invalid(
+            "agenda_item_id",
+            FieldCode::NotFound,
+            "not a public agenda item of this meeting",
+        ));
+    }
+    let created = meeting_opinion::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        meeting_id: Set(meeting_id),
+        application_id: Set(seat.id),
+        agenda_item_id: Set(form.agenda_item_id),
+        text: Set(text),
+        named: Set(form.named),
+        recorded_by: Set(session.user_id),
+        created_at: Set(now),
+        handling: Set(None),
+        handled_by: Set(None),
+        handled_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    let mut views = opinion_views(&state.db, vec![created], Audience::Author).await?;
+    Ok(views.remove(0))
+}
+
+/// Who reads opinions, which decides how a representative is named.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    /// The organising staff, or the representative their own: names and text as given.
+    Author,
+    /// Anyone: names masked unless consented, personal data in the text masked.
+    Public,
+}
+
+/// A meeting's opinions, oldest first: all of them for the organising staff; once the
+/// minutes are published, all of them for anyone, names masked unless consented; before,
+/// a representative's own.
+pub async fn opinions(
+    state: &AppState,
+    session: Option<&Session>,
+    meeting_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Opinion>> {
+    let found = db::find::<meeting::Entity>(&state.db, meeting_id, "meeting").await?;
+    let staff = session.is_some_and(|s| s.manages(found.department_id));
+    let published = current_status(&found, state.clock.now())? == MeetingStatus::MinutesPublished;
+    let mut select =
+        meeting_opinion::Entity::find().filter(meeting_opinion::Column::MeetingId.eq(meeting_id));
+    let audience = match (staff, published, session) {
+        (true, _, _) => Audience::Author,
+        (false, true, _) => Audience::Public,
+        (false, false, Some(s)) => {
+            let own = meeting_application::Entity::find()
+                .select_only()
+                .column(meeting_application::Column::Id)
+                .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+                .filter(meeting_application::Column::UserId.eq(s.user_id))
+                .into_query();
+            select = select.filter(meeting_opinion::Column::ApplicationId.in_subquery(own));
+            Audience::Author
+        }
+        (false, false, None) => return page.page(Vec::new(), |o: &Opinion| o.id, Ok),
+    };
+    let rows = page
+        .apply_oldest_first(select, meeting_opinion::Column::Id)
+        .all(&state.db)
+        .await?;
+    let views = opinion_views(&state.db, rows, audience).await?;
+    page.page(views, |o| o.id, Ok)
+}
+
+/// Staff record how an opinion was handled, once the meeting is held; its representative is
+/// told.
+pub async fn handle_opinion(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    form: Handling,
+) -> Result<Opinion> {
+    let handling = input::multi_line("handling", &form.handling)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let opinion = db::find::<meeting_opinion::Entity>(&txn, id, "opinion").await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, opinion.meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    rules::may_record_outcome(current_status(&found, now)?)?;
+    let opinion = db::find::<meeting_opinion::Entity>(&txn, id, "opinion").await?;
+    if opinion.handling.is_some() {
+        return Err(Error::conflict(
+            "already_handled",
+            "this opinion's handling is recorded",
+        ));
+    }
+    let handled = meeting_opinion::ActiveModel {
+        id: Set(id),
+        handling: Set(Some(handling.clone())),
+        handled_by: Set(Some(session.user_id)),
+        handled_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    let seat = db::find::<meeting_application::Entity>(&txn, opinion.application_id, "application")
+        .await?;
+    let item = db::find::<agenda_item::Entity>(&txn, opinion.agenda_item_id, "agenda item").await?;
+    let notice = Notice {
+        kind: NoticeKind::OpinionHandled,
+        title: format!("您对“{}”的意见已有处理结果", item.title),
+        body: handling,
+        link: Some(format!("#/meetings/{}", found.id)),
+    };
+    outbox::enqueue(&txn, now, seat.user_id, &notice).await?;
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.handle_opinion",
+        ("meeting_opinion", id),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    let mut views = opinion_views(&state.db, vec![handled], Audience::Author).await?;
+    Ok(views.remove(0))
+}
+
+/// Publishes the meeting's conclusion once every opinion is handled; each representative
+/// seated is told.
+pub async fn publish_minutes(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: Minutes,
+) -> Result<Meeting> {
+    let conclusion = input::multi_line("conclusion", &form.conclusion)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    let unhandled = meeting_opinion::Entity::find()
+        .filter(meeting_opinion::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_opinion::Column::Handling.is_null())
+        .count(&txn)
+        .await?;
+    rules::may_publish_minutes(current_status(&found, now)?, unhandled)?;
+    let published = meeting::ActiveModel {
+        id: Set(meeting_id),
+        status: Set(name(MeetingStatus::MinutesPublished)),
+        conclusion: Set(Some(conclusion.clone())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    let notice = Notice {
+        kind: NoticeKind::MeetingConclusion,
+        title: format!("会议结论已公布：{}", found.title),
+        body: conclusion,
+        link: Some(format!("#/meetings/{meeting_id}")),
+    };
+    for user_id in applicants(&txn, meeting_id, &[ApplicationStatus::Seated]).await? {
+        outbox::enqueue(&txn, now, user_id, &notice).await?;
+    }
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.minutes",
+        ("meeting", meeting_id),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, published, Some(session)).await
+}
+
+/// Cancels a meeting that has not taken place; everyone still applying or seated is told.
+pub async fn cancel(
+    state: &AppState,
+    session: &Session,
+    meeting_id: Uuid,
+    form: Cancellation,
+) -> Result<Meeting> {
+    let reason = input::single_line("reason", &form.reason)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
+    session.require_manager_of(found.department_id)?;
+    rules::may_cancel(current_status(&found, now)?)?;
+    let cancelled = meeting::ActiveModel {
+        id: Set(meeting_id),
+        status: Set(name(MeetingStatus::Cancelled)),
+        cancellation_reason: Set(Some(reason.clone())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    let notice = Notice {
+        kind: NoticeKind::MeetingCancelled,
+        title: format!("会议已取消：{}", found.title),
+        body: format!("原因：{reason}"),
+        link: Some(format!("#/meetings/{meeting_id}")),
+    };
+    let still_in = [
+        ApplicationStatus::Applied,
+        ApplicationStatus::Seated,
+        ApplicationStatus::Waitlisted,
+    ];
+    for user_id in applicants(&txn, meeting_id, &still_in).await? {
+        outbox::enqueue(&txn, now, user_id, &notice).await?;
+    }
+    audit::record_write(
+        &txn,
+        now,
+        session,
+        "meeting.cancel",
+        ("meeting", meeting_id),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    view(state, &state.db, cancelled, Some(session)).await
+}
+
+/// The people whose applications for the meeting are in one of `statuses`.
+async fn applicants(
+    db: &impl ConnectionTrait,
+    meeting_id: Uuid,
+    statuses: &[ApplicationStatus],
+) -> Result<Vec<Uuid>> {
+    Ok(meeting_application::Entity::find()
+        .select_only()
+        .column(meeting_application::Column::UserId)
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.is_in(statuses.iter().map(|s| name(*s))))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Opinions as `audience` reads them, with their representatives' categories and names
+/// loaded once for the lot.
+async fn opinion_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<meeting_opinion::Model>,
+    audience: Audience,
+) -> Result<Vec<Opinion>> {
+    let seats: HashMap<Uuid, meeting_application::Model> = meeting_application::Entity::find()
+        .filter(meeting_application::Column::Id.is_in(rows.iter().map(|o| o.application_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let names: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(seats.values().map(|a| a.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    rows.into_iter()
+        .map(|o| {
+            let seat = seats
+                .get(&o.application_id)
+                .ok_or_else(|| anyhow::anyhow!("an opinion's seat is gone"))?;
+            let name = names.get(&seat.user_id).map_or("", String::as_str);
+            let (representative, text) = match audience {
+                Audience::Author => (name.to_string(), o.text),
+                Audience::Public => (
+                    if o.named {
+                        name.to_string()
+                    } else {
+                        mask_name(name)
+                    },
+                    redact(&o.text).into_owned(),
+                ),
+            };
+            Ok(Opinion {
+                id: o.id,
+                meeting_id: o.meeting_id,
+                agenda_item_id: o.agenda_item_id,
+                category: parse(&seat.category)?,
+                representative,
+                text,
+                named: o.named,
+                created_at: o.created_at.into(),
+                handling: o.handling,
+                handled_at: o.handled_at.map(Into::into),
+            })
+        })
+        .collect()
+}
+
 /// Gives each application in the pool its seat or its place in line, as `seats` says, marks
 /// the meeting drawn, and tells each applicant.
 async fn allot(
@@ -796,15 +1394,24 @@ async fn allot(
             tell_outcome(txn, now, found, application.user_id, status).await?;
         }
     }
-    meeting::ActiveModel {
-        id: Set(found.id),
-        status: Set(name(MeetingStatus::Drawn)),
+    set_meeting_status(txn, found.id, MeetingStatus::Drawn, now).await?;
+    Ok(())
+}
+
+async fn set_meeting_status(
+    txn: &DatabaseTransaction,
+    meeting_id: Uuid,
+    status: MeetingStatus,
+    now: DateTime<Utc>,
+) -> Result<meeting::Model> {
+    Ok(meeting::ActiveModel {
+        id: Set(meeting_id),
+        status: Set(name(status)),
         updated_at: Set(now),
         ..Default::default()
     }
     .update(txn)
-    .await?;
-    Ok(())
+    .await?)
 }
 
 async fn set_status(
@@ -1025,6 +1632,7 @@ async fn view(
             confidential: i.confidential,
         })
         .collect();
+    let observers = observers_of(db, m.id).await?;
     Ok(Meeting {
         id: m.id,
         number: m.number,
@@ -1040,7 +1648,46 @@ async fn view(
         place: m.place,
         public_value_source: m.public_value_source,
         public_value_at: m.public_value_at.map(Into::into),
+        observers,
+        conclusion: m.conclusion,
+        cancellation_reason: m.cancellation_reason,
     })
+}
+
+/// Per category, the observers seated and, once recorded, how many attended.
+async fn observers_of(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<Vec<Observers>> {
+    let seats: Vec<(String, Option<bool>)> = meeting_application::Entity::find()
+        .select_only()
+        .column(meeting_application::Column::Category)
+        .column(meeting_application::Column::Attended)
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let recorded = seats.iter().any(|(_, attended)| attended.is_some());
+    let mut by_category: Vec<Observers> = Vec::new();
+    for (category, attended) in seats {
+        let category: Category = parse(&category)?;
+        let at = match by_category.iter().position(|o| o.category == category) {
+            Some(at) => at,
+            None => {
+                by_category.push(Observers {
+                    category,
+                    seated: 0,
+                    attended: recorded.then_some(0),
+                });
+                by_category.len() - 1
+            }
+        };
+        let entry = &mut by_category[at];
+        entry.seated += 1;
+        if attended == Some(true) {
+            entry.attended = entry.attended.map(|n| n + 1);
+        }
+    }
+    by_category.sort_by_key(|o| o.category);
+    Ok(by_category)
 }
 
 /// A profile, for its owner or staff.
@@ -1082,6 +1729,8 @@ async fn application_view(
         agenda_item_ids: serde_json::from_str(&a.agenda_item_ids).map_err(anyhow::Error::from)?,
         status: parse(&a.status)?,
         waitlist_position: a.waitlist_position,
+        reason: a.reason,
+        attended: a.attended,
         created_at: a.created_at.into(),
         pseudonym: a.pseudonym,
         applicant,

@@ -149,6 +149,8 @@ pub struct MeetingFigures {
     pub held_with_observers: u64,
     /// Observer seats held at them.
     pub observers_seated: u64,
+    /// Of them, those recorded as attending.
+    pub observers_attended: u64,
 }
 
 /// What a yearly government-information-disclosure report states about participation,
@@ -188,6 +190,7 @@ impl Example for YearlyFigures {
             meetings: MeetingFigures {
                 held_with_observers: 2,
                 observers_seated: 15,
+                observers_attended: 15,
             },
             open_days: OpenMonthReport::example().overall,
         }

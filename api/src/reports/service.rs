@@ -386,31 +386,40 @@ pub async fn yearly(state: &AppState, year: i32) -> Result<YearlyFigures> {
     })
 }
 
-/// Executive meetings of the year (by their start, in the district's time zone) that have
-/// taken place with public representatives seated as observers, and how many were seated.
+/// Executive meetings of the year (by their start, in the district's time zone) held with
+/// public representatives seated as observers, how many were seated and how many attended.
 async fn meeting_figures(state: &AppState, year: i32) -> Result<MeetingFigures> {
     let (from, to) = year_bounds(state, year)?;
-    let took_place = Query::select()
+    let held = Query::select()
         .column(meeting::Column::Id)
         .from(meeting::Entity)
         .and_where(meeting::Column::StartsAt.gte(from))
         .and_where(meeting::Column::StartsAt.lt(to))
-        .and_where(meeting::Column::StartsAt.lte(state.clock.now()))
-        .and_where(meeting::Column::Status.ne(name(MeetingStatus::Cancelled)))
+        .and_where(meeting::Column::Status.is_in([
+            name(MeetingStatus::Held),
+            name(MeetingStatus::MinutesPublished),
+        ]))
         .to_owned();
-    let seated: Vec<(Uuid, i64)> = meeting_application::Entity::find()
+    let seats = meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.in_subquery(held))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)));
+    let seated: Vec<(Uuid, i64)> = seats
+        .clone()
         .select_only()
         .column(meeting_application::Column::MeetingId)
         .column_as(meeting_application::Column::Id.count(), "seated")
-        .filter(meeting_application::Column::MeetingId.in_subquery(took_place))
-        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
         .group_by(meeting_application::Column::MeetingId)
         .into_tuple()
         .all(&state.db)
         .await?;
+    let attended = seats
+        .filter(meeting_application::Column::Attended.eq(true))
+        .count(&state.db)
+        .await?;
     Ok(MeetingFigures {
         held_with_observers: seated.len() as u64,
         observers_seated: seated.iter().map(|(_, n)| *n as u64).sum(),
+        observers_attended: attended,
     })
 }
 
@@ -451,6 +460,10 @@ pub fn yearly_csv(figures: &YearlyFigures) -> Vec<u8> {
     rows.push((
         "meetings.observers_seated".into(),
         figures.meetings.observers_seated.to_string(),
+    ));
+    rows.push((
+        "meetings.observers_attended".into(),
+        figures.meetings.observers_attended.to_string(),
     ));
     let d = &figures.open_days;
     let optional = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();

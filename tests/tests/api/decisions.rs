@@ -809,7 +809,10 @@ async fn a_withdrawn_decision_says_why_and_moves_no_further(app: TestApp) {
 /// The seam the meetings area uses: the deliberation lands on the decision's timeline with
 /// the caller's transaction, and not at all when that transaction is rolled back.
 async fn another_area_records_a_deliberation_inside_its_own_transaction(app: TestApp) {
-    use canyu::decisions::{dto::DeliberationRequest, service::record_deliberation_in};
+    use canyu::decisions::{
+        dto::DeliberationRequest,
+        service::{record_deliberation_in, Recorder},
+    };
     use sea_orm::TransactionTrait;
 
     let admin = app.admin().await;
@@ -846,7 +849,7 @@ async fn another_area_records_a_deliberation_inside_its_own_transaction(app: Tes
         &meeting,
         app.clock.now(),
         app.config.timezone,
-        &session,
+        Recorder::Sponsor(&session),
         decision_id,
         form(),
     )
@@ -862,7 +865,7 @@ async fn another_area_records_a_deliberation_inside_its_own_transaction(app: Tes
         &meeting,
         app.clock.now(),
         app.config.timezone,
-        &session,
+        Recorder::Sponsor(&session),
         decision_id,
         form(),
     )

@@ -11,6 +11,7 @@ mod demo;
 mod events;
 mod idempotency;
 mod maintenance;
+mod meeting_outcomes;
 mod meetings;
 mod openapi_spec;
 mod ops;

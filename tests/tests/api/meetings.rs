@@ -24,14 +24,16 @@ on_every_backend!(
 
 /// A planned meeting 10 days ahead, with a public and a confidential agenda item, and the
 /// staff who organise it.
-struct Planned {
-    staff: Person,
-    meeting: String,
-    public_item: String,
-    confidential_item: String,
+pub(crate) struct Planned {
+    pub staff: Person,
+    /// The organising department.
+    pub department: String,
+    pub meeting: String,
+    pub public_item: String,
+    pub confidential_item: String,
 }
 
-async fn planned(app: &TestApp, plan: Value) -> Planned {
+pub(crate) async fn planned(app: &TestApp, plan: Value) -> Planned {
     let admin = app.admin().await;
     let (staff, department) = app.staff(&admin, "qfb").await;
     let starts_at = app.clock.now() + Duration::days(10);
@@ -85,6 +87,7 @@ async fn planned(app: &TestApp, plan: Value) -> Planned {
     .await;
     Planned {
         staff,
+        department,
         meeting: id,
         public_item: items[0].clone(),
         confidential_item: items[1].clone(),
@@ -92,7 +95,12 @@ async fn planned(app: &TestApp, plan: Value) -> Planned {
 }
 
 /// Residents who applied to represent `category` and whom staff verified.
-async fn representatives(app: &TestApp, staff: &Person, category: &str, n: usize) -> Vec<Person> {
+pub(crate) async fn representatives(
+    app: &TestApp,
+    staff: &Person,
+    category: &str,
+    n: usize,
+) -> Vec<Person> {
     let people = app.crowd(n).await;
     for person in &people {
         let profile = expect_status(
@@ -124,7 +132,12 @@ async fn representatives(app: &TestApp, staff: &Person, category: &str, n: usize
     people
 }
 
-async fn apply(app: &TestApp, person: &Person, meeting: &str, items: Value) -> reqwest::Response {
+pub(crate) async fn apply(
+    app: &TestApp,
+    person: &Person,
+    meeting: &str,
+    items: Value,
+) -> reqwest::Response {
     app.send(
         Method::POST,
         &format!("/meetings/{meeting}/applications"),
@@ -668,13 +681,39 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
         "the draw still verifies after a withdrawal"
     );
 
-    // Once the meeting has taken place, the year's figures count it with its observers.
+    // Once the meeting is held and its attendance recorded, the year's figures count it with
+    // its observers.
     app.clock.advance(Duration::days(6));
+    let path = |what: &str| format!("/meetings/{}/{what}", day.meeting);
+    let staff = Some(day.staff.token.as_str());
+    let held = app
+        .send(
+            Method::POST,
+            &path("held"),
+            staff,
+            json!({"deliberations": []}),
+        )
+        .await;
+    expect_status(held, StatusCode::OK).await;
+    let present = my_application(&app, &day.meeting, next.unwrap()).await["id"].clone();
+    let attendance = app
+        .send(
+            Method::PUT,
+            &path("attendance"),
+            staff,
+            json!({"attended": [present]}),
+        )
+        .await;
+    let observers = expect_status(attendance, StatusCode::OK).await["observers"].clone();
+    assert_eq!(
+        observers,
+        json!([{"category": "npc_deputy", "seated": 2, "attended": 1}, {"category": "resident", "seated": 1, "attended": 0}])
+    );
     let year = app.clock.now().with_timezone(&app.config.timezone).year();
     let figures = app.get(&format!("/reports/{year}")).send().await.unwrap();
     assert_eq!(
         expect_status(figures, StatusCode::OK).await["meetings"],
-        json!({"held_with_observers": 1, "observers_seated": 3})
+        json!({"held_with_observers": 1, "observers_seated": 3, "observers_attended": 1})
     );
 
     canyu::outbox::deliver_pending(&app.state).await.unwrap();
@@ -713,7 +752,7 @@ async fn a_lottery_made_by_the_service_is_verified_from_its_published_draw(app: 
     assert!(promoted.get("applicant").is_none());
 }
 
-async fn my_application(app: &TestApp, meeting: &str, person: &Person) -> Value {
+pub(crate) async fn my_application(app: &TestApp, meeting: &str, person: &Person) -> Value {
     let path = format!("/meetings/{meeting}/applications");
     let mine = app
         .send(Method::GET, &path, Some(&person.token), Value::Null)

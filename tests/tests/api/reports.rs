@@ -256,7 +256,7 @@ async fn the_yearly_figures_count_the_catalog_comments_and_open_days(app: TestAp
     );
     assert_eq!(
         figures["meetings"],
-        json!({"held_with_observers": 0, "observers_seated": 0})
+        json!({"held_with_observers": 0, "observers_seated": 0, "observers_attended": 0})
     );
     assert_eq!(figures["open_days"]["events"], 0);
 

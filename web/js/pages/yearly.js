@@ -82,7 +82,8 @@ function meetings(m) {
   return panel('yearly-meetings', t('yearly.meetings'),
     totals('yearly-meeting-totals', [
       ['meetings_held', 'yearly.meetings_value', m?.held_with_observers],
-      ['representatives_attended', 'yearly.people_value', m?.observers_seated],
+      ['representatives_seated', 'yearly.people_value', m?.observers_seated],
+      ['representatives_attended', 'yearly.people_value', m?.observers_attended],
     ]));
 }
 
