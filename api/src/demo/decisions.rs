@@ -1,8 +1,12 @@
 //! The district's 2021 catalog of major decisions, at different stages of their chain, with
 //! comments and a published feedback report. Finished decisions are dated 2021; the one open
-//! for comment opens when the demo loads, so visitors can try commenting.
+//! for comment opens when the demo loads, so visitors can try commenting. The executive
+//! meetings of the meetings demo deliberate the finished ones; `record_results` then records
+//! the documents issued.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::decision;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{
     auth::Session,
@@ -10,9 +14,8 @@ use crate::{
     decisions::{
         comments,
         dto::{
-            Channel, ConsultationRequest, DeliberationOutcome, DeliberationRequest,
-            ModerationAction, ModerationRequest, NewComment, NewDecision, NewDraft, Outcome,
-            OutcomeRequest, ResultRequest,
+            Channel, ConsultationRequest, ModerationAction, ModerationRequest, NewComment,
+            NewDecision, NewDraft, Outcome, OutcomeRequest, ResultRequest,
         },
         service,
     },
@@ -37,10 +40,9 @@ struct DemoDecision {
     draft: &'static str,
     reach: Reach,
     /// The consultation opens this many days after 4 January 2021 (the draft ten days before,
-    /// the catalog entry twenty); the executive meeting follows 45 days after it opened.
+    /// the catalog entry twenty); its feedback report is published 38 days after, before the
+    /// executive meeting that deliberates it (the meetings demo).
     starts_on_day: i64,
-    /// `(meeting, date)` of the executive meeting that deliberated it.
-    meeting: Option<(&'static str, (i32, u32, u32))>,
     document_number: Option<&'static str>,
 }
 
@@ -53,7 +55,6 @@ const DECISIONS: &[DemoDecision] = &[
         draft: "杨浦区城区管理精细化“十四五”规划（征求意见稿）\n\n# 总体要求\n坚持人民城市人民建、人民城市为人民。\n\n第一条 到2025年，基本建成与杨浦发展相适应的城区精细化管理体系。\n第二条 推进“一网统管”，实现城区运行“一屏观、一网管”。\n第三条 实施老旧小区综合治理，改善居民居住环境。\n# 保障措施\n加强组织领导，完善考核评价。",
         reach: Reach::Decided,
         starts_on_day: 207,
-        meeting: Some(("区政府第138次常务会议", (2021, 9, 13))),
         document_number: Some("杨府发〔2021〕15号"),
     },
     DemoDecision {
@@ -64,7 +65,6 @@ const DECISIONS: &[DemoDecision] = &[
         draft: "# 规划目标\n到2025年，细颗粒物年均浓度持续下降。\n\n第一条 深化大气污染防治。\n第二条 推进滨江生态廊道建设。",
         reach: Reach::Decided,
         starts_on_day: 242,
-        meeting: Some(("区政府第140次常务会议", (2021, 10, 18))),
         document_number: Some("杨府发〔2021〕18号"),
     },
     DemoDecision {
@@ -75,7 +75,6 @@ const DECISIONS: &[DemoDecision] = &[
         draft: "# 总则\n本规划适用于全区养老服务设施。\n\n第一条 每个街道至少设置一处综合为老服务中心。\n第二条 新建住宅小区按标准配建养老服务用房。",
         reach: Reach::Deliberated,
         starts_on_day: 240,
-        meeting: Some(("区政府第140次常务会议", (2021, 10, 18))),
         document_number: None,
     },
     DemoDecision {
@@ -86,7 +85,6 @@ const DECISIONS: &[DemoDecision] = &[
         draft: "# 适用范围\n本政策适用于在杨浦区注册的数字经济企业。\n\n第一条 对新引进的数字经济重点企业给予落户支持。\n第二条 支持企业建设开放创新平台。\n第三条 对数字人才给予住房保障支持。",
         reach: Reach::ConsultationOpen,
         starts_on_day: 0,
-        meeting: None,
         document_number: None,
     },
     DemoDecision {
@@ -97,7 +95,6 @@ const DECISIONS: &[DemoDecision] = &[
         draft: "# 主要任务\n健全公共卫生应急指挥体系。\n\n第一条 建设区级公共卫生应急指挥中心。\n第二条 完善发热门诊和哨点监测网络。",
         reach: Reach::DraftPublished,
         starts_on_day: 300,
-        meeting: None,
         document_number: None,
     },
 ];
@@ -234,36 +231,39 @@ pub async fn load(
         clock.advance(Duration::days(35));
         let narrative = "征求意见期间，通过网站、来信等渠道共收到意见5条。经认真研究，采纳3条，部分采纳1条；未采纳的1条已说明理由。";
         comments::publish_feedback(&at, admin, decision.id, narrative).await?;
-        let Some((meeting, (y, m, d))) = demo.meeting else {
-            continue;
+    }
+    Ok(())
+}
+
+/// Records the document issued for each decided decision, two weeks after the executive
+/// meeting that deliberated it.
+pub async fn record_results(state: &AppState, admin: &Session) -> anyhow::Result<()> {
+    for demo in DECISIONS.iter().filter(|d| d.reach == Reach::Decided) {
+        let found = decision::Entity::find()
+            .filter(decision::Column::Title.eq(demo.title))
+            .one(&state.db)
+            .await?
+            .expect("a demo decision");
+        let meeting_date = found
+            .meeting_date
+            .expect("the meetings demo deliberated it");
+        let at = AppState {
+            clock: Clock::manual(
+                meeting_date.and_hms_opt(2, 0, 0).expect("a time").and_utc() + Duration::days(14),
+            ),
+            ..state.clone()
         };
-        let meeting_date = NaiveDate::from_ymd_opt(y, m, d).expect("a valid demo date");
-        // Recorded on the afternoon of the meeting (06:00 UTC is 14:00 in Shanghai).
-        let meeting_day = meeting_date
-            .and_hms_opt(6, 0, 0)
-            .expect("a valid time")
-            .and_utc();
-        clock.advance(meeting_day - clock.now());
-        let deliberation = DeliberationRequest {
-            meeting_number: meeting.into(),
-            meeting_date,
-            outcome: DeliberationOutcome::ApprovedWithAmendments,
-            notes: Some("会议邀请人大代表、政协委员、社会组织和企业界代表列席，原则同意，请根据讨论意见修改完善后印发。".into()),
-            documents: vec![],
-        };
-        service::record_deliberation(&at, admin, decision.id, deliberation).await?;
-        let Some(number) = demo.document_number else {
-            continue;
-        };
-        clock.advance(Duration::days(14));
         let result = ResultRequest {
-            document_number: number.into(),
+            document_number: demo
+                .document_number
+                .expect("a decided decision's document")
+                .into(),
             document_title: demo.title.into(),
             effective_date: meeting_date + Duration::days(30),
             summary: None,
             documents: vec![],
         };
-        service::record_result(&at, admin, decision.id, result).await?;
+        service::record_result(&at, admin, found.id, result).await?;
     }
     Ok(())
 }

@@ -169,6 +169,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
         .map(|p| events::acting_as(p))
         .expect("the demo has a representative");
     meetings::load(state, &departments, &admin, &representative).await?;
+    decisions::record_results(state, &admin).await?;
     app_meta::ActiveModel {
         key: Set(MARKER.into()),
         value: Set(state.clock.now().to_rfc3339()),

@@ -209,7 +209,8 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
         }
     }
 
-    // The 140th meeting's lottery verifies from its published draw; the demo representative
+    // The 138th and 140th meetings took place with their observers, the opinions handled in
+    // public; the 140th's lottery verifies from its published draw; the demo representative
     // applies for a seat at the meeting taking applications, at once.
     let meetings = expect_status(app.get("/meetings").send().await.unwrap(), StatusCode::OK).await;
     let meeting = |number: i64| {
@@ -221,8 +222,61 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
             .unwrap_or_else(|| panic!("the demo has meeting {number}"))
             .clone()
     };
+    for (number, seats) in [(138, 5), (140, 15)] {
+        let held = meeting(number);
+        assert_eq!(held["status"], "minutes_published");
+        let attended: u64 = held["observers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["attended"].as_u64().unwrap())
+            .sum();
+        assert_eq!(attended, seats, "every seat of the {number}th attended");
+        let opinions = app
+            .get(&format!(
+                "/meetings/{}/opinions",
+                held["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        let opinions = expect_status(opinions, StatusCode::OK).await;
+        assert!(opinions["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["handling"].is_string()));
+    }
+    for decision in [
+        "杨浦区生态环境保护“十四五”规划",
+        "杨浦区养老服务设施布局专项规划（2021—2035年）",
+    ] {
+        let found = catalog["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["title"] == decision)
+            .unwrap_or_else(|| panic!("{decision} in the demo"));
+        let timeline = app
+            .get(&format!(
+                "/decisions/{}/timeline?limit=100",
+                found["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        let timeline = expect_status(timeline, StatusCode::OK).await;
+        assert!(
+            timeline["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "deliberated"
+                    && e["note"].as_str().unwrap().contains("第140次常务会议")),
+            "the 140th deliberated {decision}: {timeline}"
+        );
+    }
     let held = meeting(140);
-    assert_eq!(held["status"], "drawn");
     assert_instants_in_seconds(&held);
     let draw = app
         .get(&format!("/meetings/{}/draw", held["id"].as_str().unwrap()))
