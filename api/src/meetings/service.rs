@@ -133,11 +133,8 @@ pub async fn list(
         .apply(meeting::Entity::find(), meeting::Column::Id)
         .all(&state.db)
         .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for m in rows {
-        views.push(view(state, &state.db, m, session).await?);
-    }
-    page.page(views, |m| m.id, Ok)
+    let meetings = views(state, &state.db, rows, session).await?;
+    page.page(meetings, |m| m.id, Ok)
 }
 
 pub async fn get(state: &AppState, session: Option<&Session>, id: Uuid) -> Result<Meeting> {
@@ -1592,15 +1589,17 @@ async fn quotas_of(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<Vec<Se
         .all(db)
         .await?
         .into_iter()
-        .map(|q| {
-            Ok(SeatQuota {
-                category: parse(&q.category)?,
-                seats: q.seats,
-            })
-        })
+        .map(quota_view)
         .collect::<Result<Vec<_>>>()?;
     quotas.sort_by_key(|q| q.category);
     Ok(quotas)
+}
+
+fn quota_view(q: seat_quota::Model) -> Result<SeatQuota> {
+    Ok(SeatQuota {
+        category: parse(&q.category)?,
+        seats: q.seats,
+    })
 }
 
 async fn agenda_of(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<Vec<agenda_item::Model>> {
@@ -1617,54 +1616,102 @@ async fn view(
     m: meeting::Model,
     session: Option<&Session>,
 ) -> Result<Meeting> {
-    let staff = session.is_some_and(|s| s.manages(m.department_id));
-    let directory = Directory::load(db).await?;
-    let agenda = agenda_of(db, m.id)
-        .await?
-        .into_iter()
-        .filter(|i| staff || !i.confidential)
-        .map(|i| AgendaItem {
-            id: i.id,
-            position: i.position,
-            title: i.title,
-            presenting_department: directory.get(i.presenting_department_id),
-            decision_id: i.decision_id,
-            confidential: i.confidential,
-        })
-        .collect();
-    let observers = observers_of(db, m.id).await?;
-    Ok(Meeting {
-        id: m.id,
-        number: m.number,
-        department: directory.get(m.department_id),
-        starts_at: m.starts_at.into(),
-        status: current_status(&m, state.clock.now())?,
-        selection_method: parse(&m.selection_method)?,
-        applications_open_at: m.applications_open_at.map(Into::into),
-        applications_close_at: m.applications_close_at.map(Into::into),
-        quotas: quotas_of(db, m.id).await?,
-        agenda,
-        title: m.title,
-        place: m.place,
-        public_value_source: m.public_value_source,
-        public_value_at: m.public_value_at.map(Into::into),
-        observers,
-        conclusion: m.conclusion,
-        cancellation_reason: m.cancellation_reason,
-    })
+    let mut one = views(state, db, vec![m], session).await?;
+    Ok(one.remove(0))
 }
 
-/// Per category, the observers seated and, once recorded, how many attended.
-async fn observers_of(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<Vec<Observers>> {
-    let seats: Vec<(String, Option<bool>)> = meeting_application::Entity::find()
+/// Meetings as `session` sees them, their agendas, quotas and seats loaded once for the lot.
+async fn views(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    rows: Vec<meeting::Model>,
+    session: Option<&Session>,
+) -> Result<Vec<Meeting>> {
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let directory = Directory::load(db).await?;
+    let mut agendas: HashMap<Uuid, Vec<agenda_item::Model>> = HashMap::new();
+    for item in agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.is_in(ids.clone()))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(db)
+        .await?
+    {
+        agendas.entry(item.meeting_id).or_default().push(item);
+    }
+    let mut quotas: HashMap<Uuid, Vec<SeatQuota>> = HashMap::new();
+    for quota in seat_quota::Entity::find()
+        .filter(seat_quota::Column::MeetingId.is_in(ids.clone()))
+        .all(db)
+        .await?
+    {
+        quotas
+            .entry(quota.meeting_id)
+            .or_default()
+            .push(quota_view(quota)?);
+    }
+    let mut seats: HashMap<Uuid, Vec<(String, Option<bool>)>> = HashMap::new();
+    let seated: Vec<(Uuid, String, Option<bool>)> = meeting_application::Entity::find()
         .select_only()
+        .column(meeting_application::Column::MeetingId)
         .column(meeting_application::Column::Category)
         .column(meeting_application::Column::Attended)
-        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::MeetingId.is_in(ids))
         .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
         .into_tuple()
         .all(db)
         .await?;
+    for (meeting_id, category, attended) in seated {
+        seats
+            .entry(meeting_id)
+            .or_default()
+            .push((category, attended));
+    }
+    let now = state.clock.now();
+    rows.into_iter()
+        .map(|m| {
+            let staff = session.is_some_and(|s| s.manages(m.department_id));
+            let agenda = agendas
+                .remove(&m.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|i| staff || !i.confidential)
+                .map(|i| AgendaItem {
+                    id: i.id,
+                    position: i.position,
+                    title: i.title,
+                    presenting_department: directory.get(i.presenting_department_id),
+                    decision_id: i.decision_id,
+                    confidential: i.confidential,
+                })
+                .collect();
+            let mut quotas = quotas.remove(&m.id).unwrap_or_default();
+            quotas.sort_by_key(|q| q.category);
+            Ok(Meeting {
+                id: m.id,
+                number: m.number,
+                department: directory.get(m.department_id),
+                starts_at: m.starts_at.into(),
+                status: current_status(&m, now)?,
+                selection_method: parse(&m.selection_method)?,
+                applications_open_at: m.applications_open_at.map(Into::into),
+                applications_close_at: m.applications_close_at.map(Into::into),
+                quotas,
+                agenda,
+                observers: observers(seats.remove(&m.id).unwrap_or_default())?,
+                title: m.title,
+                place: m.place,
+                public_value_source: m.public_value_source,
+                public_value_at: m.public_value_at.map(Into::into),
+                conclusion: m.conclusion,
+                cancellation_reason: m.cancellation_reason,
+            })
+        })
+        .collect()
+}
+
+/// Per category, the observers seated and, once recorded, how many attended, from the
+/// seats' (category, attended).
+fn observers(seats: Vec<(String, Option<bool>)>) -> Result<Vec<Observers>> {
     let recorded = seats.iter().any(|(_, attended)| attended.is_some());
     let mut by_category: Vec<Observers> = Vec::new();
     for (category, attended) in seats {
