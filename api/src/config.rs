@@ -5,6 +5,8 @@ use std::{net::SocketAddr, time::Duration};
 
 use chrono_tz::Tz;
 
+use crate::{enums, meetings::dto::Eligibility};
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `sqlite://…` or `postgres://…`.
@@ -27,6 +29,9 @@ pub struct Config {
     pub webhooks_to_internal: bool,
     /// How often survey counts the cache missed are caught up (figures exact within it).
     pub survey_reconcile_every: Duration,
+    /// The bases on which the district accepts public representatives, checked when a
+    /// resident applies (e.g. living or working in the district).
+    pub representative_eligibility: Vec<Eligibility>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";
@@ -118,7 +123,22 @@ impl Config {
             lookup("CANYU_SURVEY_RECONCILE_SECS").unwrap_or_else(|| "30".into()),
             "use a whole number of seconds of at least 1",
         )?;
+        let eligibility = lookup("CANYU_REPRESENTATIVE_ELIGIBILITY")
+            .unwrap_or_else(|| "lives_in_district,works_in_district".into());
+        let representative_eligibility = eligibility
+            .split(',')
+            .map(|basis| enums::parse::<Eligibility>(basis.trim()).ok())
+            .collect::<Option<Vec<_>>>()
+            .filter(|bases| !bases.is_empty())
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "CANYU_REPRESENTATIVE_ELIGIBILITY",
+                    &eligibility,
+                    "list lives_in_district and/or works_in_district, separated by commas",
+                )
+            })?;
         Ok(Self {
+            representative_eligibility,
             survey_reconcile_every: Duration::from_secs(reconcile_secs.max(1)),
             webhooks_to_internal,
             min_consultation: chrono::Duration::days(i64::from(min_consultation_days)),

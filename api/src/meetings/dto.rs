@@ -232,12 +232,29 @@ impl Example for Meeting {
     }
 }
 
-/// The eligibility bases a representative may claim (the district's rule, as data).
+/// The bases on which a person may represent the district; which of them the district
+/// accepts is its configuration (`GET /representatives/eligibility`).
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
 pub enum Eligibility {
     LivesInDistrict,
     WorksInDistrict,
+}
+
+/// The district's rule for who may apply to be a public representative.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct EligibilityRule {
+    /// An applicant claims one of these.
+    pub accepted: Vec<Eligibility>,
+}
+
+impl Example for EligibilityRule {
+    fn example() -> Self {
+        Self {
+            accepted: vec![Eligibility::LivesInDistrict, Eligibility::WorksInDistrict],
+        }
+    }
 }
 
 #[derive(Object, Debug)]

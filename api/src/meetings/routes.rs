@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        Application, Attendance, Cancellation, Draw, Handling, HeldMeeting, Meeting, Minutes,
-        NewAgendaItem, NewApplication, NewMeeting, NewOpinion, NewRepresentative, Opinion,
-        PublicValue, Representative, RepresentativeStatus, Review, SeatPlan, Verification,
+        Application, Attendance, Cancellation, Draw, EligibilityRule, Handling, HeldMeeting,
+        Meeting, Minutes, NewAgendaItem, NewApplication, NewMeeting, NewOpinion, NewRepresentative,
+        Opinion, PublicValue, Representative, RepresentativeStatus, Review, SeatPlan, Verification,
     },
     service,
 };
@@ -422,11 +422,26 @@ impl MeetingsApi {
         Ok(Json(service::cancel(&state, &auth.0, id.0, body.0).await?))
     }
 
+    /// Who may be a public representative
+    ///
+    /// Public: the bases on which the district accepts representatives (its configuration);
+    /// an application claims one of them.
+    #[oai(
+        path = "/representatives/eligibility",
+        method = "get",
+        operation_id = "getRepresentativeEligibility"
+    )]
+    async fn eligibility(&self, state: Data<&AppState>) -> Json<EligibilityRule> {
+        Json(EligibilityRule {
+            accepted: state.config.representative_eligibility.clone(),
+        })
+    }
+
     /// Apply to be a public representative
     ///
     /// Any resident, in a category with an organisation, a short statement and the basis on
-    /// which they represent the district; staff verify or refuse it. One profile pending or
-    /// verified at a time (`409 profile_exists`).
+    /// which they represent the district, one the district accepts (`422` otherwise); staff
+    /// verify or refuse it. One profile pending or verified at a time (`409 profile_exists`).
     #[oai(
         path = "/representatives",
         method = "post",
@@ -536,6 +551,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("handleMeetingOpinion", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_handled", "meeting_not_held", "minutes_published"]), (422, &["validation_failed"])]),
     Problems::new("publishMeetingMinutes", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_not_held", "minutes_published", "opinions_unhandled"]), (422, &["validation_failed"])]),
     Problems::new("cancelMeeting", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_held", "meeting_cancelled"]), (422, &["validation_failed"])]),
+    Problems::new("getRepresentativeEligibility", &[]),
     Problems::new("applyAsRepresentative", &[(409, &["profile_exists"]), (422, &["validation_failed"])]),
     Problems::new("listRepresentatives", &[(403, &["forbidden"])]),
     Problems::new("verifyRepresentative", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["not_pending"]), (422, &["validation_failed"])]),

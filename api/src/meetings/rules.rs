@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 
 use uuid::Uuid;
 
-use super::dto::{CategorySeats, ItemDeliberation, MeetingStatus, SeatPlan, SelectionMethod};
+use super::dto::{
+    CategorySeats, Eligibility, ItemDeliberation, MeetingStatus, SeatPlan, SelectionMethod,
+};
 use crate::error::{Error, FieldCode, FieldError, Result};
 
 /// The applications window of a meeting, once its seats are planned.
@@ -103,6 +105,18 @@ pub fn check_plan(plan: &SeatPlan, starts_at: DateTime<Utc>) -> Result<()> {
     } else {
         Err(Error::Invalid(errors))
     }
+}
+
+/// Checks the basis a resident claims against those the district accepts.
+pub fn check_eligibility(claimed: Eligibility, accepted: &[Eligibility]) -> Result<()> {
+    if accepted.contains(&claimed) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "eligibility",
+        FieldCode::NotOneOf,
+        "the district does not accept representatives on this basis (GET /representatives/eligibility)",
+    ))
 }
 
 /// Whether the seat plan may still change: only before applications open.
@@ -468,6 +482,18 @@ mod tests {
         assert_eq!(seats[0].waitlist, ["D"]);
         assert!(seats[1].seated.is_empty());
         assert_eq!(seats[1].waitlist, ["B"]);
+    }
+
+    #[test]
+    fn only_the_bases_the_district_accepts_are_eligible() {
+        let both = [Eligibility::LivesInDistrict, Eligibility::WorksInDistrict];
+        assert!(check_eligibility(Eligibility::WorksInDistrict, &both).is_ok());
+        let lives = [Eligibility::LivesInDistrict];
+        assert!(check_eligibility(Eligibility::LivesInDistrict, &lives).is_ok());
+        assert!(matches!(
+            check_eligibility(Eligibility::WorksInDistrict, &lives),
+            Err(Error::Invalid(errors)) if errors[0].field == "eligibility"
+        ));
     }
 
     #[test]

@@ -276,6 +276,7 @@ pub async fn apply_as_representative(
     session: &Session,
     form: NewRepresentative,
 ) -> Result<Representative> {
+    rules::check_eligibility(form.eligibility, &state.config.representative_eligibility)?;
     let organisation = input::single_line("organisation", &form.organisation)?;
     let statement = input::multi_line("statement", &form.statement)?;
     let now = state.clock.now();

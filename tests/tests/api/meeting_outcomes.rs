@@ -14,6 +14,7 @@ use super::meetings::{apply, my_application, planned, representatives, Planned};
 on_every_backend!(
     a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_published,
     a_decision_not_ready_leaves_the_meeting_and_every_decision_as_they_were,
+    a_district_accepts_representatives_on_the_bases_it_configures,
 );
 
 /// A decision whose feedback report is published, ready to be deliberated.
@@ -620,4 +621,55 @@ async fn two_instances_reviewing_at_once_never_exceed_the_quota() {
         assert_eq!((seated, places), (2, vec![1, 2, 3, 4, 5, 6]));
     })
     .await;
+}
+
+/// A district that accepts only people living in it says so, and refuses another basis.
+async fn a_district_accepts_representatives_on_the_bases_it_configures(app: TestApp) {
+    use canyu::meetings::dto::Eligibility;
+
+    let strict = app
+        .instance_with(|config| {
+            config.representative_eligibility = vec![Eligibility::LivesInDistrict]
+        })
+        .await;
+    let url = |path: &str| format!("http://{strict}/api/v1{path}");
+    let rule = app
+        .client
+        .get(url("/representatives/eligibility"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_status(rule, StatusCode::OK).await,
+        json!({"accepted": ["lives_in_district"]})
+    );
+    let person = app.resident("王五").await;
+    let profile = |basis: &str| {
+        app.client
+            .post(url("/representatives"))
+            .bearer_auth(&person.token)
+            .json(&json!({"category": "resident", "organisation": "控江路街道", "statement": "关注社区养老。", "eligibility": basis}))
+            .send()
+    };
+    let problem = expect_problem(
+        profile("works_in_district").await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(field_codes(&problem), [("eligibility", "not_one_of")]);
+    expect_status(
+        profile("lives_in_district").await.unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    let default = app
+        .get("/representatives/eligibility")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_status(default, StatusCode::OK).await,
+        json!({"accepted": ["lives_in_district", "works_in_district"]})
+    );
 }
