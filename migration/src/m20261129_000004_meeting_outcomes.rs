@@ -84,6 +84,13 @@ impl MigrationTrait for Migration {
             MeetingOpinions::Table,
             &[MeetingOpinions::MeetingId],
         )
+        .await?;
+        index(
+            manager,
+            "ix_meeting_opinions_application",
+            MeetingOpinions::Table,
+            &[MeetingOpinions::ApplicationId],
+        )
         .await
     }
 

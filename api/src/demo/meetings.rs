@@ -12,15 +12,14 @@ use uuid::Uuid;
 use crate::{
     auth::{Role, Session},
     clock::Clock,
-    decisions::dto::DeliberationOutcome,
     departments::Department,
     enums::name,
     meetings::{
         dto::{
             ApplicationStatus, Attendance, Category, Eligibility, Handling, HeldMeeting,
-            ItemDeliberation, Meeting, Minutes, NewAgendaItem, NewApplication, NewMeeting,
-            NewOpinion, NewRepresentative, PublicValue, Review, ReviewVerdict, SeatPlan, SeatQuota,
-            SelectionMethod, Verdict, Verification,
+            ItemDeliberation, ItemOutcome, Meeting, Minutes, NewAgendaItem, NewApplication,
+            NewMeeting, NewOpinion, NewRepresentative, PublicValue, Review, ReviewVerdict,
+            SeatPlan, SeatQuota, SelectionMethod, Verdict, Verification,
         },
         service as meetings,
     },
@@ -326,8 +325,9 @@ async fn create(
     Ok(meetings::get(at, None, created.id).await?)
 }
 
-/// The meeting day: held, its decisions deliberated, every seat attended, the opinions given
-/// and handled, and a week later the minutes published.
+/// The meeting day: the representatives' opinions given, the meeting held with its
+/// decisions deliberated, every seat attended, the opinions handled, and a week later the
+/// minutes published.
 async fn hold(
     at: &AppState,
     admin: &Session,
@@ -337,25 +337,13 @@ async fn hold(
     people: &[Session],
 ) -> anyhow::Result<()> {
     let (y, m, d) = demo.on;
-    clock.advance(shanghai(y, m, d, 12) - clock.now());
-    let deliberations = found
-        .agenda
-        .iter()
-        .filter(|item| item.decision_id.is_some())
-        .map(|item| ItemDeliberation {
-            agenda_item_id: item.id,
-            outcome: DeliberationOutcome::ApprovedWithAmendments,
-            notes: Some("会议邀请人大代表、政协委员、社会组织、企业界和法律界代表列席，原则同意，请根据讨论意见修改完善后印发。".into()),
-        })
-        .collect();
-    meetings::hold(at, admin, found.id, HeldMeeting { deliberations }).await?;
+    clock.advance(shanghai(y, m, d, 8) - clock.now());
     let seats = meeting_application::Entity::find()
         .filter(meeting_application::Column::MeetingId.eq(found.id))
         .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
         .all(&at.db)
         .await?;
-    let attended = seats.iter().map(|s| s.id).collect();
-    meetings::record_attendance(at, admin, found.id, Attendance { attended }).await?;
+    let mut given = Vec::new();
     for (n, (position, text, named, handling)) in demo.opinions.iter().enumerate() {
         let seat = &seats[n % seats.len()];
         let person = people
@@ -368,11 +356,28 @@ async fn hold(
             named: *named,
             application_id: None,
         };
-        let given = meetings::give_opinion(at, person, found.id, opinion).await?;
+        let opinion = meetings::give_opinion(at, person, found.id, opinion).await?;
+        given.push((opinion.id, *handling));
+    }
+    clock.advance(Duration::hours(4));
+    let deliberations = found
+        .agenda
+        .iter()
+        .filter(|item| item.decision_id.is_some())
+        .map(|item| ItemDeliberation {
+            agenda_item_id: item.id,
+            outcome: ItemOutcome::ApprovedWithAmendments,
+            notes: Some("会议邀请人大代表、政协委员、社会组织、企业界和法律界代表列席，原则同意，请根据讨论意见修改完善后印发。".into()),
+        })
+        .collect();
+    meetings::hold(at, admin, found.id, HeldMeeting { deliberations }).await?;
+    let attended = seats.iter().map(|s| s.id).collect();
+    meetings::record_attendance(at, admin, found.id, Attendance { attended }).await?;
+    for (id, handling) in given {
         let handled = Handling {
-            handling: (*handling).into(),
+            handling: handling.into(),
         };
-        meetings::handle_opinion(at, admin, given.id, handled).await?;
+        meetings::handle_opinion(at, admin, id, handled).await?;
     }
     clock.advance(Duration::days(7));
     let minutes = Minutes {

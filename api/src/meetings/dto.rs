@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use poem_openapi::{types::Example, Enum, Object};
 use uuid::Uuid;
 
-use crate::{decisions::dto::DeliberationOutcome, departments::Department, timestamp::Timestamp};
+use crate::{departments::Department, timestamp::Timestamp};
 
 fn example_id(n: u128) -> Uuid {
     Uuid::from_u128(0x017c_3b2a_1d0e_7f6a_8b9c_0000_0000_0200 + n)
@@ -527,11 +527,21 @@ impl Example for Review {
     }
 }
 
+/// What the meeting resolved on an agenda item that deliberates a major decision.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ItemOutcome {
+    Approved,
+    ApprovedWithAmendments,
+    /// Not deliberated this time: nothing is recorded on the decision.
+    Deferred,
+}
+
 /// How the meeting dealt with an agenda item that deliberates a major decision.
 #[derive(Object, Debug)]
 pub struct ItemDeliberation {
     pub agenda_item_id: Uuid,
-    pub outcome: DeliberationOutcome,
+    pub outcome: ItemOutcome,
     #[oai(validator(max_length = 5000))]
     pub notes: Option<String>,
 }
@@ -542,7 +552,7 @@ pub struct ItemDeliberation {
 #[oai(example)]
 pub struct HeldMeeting {
     /// One for each agenda item with a decision, and none for the others.
-    #[oai(validator(max_items = 50))]
+    #[oai(validator(max_items = 100))]
     pub deliberations: Vec<ItemDeliberation>,
 }
 
@@ -551,7 +561,7 @@ impl Example for HeldMeeting {
         Self {
             deliberations: vec![ItemDeliberation {
                 agenda_item_id: example_id(4),
-                outcome: DeliberationOutcome::ApprovedWithAmendments,
+                outcome: ItemOutcome::ApprovedWithAmendments,
                 notes: Some("会议原则通过，请区建设管理委根据讨论意见修改完善后印发。".into()),
             }],
         }
@@ -563,7 +573,7 @@ impl Example for HeldMeeting {
 #[oai(example)]
 pub struct Attendance {
     /// Applications holding a seat whose holder attended; the other seats were empty.
-    #[oai(validator(max_items = 200))]
+    #[oai(validator(max_items = 600))]
     pub attended: Vec<Uuid>,
 }
 
@@ -583,6 +593,7 @@ pub struct NewOpinion {
     #[oai(validator(min_length = 1, max_length = 2000))]
     pub text: String,
     /// The representative consents to be named with it in public; otherwise their name is
+    /// masked. Only a representative's own opinion carries it; one staff write down is
     /// masked.
     #[oai(default)]
     pub named: bool,

@@ -80,8 +80,9 @@ impl MeetingsApi {
     /// Add an agenda item
     ///
     /// Staff of the organising department, until the meeting is held or cancelled
-    /// (`409 meeting_over`). An item may deliberate a major decision; a confidential one is
-    /// not shown to the public.
+    /// (`409 meeting_over`); an item that deliberates a major decision is put on the agenda
+    /// by staff of the decision's sponsor (提请审议). A confidential item is not shown to the
+    /// public.
     #[oai(
         path = "/meetings/:id/agenda",
         method = "post",
@@ -273,8 +274,8 @@ impl MeetingsApi {
     ///
     /// Staff of the organising department, once it has started (`409 meeting_not_started`)
     /// with its seats allotted (`409 seats_not_allotted`), giving the outcome of every agenda
-    /// item that deliberates a major decision. Each is recorded on that decision's timeline
-    /// in the same transaction: a decision not ready to be deliberated (`409
+    /// item that deliberates a major decision (`deferred` when it was not taken up). Each is
+    /// recorded on that decision's timeline in the same transaction: a decision not ready to be deliberated (`409
     /// decision_not_ready`) leaves the meeting and every decision as they were.
     #[oai(
         path = "/meetings/:id/held",
@@ -315,10 +316,11 @@ impl MeetingsApi {
 
     /// Give an opinion on an agenda item
     ///
-    /// A representative holding a seat at the meeting (`403` otherwise), or staff of the
-    /// organising department writing one down for the seat `application_id` names; from the
-    /// allotment of the seats until the minutes are published (`409 opinions_closed`). The
-    /// representative chooses whether to be named with it in public.
+    /// A representative holding a seat at the meeting (`403` otherwise), from the allotment
+    /// of the seats until the meeting is held; or staff of the organising department writing
+    /// one voiced at the meeting down for the seat `application_id` names, until the minutes
+    /// are published (`409 opinions_closed`). Only the representative consents to be named
+    /// with it in public. A seat given back takes its opinions along.
     #[oai(
         path = "/meetings/:id/opinions",
         method = "post",
@@ -383,8 +385,9 @@ impl MeetingsApi {
 
     /// Publish the minutes
     ///
-    /// Staff of the organising department, once the meeting is held and every opinion handled
-    /// (`409 opinions_unhandled`): the meeting's conclusion, told to every representative
+    /// Staff of the organising department, once the meeting is held, its attendance recorded
+    /// (`409 attendance_unrecorded`) and every opinion handled (`409 opinions_unhandled`): the
+    /// meeting's conclusion, told to every representative
     /// seated. The opinions and their handling become public.
     #[oai(
         path = "/meetings/:id/minutes",
@@ -540,16 +543,16 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("applyForMeetingSeat", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_applied", "applications_not_open", "idempotency_key_in_progress", "no_seats_for_category"]), (422, &["validation_failed"])]),
     Problems::new("listMeetingApplications", &[(404, &["not_found"])]),
     Problems::new("withdrawMeetingApplication", &[(404, &["not_found"]), (409, &["withdrawal_closed"])]),
-    Problems::new("reviewMeetingApplication", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_reviewed", "not_by_review", "review_closed"]), (422, &["validation_failed"])]),
-    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed", "reviews_pending", "too_late_to_commit"])]),
-    Problems::new("drawMeetingLottery", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_drawn", "not_committed", "public_value_not_yet"])]),
+    Problems::new("reviewMeetingApplication", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_reviewed", "not_by_review", "not_verified", "review_closed"]), (422, &["validation_failed"])]),
+    Problems::new("selectMeetingObservers", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_committed", "already_selected", "applications_not_closed", "meeting_cancelled", "reviews_pending", "too_late_to_commit"])]),
+    Problems::new("drawMeetingLottery", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_drawn", "already_selected", "meeting_cancelled", "not_committed", "public_value_not_yet"])]),
     Problems::new("getMeetingLottery", &[(404, &["not_found"])]),
     Problems::new("recordMeetingHeld", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_held", "decision_not_ready", "meeting_cancelled", "meeting_not_started", "seats_not_allotted"]), (422, &["validation_failed"])]),
     Problems::new("recordMeetingAttendance", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_not_held", "minutes_published"]), (422, &["validation_failed"])]),
     Problems::new("giveMeetingOpinion", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["opinions_closed"]), (422, &["validation_failed"])]),
     Problems::new("listMeetingOpinions", &[(404, &["not_found"])]),
     Problems::new("handleMeetingOpinion", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_handled", "meeting_not_held", "minutes_published"]), (422, &["validation_failed"])]),
-    Problems::new("publishMeetingMinutes", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_not_held", "minutes_published", "opinions_unhandled"]), (422, &["validation_failed"])]),
+    Problems::new("publishMeetingMinutes", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["attendance_unrecorded", "meeting_not_held", "minutes_published", "opinions_unhandled"]), (422, &["validation_failed"])]),
     Problems::new("cancelMeeting", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_held", "meeting_cancelled"]), (422, &["validation_failed"])]),
     Problems::new("getRepresentativeEligibility", &[]),
     Problems::new("applyAsRepresentative", &[(409, &["profile_exists"]), (422, &["validation_failed"])]),

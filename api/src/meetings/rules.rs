@@ -148,6 +148,7 @@ pub fn may_select(status: MeetingStatus) -> Result<()> {
         MeetingStatus::Drawn | MeetingStatus::Held | MeetingStatus::MinutesPublished => Err(
             Error::conflict("already_selected", "the seats are already allotted"),
         ),
+        MeetingStatus::Cancelled => Err(cancelled()),
         _ => Err(Error::conflict(
             "applications_not_closed",
             "the seats are allotted once applications have closed",
@@ -251,12 +252,7 @@ pub fn may_hold(
                 "the meeting is recorded as held",
             ))
         }
-        MeetingStatus::Cancelled => {
-            return Err(Error::conflict(
-                "meeting_cancelled",
-                "the meeting was cancelled",
-            ))
-        }
+        MeetingStatus::Cancelled => return Err(cancelled()),
         MeetingStatus::ApplicationsOpen => false,
     };
     if !ready {
@@ -309,14 +305,15 @@ pub fn check_deliberations(linked: &[Uuid], given: &[ItemDeliberation]) -> Resul
     }
 }
 
-/// Whether opinions on the agenda may be given: by those seated, from the allotment until
-/// the minutes are published.
-pub fn may_give_opinion(status: MeetingStatus) -> Result<()> {
-    match status {
-        MeetingStatus::Drawn | MeetingStatus::Held => Ok(()),
+/// Whether an opinion on the agenda may be given now: by a representative seated, from the
+/// allotment until the meeting is held; written down by staff for a seat (opinions voiced at
+/// the meeting), also after, until the minutes are published.
+pub fn may_give_opinion(status: MeetingStatus, by_staff: bool) -> Result<()> {
+    match (status, by_staff) {
+        (MeetingStatus::Drawn, _) | (MeetingStatus::Held, true) => Ok(()),
         _ => Err(Error::conflict(
             "opinions_closed",
-            "opinions are given once the seats are allotted and until the minutes are published",
+            "representatives give opinions once the seats are allotted and until the meeting is held; staff write down those voiced at it until the minutes are published",
         )),
     }
 }
@@ -337,10 +334,20 @@ pub fn may_record_outcome(status: MeetingStatus) -> Result<()> {
     }
 }
 
-/// Whether the minutes may be published: once the meeting is held and every opinion has
-/// been handled.
-pub fn may_publish_minutes(status: MeetingStatus, unhandled: u64) -> Result<()> {
+/// Whether the minutes may be published: once the meeting is held, its attendance recorded
+/// (where it had observers) and every opinion handled.
+pub fn may_publish_minutes(
+    status: MeetingStatus,
+    attendance_recorded: bool,
+    unhandled: u64,
+) -> Result<()> {
     may_record_outcome(status)?;
+    if !attendance_recorded {
+        return Err(Error::conflict(
+            "attendance_unrecorded",
+            "record who of those seated attended before the minutes",
+        ));
+    }
     if unhandled > 0 {
         return Err(Error::conflict(
             "opinions_unhandled",
@@ -357,12 +364,13 @@ pub fn may_cancel(status: MeetingStatus) -> Result<()> {
             "already_held",
             "a meeting that took place is not cancelled",
         )),
-        MeetingStatus::Cancelled => Err(Error::conflict(
-            "meeting_cancelled",
-            "the meeting is already cancelled",
-        )),
+        MeetingStatus::Cancelled => Err(cancelled()),
         _ => Ok(()),
     }
+}
+
+fn cancelled() -> Error {
+    Error::conflict("meeting_cancelled", "the meeting was cancelled")
 }
 
 #[cfg(test)]
@@ -543,10 +551,15 @@ mod tests {
             code(may_hold(MeetingStatus::Held, false, starts_at, starts_at).unwrap_err()),
             "already_held"
         );
-        assert!(may_give_opinion(MeetingStatus::Drawn).is_ok());
-        assert!(may_give_opinion(MeetingStatus::Held).is_ok());
+        assert!(may_give_opinion(MeetingStatus::Drawn, false).is_ok());
         assert_eq!(
-            code(may_give_opinion(MeetingStatus::MinutesPublished).unwrap_err()),
+            code(may_give_opinion(MeetingStatus::Held, false).unwrap_err()),
+            "opinions_closed",
+            "a representative's opinion arrives before the meeting"
+        );
+        assert!(may_give_opinion(MeetingStatus::Held, true).is_ok());
+        assert_eq!(
+            code(may_give_opinion(MeetingStatus::MinutesPublished, true).unwrap_err()),
             "opinions_closed"
         );
         assert_eq!(
@@ -554,13 +567,21 @@ mod tests {
             "meeting_not_held"
         );
         assert_eq!(
-            code(may_publish_minutes(MeetingStatus::Held, 2).unwrap_err()),
+            code(may_publish_minutes(MeetingStatus::Held, true, 2).unwrap_err()),
             "opinions_unhandled"
         );
-        assert!(may_publish_minutes(MeetingStatus::Held, 0).is_ok());
         assert_eq!(
-            code(may_publish_minutes(MeetingStatus::MinutesPublished, 0).unwrap_err()),
+            code(may_publish_minutes(MeetingStatus::Held, false, 0).unwrap_err()),
+            "attendance_unrecorded"
+        );
+        assert!(may_publish_minutes(MeetingStatus::Held, true, 0).is_ok());
+        assert_eq!(
+            code(may_publish_minutes(MeetingStatus::MinutesPublished, true, 0).unwrap_err()),
             "minutes_published"
+        );
+        assert_eq!(
+            code(may_select(MeetingStatus::Cancelled).unwrap_err()),
+            "meeting_cancelled"
         );
         assert!(may_cancel(MeetingStatus::Drawn).is_ok());
         assert_eq!(
@@ -571,13 +592,13 @@ mod tests {
 
     #[test]
     fn every_deliberated_item_gets_one_outcome_and_no_other_does() {
-        use crate::decisions::dto::DeliberationOutcome;
+        use crate::meetings::dto::ItemOutcome;
         let (a, b, other) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let given = |ids: &[Uuid]| -> Vec<ItemDeliberation> {
             ids.iter()
                 .map(|&agenda_item_id| ItemDeliberation {
                     agenda_item_id,
-                    outcome: DeliberationOutcome::Approved,
+                    outcome: ItemOutcome::Approved,
                     notes: None,
                 })
                 .collect()

@@ -18,10 +18,10 @@ use uuid::Uuid;
 use super::{
     dto::{
         AgendaItem, Application, ApplicationStatus, Attendance, Cancellation, Category,
-        CategorySeats, Draw, DrawCommitment, Handling, HeldMeeting, Meeting, MeetingStatus,
-        Minutes, NewAgendaItem, NewApplication, NewMeeting, NewOpinion, NewRepresentative,
-        Observers, Opinion, PublicValue, Representative, RepresentativeStatus, Review,
-        ReviewVerdict, SeatPlan, SeatQuota, SelectionMethod, Verdict, Verification,
+        CategorySeats, Draw, DrawCommitment, Handling, HeldMeeting, ItemDeliberation, ItemOutcome,
+        Meeting, MeetingStatus, Minutes, NewAgendaItem, NewApplication, NewMeeting, NewOpinion,
+        NewRepresentative, Observers, Opinion, PublicValue, Representative, RepresentativeStatus,
+        Review, ReviewVerdict, SeatPlan, SeatQuota, SelectionMethod, Verdict, Verification,
     },
     lottery::{self, Pool},
     rules::{self, Window},
@@ -32,7 +32,7 @@ use crate::{
     auth::{Role, Session},
     db,
     decisions::{
-        dto::DeliberationRequest,
+        dto::{DeliberationOutcome, DeliberationRequest},
         service::{record_deliberation_in, Recorder},
     },
     departments::Directory,
@@ -152,7 +152,6 @@ pub async fn add_agenda_item(
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
-    session.require_manager_of(found.department_id)?;
     if matches!(
         current_status(&found, now)?,
         MeetingStatus::Held | MeetingStatus::MinutesPublished | MeetingStatus::Cancelled
@@ -170,18 +169,19 @@ pub async fn add_agenda_item(
             "no such department",
         ));
     }
-    if let Some(decision_id) = form.decision_id {
-        if decision::Entity::find_by_id(decision_id)
-            .one(&txn)
-            .await?
-            .is_none()
-        {
-            return Err(Error::invalid(
-                "decision_id",
-                FieldCode::NotFound,
-                "no such decision",
-            ));
+    // A decision is put before the meeting by its sponsor (提请审议), whose word then lets
+    // the organisers record its deliberation; other items by the organisers.
+    match form.decision_id {
+        Some(decision_id) => {
+            let linked = decision::Entity::find_by_id(decision_id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid("decision_id", FieldCode::NotFound, "no such decision")
+                })?;
+            session.require_manager_of(linked.sponsor_department_id)?;
         }
+        None => session.require_manager_of(found.department_id)?,
     }
     let items = agenda_of(&txn, meeting_id).await?;
     agenda_item::ActiveModel {
@@ -431,14 +431,21 @@ pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Rep
         .exec(&txn)
         .await?;
     // Applications still being taken go with the profile; seats already allotted stay.
+    // Locks are taken person first, then meetings in id order, as `apply` takes them.
     let open = meeting_application::Entity::find()
         .filter(meeting_application::Column::UserId.eq(session.user_id))
         .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Applied)))
+        .order_by_asc(meeting_application::Column::MeetingId)
         .all(&txn)
         .await?;
     for application in open {
-        let meeting = db::find::<meeting::Entity>(&txn, application.meeting_id, "meeting").await?;
-        if current_status(&meeting, now)? == MeetingStatus::ApplicationsOpen {
+        let meeting =
+            db::find_locked::<meeting::Entity>(&txn, application.meeting_id, "meeting").await?;
+        let committed = meeting_draw::Entity::find_by_id(meeting.id)
+            .one(&txn)
+            .await?
+            .is_some();
+        if !committed && current_status(&meeting, now)? == MeetingStatus::ApplicationsOpen {
             set_status(&txn, &application, ApplicationStatus::Withdrawn, None, now).await?;
         }
     }
@@ -466,6 +473,8 @@ pub async fn apply(
     session.require(Role::Representative)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
+    // The person's row first: a profile withdrawn meanwhile takes its applications along.
+    db::find_locked::<user::Entity>(&txn, session.user_id, "user").await?;
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
     rules::may_apply(current_status(&found, now)?)?;
     // Whatever this instance's clock says, a committed pool takes nobody more.
@@ -580,6 +589,11 @@ pub async fn withdraw(state: &AppState, session: &Session, id: Uuid) -> Result<A
         }
     }
     let withdrawn = set_status(&txn, &application, ApplicationStatus::Withdrawn, None, now).await?;
+    // Opinions are an observer's; one who gives the seat back gives them up.
+    meeting_opinion::Entity::delete_many()
+        .filter(meeting_opinion::Column::ApplicationId.eq(id))
+        .exec(&txn)
+        .await?;
     if held == ApplicationStatus::Seated {
         let next = meeting_application::Entity::find()
             .filter(meeting_application::Column::MeetingId.eq(found.id))
@@ -610,7 +624,7 @@ pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Re
         .into_iter()
         .map(|q| (name(q.category), q.seats as u32))
         .collect();
-    let pool = applied(&txn, meeting_id).await?;
+    let pool = in_pool(&txn, meeting_id).await?;
     match parse(&found.selection_method)? {
         SelectionMethod::FirstCome => {
             let applicants: Vec<(String, String)> = pool
@@ -725,6 +739,8 @@ pub async fn draw(
             "the lottery has been drawn",
         ));
     }
+    // A meeting cancelled (or held with nobody in its pool) is drawn no more.
+    rules::may_select(current_status(&found, now)?)?;
     if let Some(value_at) = found.public_value_at {
         rules::may_draw(now, value_at)?;
     }
@@ -732,7 +748,7 @@ pub async fn draw(
     let pool = Pool::parse(&committed.commitment_text).map_err(anyhow::Error::from)?;
     let seed = lottery::seed(&committed.commitment_sha256, &public_value);
     let seats = lottery::draw(&pool, seed);
-    let applications = applied(&txn, meeting_id).await?;
+    let applications = in_pool(&txn, meeting_id).await?;
     allot(&txn, &found, &applications, &seats, now).await?;
     meeting_draw::ActiveModel {
         meeting_id: Set(meeting_id),
@@ -834,6 +850,18 @@ pub async fn review(
     }
     let reviewed = match form.verdict {
         ReviewVerdict::Accepted => {
+            let profile = db::find::<representative::Entity>(
+                &txn,
+                application.representative_id,
+                "representative profile",
+            )
+            .await?;
+            if profile.status != name(RepresentativeStatus::Verified) {
+                return Err(Error::conflict(
+                    "not_verified",
+                    format!("the applicant's profile is {}", profile.status),
+                ));
+            }
             let category: Category = parse(&application.category)?;
             let seats = quotas_of(&txn, found.id)
                 .await?
@@ -903,7 +931,7 @@ pub async fn hold(
     let txn = state.db.begin().await?;
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
     session.require_manager_of(found.department_id)?;
-    let pool_waiting = applied(&txn, meeting_id)
+    let pool_waiting = in_pool(&txn, meeting_id)
         .await?
         .iter()
         .any(|a| a.status == name(ApplicationStatus::Applied));
@@ -921,16 +949,30 @@ pub async fn hold(
     let items: Vec<Uuid> = linked.iter().map(|(item, _)| *item).collect();
     rules::check_deliberations(&items, &form.deliberations)?;
     let meeting_date = found.starts_at.with_timezone(&tz).date_naive();
-    for (i, given) in form.deliberations.into_iter().enumerate() {
-        let decision_id = linked
-            .iter()
-            .find(|(item, _)| *item == given.agenda_item_id)
-            .map(|(_, decision)| *decision)
-            .expect("checked above");
+    let mut deliberated: Vec<(usize, Uuid, ItemDeliberation)> = form
+        .deliberations
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, given)| {
+            let decision_id = linked
+                .iter()
+                .find(|(item, _)| *item == given.agenda_item_id)
+                .map(|(_, decision)| *decision)?;
+            Some((i, decision_id, given))
+        })
+        .collect();
+    // Decisions are locked in id order, so that two meetings never wait for each other.
+    deliberated.sort_by_key(|(_, decision_id, _)| *decision_id);
+    for (i, decision_id, given) in deliberated {
+        let outcome = match given.outcome {
+            ItemOutcome::Approved => DeliberationOutcome::Approved,
+            ItemOutcome::ApprovedWithAmendments => DeliberationOutcome::ApprovedWithAmendments,
+            ItemOutcome::Deferred => continue,
+        };
         let deliberation = DeliberationRequest {
             meeting_number: format!("区政府第{}次常务会议", found.number),
             meeting_date,
-            outcome: given.outcome,
+            outcome,
             notes: given.notes,
             documents: vec![],
         };
@@ -954,19 +996,28 @@ pub async fn hold(
 }
 
 /// A decision that its meeting cannot deliberate (not at the stage, or its feedback report
-/// published after the meeting) is one conflict of the meeting's, naming the agenda item.
+/// published after the meeting) is one conflict of the meeting's, naming the agenda item; a
+/// bad field of the request is that item's field.
 fn not_ready(err: Error, index: usize) -> Error {
-    match err {
-        Error::Conflict { detail, .. } => Error::conflict(
+    let not_ready = |detail: &str| {
+        Error::conflict(
             "decision_not_ready",
             format!("deliberations[{index}]: {detail}"),
-        ),
-        Error::Invalid(errors) => Error::conflict(
-            "decision_not_ready",
-            format!(
-                "deliberations[{index}]: {}",
-                errors.first().map_or("", |e| e.message.as_str())
-            ),
+        )
+    };
+    match err {
+        Error::Conflict { detail, .. } => not_ready(&detail),
+        Error::Invalid(errors) if errors.iter().any(|e| e.field == "meeting_date") => {
+            not_ready(&errors[0].message)
+        }
+        Error::Invalid(errors) => Error::Invalid(
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    e.field = format!("deliberations[{index}].{}", e.field);
+                    e
+                })
+                .collect(),
         ),
         other => other,
     }
@@ -1038,6 +1089,7 @@ pub async fn give_opinion(
     let seats = meeting_application::Entity::find()
         .filter(meeting_application::Column::MeetingId.eq(meeting_id))
         .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)));
+    let by_staff = form.application_id.is_some();
     let seat = match form.application_id {
         Some(application_id) => {
             session.require_manager_of(found.department_id)?;
@@ -1061,7 +1113,7 @@ pub async fn give_opinion(
                 Error::Forbidden("opinions are given by the representatives seated".into())
             })?,
     };
-    rules::may_give_opinion(current_status(&found, now)?)?;
+    rules::may_give_opinion(current_status(&found, now)?, by_staff)?;
     let public = agenda_of(&txn, meeting_id)
         .await?
         .into_iter()
@@ -1079,7 +1131,8 @@ pub async fn give_opinion(
         application_id: Set(seat.id),
         agenda_item_id: Set(form.agenda_item_id),
         text: Set(text),
-        named: Set(form.named),
+        // Consent to be named is the representative's own to give.
+        named: Set(form.named && !by_staff),
         recorded_by: Set(session.user_id),
         created_at: Set(now),
         handling: Set(None),
@@ -1089,7 +1142,7 @@ pub async fn give_opinion(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    let mut views = opinion_views(&state.db, vec![created], Audience::Author).await?;
+    let mut views = opinion_views(&state.db, vec![created], Audience::Full).await?;
     Ok(views.remove(0))
 }
 
@@ -1097,7 +1150,7 @@ pub async fn give_opinion(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Audience {
     /// The organising staff, or the representative their own: names and text as given.
-    Author,
+    Full,
     /// Anyone: names masked unless consented, personal data in the text masked.
     Public,
 }
@@ -1117,7 +1170,7 @@ pub async fn opinions(
     let mut select =
         meeting_opinion::Entity::find().filter(meeting_opinion::Column::MeetingId.eq(meeting_id));
     let audience = match (staff, published, session) {
-        (true, _, _) => Audience::Author,
+        (true, _, _) => Audience::Full,
         (false, true, _) => Audience::Public,
         (false, false, Some(s)) => {
             let own = meeting_application::Entity::find()
@@ -1127,7 +1180,7 @@ pub async fn opinions(
                 .filter(meeting_application::Column::UserId.eq(s.user_id))
                 .into_query();
             select = select.filter(meeting_opinion::Column::ApplicationId.in_subquery(own));
-            Audience::Author
+            Audience::Full
         }
         (false, false, None) => return page.page(Vec::new(), |o: &Opinion| o.id, Ok),
     };
@@ -1190,7 +1243,7 @@ pub async fn handle_opinion(
     )
     .await?;
     txn.commit().await?;
-    let mut views = opinion_views(&state.db, vec![handled], Audience::Author).await?;
+    let mut views = opinion_views(&state.db, vec![handled], Audience::Full).await?;
     Ok(views.remove(0))
 }
 
@@ -1212,7 +1265,16 @@ pub async fn publish_minutes(
         .filter(meeting_opinion::Column::Handling.is_null())
         .count(&txn)
         .await?;
-    rules::may_publish_minutes(current_status(&found, now)?, unhandled)?;
+    let seats: Vec<Option<bool>> = meeting_application::Entity::find()
+        .select_only()
+        .column(meeting_application::Column::Attended)
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let attendance_recorded = seats.iter().all(Option::is_some);
+    rules::may_publish_minutes(current_status(&found, now)?, attendance_recorded, unhandled)?;
     let published = meeting::ActiveModel {
         id: Set(meeting_id),
         status: Set(name(MeetingStatus::MinutesPublished)),
@@ -1228,7 +1290,7 @@ pub async fn publish_minutes(
         body: conclusion,
         link: Some(format!("#/meetings/{meeting_id}")),
     };
-    for user_id in applicants(&txn, meeting_id, &[ApplicationStatus::Seated]).await? {
+    for user_id in applicant_ids(&txn, meeting_id, &[ApplicationStatus::Seated]).await? {
         outbox::enqueue(&txn, now, user_id, &notice).await?;
     }
     audit::record_write(
@@ -1277,7 +1339,7 @@ pub async fn cancel(
         ApplicationStatus::Seated,
         ApplicationStatus::Waitlisted,
     ];
-    for user_id in applicants(&txn, meeting_id, &still_in).await? {
+    for user_id in applicant_ids(&txn, meeting_id, &still_in).await? {
         outbox::enqueue(&txn, now, user_id, &notice).await?;
     }
     audit::record_write(
@@ -1294,7 +1356,7 @@ pub async fn cancel(
 }
 
 /// The people whose applications for the meeting are in one of `statuses`.
-async fn applicants(
+async fn applicant_ids(
     db: &impl ConnectionTrait,
     meeting_id: Uuid,
     statuses: &[ApplicationStatus],
@@ -1336,8 +1398,8 @@ async fn opinion_views(
                 .get(&o.application_id)
                 .ok_or_else(|| anyhow::anyhow!("an opinion's seat is gone"))?;
             let name = names.get(&seat.user_id).map_or("", String::as_str);
-            let (representative, text) = match audience {
-                Audience::Author => (name.to_string(), o.text),
+            let (representative, text, handling) = match audience {
+                Audience::Full => (name.to_string(), o.text, o.handling),
                 Audience::Public => (
                     if o.named {
                         name.to_string()
@@ -1345,6 +1407,7 @@ async fn opinion_views(
                         mask_name(name)
                     },
                     redact(&o.text).into_owned(),
+                    o.handling.map(|h| redact(&h).into_owned()),
                 ),
             };
             Ok(Opinion {
@@ -1356,7 +1419,7 @@ async fn opinion_views(
                 text,
                 named: o.named,
                 created_at: o.created_at.into(),
-                handling: o.handling,
+                handling,
                 handled_at: o.handled_at.map(Into::into),
             })
         })
@@ -1457,7 +1520,7 @@ async fn tell_outcome(
 }
 
 /// The applications still in the pool (not withdrawn), in the order they came.
-async fn applied(
+async fn in_pool(
     db: &impl ConnectionTrait,
     meeting_id: Uuid,
 ) -> Result<Vec<meeting_application::Model>> {
@@ -1687,18 +1750,26 @@ async fn views(
                 .collect();
             let mut quotas = quotas.remove(&m.id).unwrap_or_default();
             quotas.sort_by_key(|q| q.category);
+            let status = current_status(&m, now)?;
             Ok(Meeting {
                 id: m.id,
                 number: m.number,
                 department: directory.get(m.department_id),
                 starts_at: m.starts_at.into(),
-                status: current_status(&m, now)?,
+                status,
                 selection_method: parse(&m.selection_method)?,
                 applications_open_at: m.applications_open_at.map(Into::into),
                 applications_close_at: m.applications_close_at.map(Into::into),
                 quotas,
                 agenda,
-                observers: observers(seats.remove(&m.id).unwrap_or_default())?,
+                observers: match status {
+                    MeetingStatus::Drawn
+                    | MeetingStatus::Held
+                    | MeetingStatus::MinutesPublished => {
+                        observers(seats.remove(&m.id).unwrap_or_default())?
+                    }
+                    _ => Vec::new(),
+                },
                 title: m.title,
                 place: m.place,
                 public_value_source: m.public_value_source,

@@ -14,6 +14,7 @@ use super::meetings::{apply, my_application, planned, representatives, Planned};
 on_every_backend!(
     a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_published,
     a_decision_not_ready_leaves_the_meeting_and_every_decision_as_they_were,
+    a_cancelled_meeting_tells_its_applicants_and_is_drawn_no_more,
     a_district_accepts_representatives_on_the_bases_it_configures,
 );
 
@@ -33,13 +34,13 @@ async fn decision_ready(app: &TestApp, sponsor: &Person, title: &str) -> String 
     id
 }
 
-/// Adds an agenda item deliberating `decision`; returns its id.
-async fn deliberating(app: &TestApp, day: &Planned, decision: &str) -> String {
+/// The decision's sponsor puts it on the meeting's agenda; returns the item's id.
+async fn deliberating(app: &TestApp, day: &Planned, sponsor: &Person, decision: &str) -> String {
     let added = app
         .send(
             Method::POST,
             &format!("/meetings/{}/agenda", day.meeting),
-            Some(&day.staff.token),
+            Some(&sponsor.token),
             json!({"title": "审议专项规划", "presenting_department_id": day.department, "decision_id": decision}),
         )
         .await;
@@ -92,7 +93,17 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
         json!({"quotas": [{"category": "legal", "seats": 1}], "selection_method": "review"}),
     )
     .await;
-    let item = deliberating(&app, &day, &decision).await;
+    // Only the decision's sponsor puts it before the meeting.
+    let foreign = app
+        .send(
+            Method::POST,
+            &format!("/meetings/{}/agenda", day.meeting),
+            Some(&day.staff.token),
+            json!({"title": "审议专项规划", "presenting_department_id": day.department, "decision_id": decision}),
+        )
+        .await;
+    expect_problem(foreign, StatusCode::FORBIDDEN, "forbidden").await;
+    let item = deliberating(&app, &day, &sponsor, &decision).await;
     let lawyers = representatives(&app, &day.staff, "legal", 3).await;
     app.clock.advance(Duration::days(1));
     let mut applications = Vec::new();
@@ -219,9 +230,15 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
         StatusCode::CREATED,
     )
     .await;
-    let mut for_the_seat = opinion("建议公开考核结果", true, &day.public_item);
-    for_the_seat["application_id"] = applications[0]["id"].clone();
-    let named = expect_status(give(staff, for_the_seat).await, StatusCode::CREATED).await;
+    let named = expect_status(
+        give(
+            &lawyers[0],
+            opinion("建议公开考核结果", true, &day.public_item),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(named["representative"], "居民0");
 
     // Held once started, every deliberated item given its outcome, recorded on the decision.
@@ -251,6 +268,39 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
         .send(Method::POST, &path("held"), as_staff, deliberation)
         .await;
     assert_eq!(expect_status(held, StatusCode::OK).await["status"], "held");
+    let timeline = app
+        .get(&format!("/decisions/{decision}/timeline?limit=100"))
+        .send()
+        .await
+        .unwrap();
+    let timeline = expect_status(timeline, StatusCode::OK).await;
+    let last = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "deliberated", "{timeline}");
+    assert!(
+        last["note"]
+            .as_str()
+            .unwrap()
+            .contains("区政府第140次常务会议"),
+        "{last}"
+    );
+
+    // Once held, what representatives said at the meeting is written down by staff, masked in
+    // public whatever staff send: consent to be named is the representative's own.
+    expect_problem(
+        give(&lawyers[0], opinion("补充意见", true, &item)).await,
+        StatusCode::CONFLICT,
+        "opinions_closed",
+    )
+    .await;
+    let mut voiced = opinion("会上补充：建议增加夜间保洁。", true, &item);
+    voiced["application_id"] = applications[0]["id"].clone();
+    let voiced = expect_status(give(staff, voiced).await, StatusCode::CREATED).await;
+    assert_eq!(voiced["named"], false);
     let deliberated = expect_status(
         app.get(&format!("/decisions/{decision}"))
             .send()
@@ -269,7 +319,19 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
         "approved_with_amendments"
     );
 
-    // Attendance names seats only.
+    // Attendance names seats only, and comes before the minutes.
+    expect_problem(
+        app.send(
+            Method::POST,
+            &path("minutes"),
+            as_staff,
+            json!({"conclusion": "原则通过"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "attendance_unrecorded",
+    )
+    .await;
     let problem = expect_problem(
         app.send(
             Method::PUT,
@@ -315,20 +377,22 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
             .as_array()
             .unwrap()
             .len(),
-        2
+        3
     );
-    let others = app
-        .send(
-            Method::GET,
-            &path("opinions"),
-            Some(&lawyers[2].token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(
-        expect_status(others, StatusCode::OK).await["items"],
-        json!([])
-    );
+    for outsider in [&lawyers[2], &sponsor] {
+        let others = app
+            .send(
+                Method::GET,
+                &path("opinions"),
+                Some(&outsider.token),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(
+            expect_status(others, StatusCode::OK).await["items"],
+            json!([])
+        );
+    }
 
     // Every opinion is handled before the minutes; each handling and the conclusion are told.
     expect_problem(
@@ -343,10 +407,12 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
         "opinions_unhandled",
     )
     .await;
-    for (opinion, handling) in [
+    let handlings = [
         (&anonymous, "已采纳，规划增加保洁频次要求。"),
         (&named, "部分采纳。"),
-    ] {
+        (&voiced, "采纳，详询 13800001111。"),
+    ];
+    for (opinion, handling) in handlings {
         let handled = app
             .send(
                 Method::POST,
@@ -373,7 +439,7 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
     )
     .await;
     let handled = notices(&app, &lawyers[0], "opinion_handled").await;
-    assert_eq!(handled.len(), 2, "{handled:?}");
+    assert_eq!(handled.len(), 3, "{handled:?}");
     assert!(handled
         .iter()
         .any(|n| n["body"] == "已采纳，规划增加保洁频次要求。"));
@@ -416,7 +482,7 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
     // Now public: the name masked unless consented, personal data in the text masked.
     let published = expect_status(public(&app).await.unwrap(), StatusCode::OK).await;
     let items = published["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2);
+    assert_eq!(items.len(), 3);
     let first = &items[0];
     assert_ne!(first["representative"], "居民0");
     assert!(
@@ -428,7 +494,12 @@ async fn a_reviewed_meeting_is_held_its_opinions_handled_and_its_minutes_publish
         "{first}"
     );
     assert_eq!(first["handling"], "已采纳，规划增加保洁频次要求。");
-    assert_eq!(items[1]["representative"], "居民0");
+    assert_eq!(items[1]["representative"], "居民0", "consented");
+    assert_ne!(items[2]["representative"], "居民0", "written down by staff");
+    assert!(!items[2]["handling"]
+        .as_str()
+        .unwrap()
+        .contains("13800001111"));
 
     let year = app.clock.now().with_timezone(&app.config.timezone).year();
     let figures = app.get(&format!("/reports/{year}")).send().await.unwrap();
@@ -451,8 +522,8 @@ async fn a_decision_not_ready_leaves_the_meeting_and_every_decision_as_they_were
     )
     .await;
     let items = [
-        deliberating(&app, &day, &ready).await,
-        deliberating(&app, &day, &still_closing).await,
+        deliberating(&app, &day, &sponsor, &ready).await,
+        deliberating(&app, &day, &sponsor, &still_closing).await,
     ];
     let residents = representatives(&app, &day.staff, "resident", 2).await;
     app.clock.advance(Duration::days(1));
@@ -528,7 +599,63 @@ async fn a_decision_not_ready_leaves_the_meeting_and_every_decision_as_they_were
         "the first decision's deliberation was undone"
     );
 
-    // Cancelled instead: whoever still holds a seat is told why; nothing more happens.
+    // The item not ready is deferred: the meeting is held, the other decision deliberated.
+    let deferred = json!({"deliberations": [
+        {"agenda_item_id": items[0], "outcome": "approved"},
+        {"agenda_item_id": items[1], "outcome": "deferred"},
+    ]});
+    let held = app
+        .send(Method::POST, &path("held"), as_staff, deferred)
+        .await;
+    assert_eq!(expect_status(held, StatusCode::OK).await["status"], "held");
+    let stage = |id: String| {
+        let app = &app;
+        async move {
+            let found = app.get(&format!("/decisions/{id}")).send().await.unwrap();
+            expect_status(found, StatusCode::OK).await["stage"].clone()
+        }
+    };
+    assert_eq!(stage(ready.clone()).await, "deliberated");
+    assert_eq!(stage(still_closing.clone()).await, "consultation_closed");
+    expect_problem(
+        app.send(
+            Method::POST,
+            &path("cancellation"),
+            as_staff,
+            json!({"reason": "议程调整"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "already_held",
+    )
+    .await;
+}
+
+/// Cancelled after its lottery's pool was committed: every applicant is told why, and the
+/// lottery is drawn no more.
+async fn a_cancelled_meeting_tells_its_applicants_and_is_drawn_no_more(app: TestApp) {
+    let value_at = app.clock.now() + Duration::days(4);
+    let day = planned(
+        &app,
+        json!({"quotas": [{"category": "cppcc_member", "seats": 1}], "selection_method": "lottery", "public_value_source": "上证综合指数", "public_value_at": value_at.to_rfc3339()}),
+    )
+    .await;
+    let members = representatives(&app, &day.staff, "cppcc_member", 2).await;
+    app.clock.advance(Duration::days(1));
+    for person in &members {
+        expect_status(
+            apply(&app, person, &day.meeting, json!([])).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    app.clock.advance(Duration::days(2));
+    let path = |what: &str| format!("/meetings/{}/{what}", day.meeting);
+    let as_staff = Some(day.staff.token.as_str());
+    let committed = app
+        .send(Method::POST, &path("selection"), as_staff, Value::Null)
+        .await;
+    expect_status(committed, StatusCode::OK).await;
     let cancelled = app
         .send(
             Method::POST,
@@ -537,31 +664,40 @@ async fn a_decision_not_ready_leaves_the_meeting_and_every_decision_as_they_were
             json!({"reason": "议程调整"}),
         )
         .await;
+    let cancelled = expect_status(cancelled, StatusCode::OK).await;
     assert_eq!(
-        expect_status(cancelled, StatusCode::OK).await["status"],
-        "cancelled"
+        (
+            cancelled["status"].as_str(),
+            cancelled["cancellation_reason"].as_str()
+        ),
+        (Some("cancelled"), Some("议程调整"))
     );
-    assert_eq!(
-        notices(&app, &residents[0], "meeting_cancelled")
-            .await
-            .len(),
-        1
-    );
-    assert!(notices(&app, &residents[1], "meeting_cancelled")
-        .await
-        .is_empty());
+    for person in &members {
+        let told = notices(&app, person, "meeting_cancelled").await;
+        assert!(
+            told[0]["body"].as_str().unwrap().contains("议程调整"),
+            "{told:?}"
+        );
+    }
+    app.clock.advance(Duration::days(1));
     expect_problem(
         app.send(
             Method::POST,
-            &path("held"),
+            &path("draw"),
             as_staff,
-            json!({"deliberations": []}),
+            json!({"value": "3572.37"}),
         )
         .await,
         StatusCode::CONFLICT,
         "meeting_cancelled",
     )
     .await;
+    for person in &members {
+        assert_eq!(
+            my_application(&app, &day.meeting, person).await["status"],
+            "applied"
+        );
+    }
 }
 
 /// Staff on two instances accept every applicant at once: the quota is never exceeded and the
