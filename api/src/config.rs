@@ -5,7 +5,9 @@ use std::{net::SocketAddr, time::Duration};
 
 use chrono_tz::Tz;
 
-use crate::{enums, meetings::dto::Eligibility};
+use poem_openapi::Enum;
+
+use crate::enums;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -32,6 +34,15 @@ pub struct Config {
     /// The bases on which the district accepts public representatives, checked when a
     /// resident applies (e.g. living or working in the district).
     pub representative_eligibility: Vec<Eligibility>,
+}
+
+/// The bases on which a person may represent the district (the meetings area's); which of
+/// them the district accepts is its configuration (`GET /representatives/eligibility`).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum Eligibility {
+    LivesInDistrict,
+    WorksInDistrict,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/canyu.db?mode=rwc";

@@ -232,14 +232,7 @@ impl Example for Meeting {
     }
 }
 
-/// The bases on which a person may represent the district; which of them the district
-/// accepts is its configuration (`GET /representatives/eligibility`).
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum Eligibility {
-    LivesInDistrict,
-    WorksInDistrict,
-}
+pub use crate::config::Eligibility;
 
 /// The district's rule for who may apply to be a public representative.
 #[derive(Object, Debug)]
