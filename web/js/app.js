@@ -37,6 +37,7 @@ import * as representative from './pages/representative.js';
 import * as staffMeetings from './pages/staff-meetings.js';
 import * as staffMeeting from './pages/staff-meeting.js';
 import * as staffRepresentatives from './pages/staff-representatives.js';
+import * as notFound from './pages/not-found.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
 // render(root, ctx) and optionally requiresLogin. ":x" segments land in ctx.params.x,
@@ -122,12 +123,8 @@ async function route({ keepState = false } = {}) {
   controller = new AbortController();
   const { signal } = controller;
 
-  let found = match(currentPath());
-  if (!found) {
-    history.replaceState(null, '', '#/'); // unknown hash: show home, and say so in the URL
-    found = match('/');
-  }
-  const { page, params } = found;
+  // An address no route matches gets the not-found page; the address stays as typed.
+  const { page, params } = match(currentPath()) || { page: notFound, params: {} };
   if (page.requiresLogin && !isLoggedIn()) {
     flash(() => t('flash.login_required'), 'info', { keep: true });
     redirect(`#/login?next=${encodeURIComponent(location.hash)}`); // back here after logging in

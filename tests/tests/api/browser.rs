@@ -82,8 +82,24 @@ async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
             return;
         };
         let base = format!("http://{}", app.addr);
-        browser.log_in(&base, &resident.login, PASSWORD).await;
+        // An address nobody made says so, and leads back.
+        browser
+            .client
+            .goto(&format!("{base}/#/no-such-page"))
+            .await
+            .unwrap();
+        browser.find("[data-page=not-found]").await;
+        let url = browser.client.current_url().await.unwrap();
+        assert!(url.as_str().ends_with("#/no-such-page"), "{url}");
+        browser.click("#not-found-home").await;
+        // The home page says what one can take part in now, with its deadline.
+        browser.find("[data-page=home]").await;
+        let open = browser
+            .wait_for_text("#home-consultations", "杨浦区促进数字经济发展的若干政策")
+            .await;
+        assert!(open.contains("征求意见截至"), "{open}");
 
+        browser.log_in(&base, &resident.login, PASSWORD).await;
         browser
             .client
             .goto(&format!("{base}/#/decisions"))
