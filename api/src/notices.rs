@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum NoticeKind {
     /// The feedback report is out: how the person's comment was handled.
     CommentOutcome,
+    /// Moderation did not publish the person's comment, and says why.
+    CommentRejected,
     /// A seat freed up and is held for the person, first in line, until a deadline.
     WaitlistOffer,
     /// A held seat was not confirmed in time and passed to the next in line.

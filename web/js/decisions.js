@@ -185,6 +185,7 @@ export function feedbackReport(report, idPrefix, level = 2) {
       ? h('p', { class: 'meta' }, t('feedback.published_at'), timeEl(report.published_at, { time: true }))
       : h('p', { class: 'notice notice-plain' }, t('feedback.preview')),
     heading(t('feedback.totals')),
+    receivedLine(report, idPrefix),
     totals,
     report.narrative && [heading(t('feedback.narrative')), h('div', { class: 'prose' }, textBlocks(report.narrative))],
     heading(t('feedback.by_section')),
@@ -209,6 +210,20 @@ export function feedbackReport(report, idPrefix, level = 2) {
         r.reason)))
       : h('p', { class: 'empty' }, t('feedback.none_not_adopted')),
   ];
+}
+
+// How many comments came in, and how many were not published and why.
+function receivedLine(report, idPrefix) {
+  const rejected = report.not_published.reduce((n, r) => n + r.comments, 0);
+  return h('p', { id: `${idPrefix}-received` },
+    t('feedback.received', { received: report.received, published: report.totals.total, rejected }),
+    report.not_published.length
+      ? ` ${t('feedback.rejected_by_reason', {
+        reasons: report.not_published
+          .map((r) => t('feedback.reason_count', { reason: label('rejection', r.reason), n: r.comments }))
+          .join(t('list.separator')),
+      })}`
+      : '');
 }
 
 // ---- catalog entry form fields (create and edit)

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use entity::{comment, decision, draft, draft_section};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -16,7 +16,8 @@ use uuid::Uuid;
 use super::{
     dto::{
         Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest,
-        NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, SectionFeedback,
+        NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, RejectionCount,
+        RejectionReason, SectionFeedback,
     },
     rules::{self, Move},
     service::{
@@ -307,7 +308,7 @@ pub async fn moderate(
 ) -> Result<Comment> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let (found, _) = managed_comment(&txn, session, id, now).await?;
+    let (found, decision) = managed_comment(&txn, session, id, now).await?;
     let (status, reason) = match (form.action, form.reason) {
         (ModerationAction::Publish, _) => (CommentStatus::Published, None),
         (ModerationAction::Reject, Some(reason)) => (CommentStatus::Rejected, Some(reason)),
@@ -319,7 +320,7 @@ pub async fn moderate(
             ))
         }
     };
-    let mut active: comment::ActiveModel = found.into();
+    let mut active: comment::ActiveModel = found.clone().into();
     active.status = Set(name(status));
     active.rejection_reason = Set(reason.map(name));
     active.moderated_at = Set(Some(now));
@@ -328,6 +329,22 @@ pub async fn moderate(
         active.outcome = Set(None);
         active.outcome_reason = Set(None);
         active.duplicate_of = Set(None);
+    }
+    // The author hears why their comment is not published (not again for the same verdict).
+    if let (Some(author), Some(reason)) = (found.author_user_id, reason) {
+        if found.rejection_reason.as_deref() != Some(name(reason).as_str()) {
+            let notice = Notice {
+                kind: NoticeKind::CommentRejected,
+                title: format!("您对《{}》的意见未予公开", decision.title),
+                body: format!(
+                    "您的意见（编号 {}）未予公开，原因：{}。",
+                    found.tracking_number,
+                    rejection_label(reason)
+                ),
+                link: Some(format!("#/decisions/{}", decision.id)),
+            };
+            outbox::enqueue(&txn, now, author, &notice).await?;
+        }
     }
     let detail = json!({"comment_id": id, "status": name(status), "reason": reason.map(name)});
     save_managed(state, txn, session, active, ("comment.moderate", detail)).await
@@ -459,6 +476,7 @@ pub async fn feedback(
         .filter(draft_section::Column::DraftId.is_in(drafts.iter().map(|d| d.id)))
         .all(&state.db)
         .await?;
+    let (received, not_published) = received_and_not_published(&state.db, decision_id).await?;
     let mut totals = OutcomeCounts::default();
     let mut by_section: BTreeMap<(i32, String), OutcomeCounts> = BTreeMap::new();
     let mut not_adopted = Vec::new();
@@ -507,10 +525,47 @@ pub async fn feedback(
         decision_id,
         published_at: decision.feedback_published_at.map(Into::into),
         narrative: decision.feedback_narrative,
+        received,
+        not_published,
         totals,
         by_section,
         not_adopted,
     })
+}
+
+/// How many comments a decision received in all, and how many were not published, per
+/// reason: counted in the database.
+async fn received_and_not_published(
+    db: &impl ConnectionTrait,
+    decision_id: Uuid,
+) -> Result<(u64, Vec<RejectionCount>)> {
+    let received = comment::Entity::find()
+        .filter(comment::Column::DecisionId.eq(decision_id))
+        .count(db)
+        .await?;
+    let rejected: Vec<(Option<String>, i64)> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::RejectionReason)
+        .column_as(comment::Column::Id.count(), "comments")
+        .filter(comment::Column::DecisionId.eq(decision_id))
+        .filter(comment::Column::Status.eq(name(CommentStatus::Rejected)))
+        .group_by(comment::Column::RejectionReason)
+        .order_by_asc(comment::Column::RejectionReason)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let not_published = rejected
+        .into_iter()
+        .map(|(reason, comments)| {
+            let reason =
+                reason.ok_or_else(|| anyhow::anyhow!("a rejected comment without its reason"))?;
+            Ok(RejectionCount {
+                reason: parse(&reason)?,
+                comments: comments as u64,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((received, not_published))
 }
 
 /// The comment as `audience` sees it. Outcomes are public with the feedback report, not before.
@@ -557,6 +612,16 @@ fn view(
             .transpose()?
             .filter(|_| private),
     })
+}
+
+/// As the portal names the reasons (web/js/i18n.js, `rejection.*`).
+fn rejection_label(reason: RejectionReason) -> &'static str {
+    match reason {
+        RejectionReason::Spam => "垃圾信息",
+        RejectionReason::Abusive => "辱骂或攻击性内容",
+        RejectionReason::OffTopic => "与草案无关",
+        RejectionReason::PersonalData => "含有个人信息",
+    }
 }
 
 fn outcome_label(outcome: &str) -> &'static str {

@@ -562,6 +562,12 @@ pub struct SectionFeedback {
 }
 
 #[derive(Object, Debug)]
+pub struct RejectionCount {
+    pub reason: RejectionReason,
+    pub comments: u64,
+}
+
+#[derive(Object, Debug)]
 pub struct NotAdoptedReason {
     pub comment_id: Uuid,
     pub section_anchor: Option<String>,
@@ -576,6 +582,10 @@ pub struct FeedbackReport {
     /// Absent while staff preview the report before publishing it.
     pub published_at: Option<Timestamp>,
     pub narrative: Option<String>,
+    /// Comments received in all, published or not (those waiting for moderation included).
+    pub received: u64,
+    /// Comments not published, per reason.
+    pub not_published: Vec<RejectionCount>,
     pub totals: OutcomeCounts,
     pub by_section: Vec<SectionFeedback>,
     pub not_adopted: Vec<NotAdoptedReason>,

@@ -408,9 +408,9 @@ async fn feedback_waits_for_every_outcome_and_counts_them(app: TestApp) {
         .await;
         comments.push(comment);
     }
+    let advertiser = app.resident("广告").await;
     let spam = expect_status(
-        app.comment(&app.resident("广告").await, &id, json!({"body": "广告"}))
-            .await,
+        app.comment(&advertiser, &id, json!({"body": "广告"})).await,
         StatusCode::CREATED,
     )
     .await;
@@ -493,6 +493,33 @@ async fn feedback_waits_for_every_outcome_and_counts_them(app: TestApp) {
         report["totals"],
         json!({"adopted": 1, "partially_adopted": 1, "not_adopted": 1, "duplicate": 1, "total": 4})
     );
+    // The rejected comment is counted as received and not published, and its author told why.
+    assert_eq!(report["received"], 5);
+    assert_eq!(
+        report["not_published"],
+        json!([{"reason": "spam", "comments": 1}])
+    );
+    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    let inbox = app
+        .send(
+            Method::GET,
+            "/me/notifications",
+            Some(&advertiser.token),
+            Value::Null,
+        )
+        .await;
+    let inbox = expect_status(inbox, StatusCode::OK).await;
+    let told: Vec<&Value> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "comment_rejected")
+        .collect();
+    assert_eq!(told.len(), 1, "{inbox}");
+    assert!(told[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains(spam["tracking_number"].as_str().unwrap()));
     let s2 = report["by_section"]
         .as_array()
         .unwrap()
