@@ -99,32 +99,33 @@ const DECISIONS: &[DemoDecision] = &[
     },
 ];
 
-/// Comments on the finished decisions: `(resident index, section, body, outcome, reason)`.
+/// Comments on the finished decisions: `(resident index, the article or heading they are on,
+/// body, outcome, reason)`; on the draft as a whole where a draft has no such article.
 const COMMENTS: &[(usize, &str, &str, Outcome, Option<&str>)] = &[
     (
         0,
-        "s2",
+        "第二条",
         "建议在“一网统管”中开放居民报修渠道，处理结果及时反馈。",
         Outcome::Adopted,
         None,
     ),
     (
         1,
-        "s3",
+        "第三条",
         "老旧小区综合治理应优先解决非机动车停放和充电问题。",
         Outcome::PartiallyAdopted,
         None,
     ),
     (
         0,
-        "s3",
+        "第三条",
         "建议将加装电梯纳入老旧小区综合治理。",
         Outcome::NotAdopted,
         Some("加装电梯已由《杨浦区既有多层住宅加装电梯工作方案》专项推进，不纳入本规划。"),
     ),
     (
         1,
-        "s1",
+        "第一条",
         "目标中应写明居民满意度指标。",
         Outcome::Adopted,
         None,
@@ -172,7 +173,7 @@ pub async fn load(
             changelog: None,
             documents: vec![],
         };
-        service::publish_draft(&at, admin, decision.id, draft).await?;
+        let draft = service::publish_draft(&at, admin, decision.id, draft).await?;
         if demo.reach == Reach::DraftPublished {
             continue;
         }
@@ -187,10 +188,15 @@ pub async fn load(
             continue;
         }
         clock.advance(Duration::days(3));
-        for (resident, section, body, outcome, reason) in COMMENTS {
+        for (resident, heading, body, outcome, reason) in COMMENTS {
+            let anchor = draft
+                .sections
+                .iter()
+                .find(|s| s.heading == *heading)
+                .map(|s| s.anchor.clone());
             let comment = NewComment {
                 body: (*body).into(),
-                section_anchor: Some((*section).into()),
+                section_anchor: anchor,
                 name_consent: false,
                 channel: None,
                 author_name: None,

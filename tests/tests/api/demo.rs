@@ -84,6 +84,18 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
     let feedback = expect_status(feedback, StatusCode::OK).await;
     assert_eq!(feedback["totals"]["total"], 5);
     assert_eq!(feedback["not_adopted"].as_array().unwrap().len(), 1);
+    // Each comment sits under the article it speaks of: both on old residential areas under
+    // 第三条 (老旧小区综合治理), the one on 一网统管 under 第二条.
+    let on = |heading: &str| {
+        feedback["by_section"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["heading"] == heading)
+            .map(|s| s["counts"]["total"].clone())
+    };
+    assert_eq!(on("第三条"), Some(serde_json::json!(2)), "{feedback}");
+    assert_eq!(on("第二条"), Some(serde_json::json!(1)), "{feedback}");
 
     // The open consultation takes a resident's comment the moment the demo has loaded.
     let open = catalog["items"]
