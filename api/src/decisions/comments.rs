@@ -15,9 +15,9 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        Channel, Comment, CommentStatus, FeedbackReport, ModerationAction, ModerationRequest,
-        NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest, RejectionCount,
-        RejectionReason, SectionFeedback,
+        Channel, Comment, CommentReceipt, CommentStatus, FeedbackReport, ModerationAction,
+        ModerationRequest, NewComment, NotAdoptedReason, Outcome, OutcomeCounts, OutcomeRequest,
+        RejectionCount, RejectionReason, SectionFeedback,
     },
     rules::{self, Move},
     service::{
@@ -530,6 +530,70 @@ pub async fn feedback(
         totals,
         by_section,
         not_adopted,
+    })
+}
+
+/// Where the comment with this tracking number stands (a letter's sender has only the number).
+pub async fn receipt(state: &AppState, tracking_number: &str) -> Result<CommentReceipt> {
+    let found = comment::Entity::find()
+        .filter(comment::Column::TrackingNumber.eq(tracking_number.to_uppercase()))
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("comment"))?;
+    let decision = load(&state.db, found.decision_id).await?;
+    receipt_view(found, &decision, false)
+}
+
+/// The caller's comments on every decision, newest first, with their text.
+pub async fn mine(
+    state: &AppState,
+    session: &Session,
+    page: PageRequest,
+) -> Result<Page<CommentReceipt>> {
+    let select = comment::Entity::find().filter(comment::Column::AuthorUserId.eq(session.user_id));
+    let rows = page
+        .apply(select, comment::Column::Id)
+        .all(&state.db)
+        .await?;
+    let decisions: BTreeMap<Uuid, decision::Model> = decision::Entity::find()
+        .filter(decision::Column::Id.is_in(rows.iter().map(|c| c.decision_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    page.page(
+        rows,
+        |c| c.id,
+        |c| {
+            let decision = decisions
+                .get(&c.decision_id)
+                .ok_or_else(|| anyhow::anyhow!("a comment's decision is gone"))?;
+            receipt_view(c, decision, true)
+        },
+    )
+}
+
+fn receipt_view(
+    c: comment::Model,
+    decision: &decision::Model,
+    with_body: bool,
+) -> Result<CommentReceipt> {
+    // Outcomes are public with the feedback report, not before.
+    let reported = decision.feedback_published_at.is_some();
+    Ok(CommentReceipt {
+        tracking_number: c.tracking_number,
+        decision_id: decision.id,
+        decision_title: decision.title.clone(),
+        created_at: c.created_at.into(),
+        status: parse(&c.status)?,
+        rejection_reason: c.rejection_reason.as_deref().map(parse).transpose()?,
+        outcome: match reported {
+            true => c.outcome.as_deref().map(parse).transpose()?,
+            false => None,
+        },
+        outcome_reason: c.outcome_reason.filter(|_| reported),
+        body: with_body.then_some(c.body),
     })
 }
 

@@ -561,6 +561,40 @@ pub struct SectionFeedback {
     pub counts: OutcomeCounts,
 }
 
+/// Where a comment stands, found by its tracking number: no text and no name, so that a
+/// number guessed tells nothing about anyone.
+#[derive(Object, Debug)]
+#[oai(example, skip_serializing_if_is_none)]
+pub struct CommentReceipt {
+    pub tracking_number: String,
+    pub decision_id: Uuid,
+    pub decision_title: String,
+    pub created_at: Timestamp,
+    pub status: CommentStatus,
+    pub rejection_reason: Option<RejectionReason>,
+    /// Once the feedback report is published.
+    pub outcome: Option<Outcome>,
+    pub outcome_reason: Option<String>,
+    /// In the author's own list only.
+    pub body: Option<String>,
+}
+
+impl Example for CommentReceipt {
+    fn example() -> Self {
+        Self {
+            tracking_number: "YP-2021-7K3M9Q".into(),
+            decision_id: example_id(2),
+            decision_title: "杨浦区城区管理精细化“十四五”规划".into(),
+            created_at: Utc.with_ymd_and_hms(2021, 8, 2, 2, 0, 0).unwrap().into(),
+            status: CommentStatus::Published,
+            rejection_reason: None,
+            outcome: Some(Outcome::Adopted),
+            outcome_reason: None,
+            body: None,
+        }
+    }
+}
+
 #[derive(Object, Debug)]
 pub struct RejectionCount {
     pub reason: RejectionReason,

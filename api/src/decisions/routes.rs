@@ -11,9 +11,10 @@ use uuid::Uuid;
 use super::{
     comments::{self, CommentFilter},
     dto::{
-        Comment, CommentStatus, ConsultationRequest, Decision, DecisionPatch, DecisionSummary,
-        DeliberationRequest, Draft, FeedbackReport, FeedbackRequest, ModerationRequest, NewComment,
-        NewDecision, NewDraft, OutcomeRequest, ResultRequest, TimelineEntry, WithdrawalRequest,
+        Comment, CommentReceipt, CommentStatus, ConsultationRequest, Decision, DecisionPatch,
+        DecisionSummary, DeliberationRequest, Draft, FeedbackReport, FeedbackRequest,
+        ModerationRequest, NewComment, NewDecision, NewDraft, OutcomeRequest, ResultRequest,
+        TimelineEntry, WithdrawalRequest,
     },
     service::{self, CatalogFilter},
     stage::Stage,
@@ -271,6 +272,41 @@ impl DecisionsApi {
         ))
     }
 
+    /// Follow a comment by its tracking number
+    ///
+    /// Public: where the comment stands (received, published or not and why, and its outcome
+    /// once the feedback report is out), for whoever holds the number, a letter's sender
+    /// included. No text and no name.
+    #[oai(
+        path = "/comments/tracking/:tracking_number",
+        method = "get",
+        operation_id = "getCommentByTrackingNumber"
+    )]
+    async fn receipt(
+        &self,
+        state: Data<&AppState>,
+        /// As on the receipt, e.g. `YP-2021-7K3M9Q` (letters in either case).
+        #[oai(validator(pattern = r"^[Yy][Pp]-[0-9]{4}-[0-9A-Za-z]{6}$"))]
+        tracking_number: Path<String>,
+    ) -> Result<Json<CommentReceipt>> {
+        Ok(Json(comments::receipt(&state, &tracking_number.0).await?))
+    }
+
+    /// My comments
+    ///
+    /// The caller's comments on every decision, newest first, each with where it stands.
+    #[oai(path = "/me/comments", method = "get", operation_id = "listMyComments")]
+    async fn mine(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
+    ) -> Result<Json<Page<CommentReceipt>>> {
+        let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        Ok(Json(comments::mine(&state, &auth.0, page).await?))
+    }
+
     /// Moderate a comment
     ///
     /// Staff of the sponsoring department publish it or reject it with a reason.
@@ -430,6 +466,8 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("publishDraft", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "draft_version_taken", "stage_is_consultation_closed", "stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
     Problems::new("listDrafts", &[(404, &["not_found"])]),
     Problems::new("openConsultation", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "stage_is_catalogued", "stage_is_consultation_closed", "stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
+    Problems::new("getCommentByTrackingNumber", &[(404, &["not_found"])]),
+    Problems::new("listMyComments", &[]),
     Problems::new("submitComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["consultation_not_open", "idempotency_key_in_progress", "stage_is_catalogued", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn", "tracking_number_taken"]), (422, &["validation_failed"]), (429, &["too_many_comments"])]),
     Problems::new("listComments", &[(401, &["unauthorized"]), (403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("exportComments", &[(403, &["forbidden"]), (404, &["not_found"])]),

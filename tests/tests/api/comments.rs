@@ -634,12 +634,83 @@ async fn commenters_are_notified_of_their_outcome(app: TestApp) {
         StatusCode::CREATED,
     )
     .await;
+    // The receipt's number, typed in any case, says where the comment stands: no text, no
+    // name, no outcome before the report.
+    let number = comment["tracking_number"].as_str().unwrap().to_string();
+    let receipt = |number: String| {
+        let app = &app;
+        async move {
+            let found = app
+                .get(&format!("/comments/tracking/{number}"))
+                .send()
+                .await
+                .unwrap();
+            expect_status(found, StatusCode::OK).await
+        }
+    };
+    let pending = receipt(number.to_lowercase()).await;
+    assert_eq!(
+        (
+            pending["status"].as_str(),
+            pending["decision_title"].as_str()
+        ),
+        (Some("pending"), Some("数字经济政策"))
+    );
+    assert!(
+        pending.get("body").is_none() && pending.get("author").is_none(),
+        "{pending}"
+    );
+    expect_problem(
+        app.get("/comments/tracking/YP-2021-ZZZZZZ")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     moderate(&app, &staff, &comment, json!({"action": "publish"})).await;
     expect_status(
         set_outcome(&app, &staff, &comment, json!({"outcome": "adopted"})).await,
         StatusCode::OK,
     )
     .await;
+    assert!(
+        receipt(number.clone()).await.get("outcome").is_none(),
+        "not before the report"
+    );
+    // My comments, across decisions, newest first, with their text.
+    let other = app.decision_in_consultation(&staff, "养老服务规划").await;
+    expect_status(
+        app.comment(&resident, &other, json!({"body": "第二条意见"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mine = app
+        .send(
+            Method::GET,
+            "/me/comments",
+            Some(&resident.token),
+            Value::Null,
+        )
+        .await;
+    let mine = expect_status(mine, StatusCode::OK).await;
+    let listed: Vec<(&str, &str)> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["decision_title"].as_str().unwrap(),
+                c["body"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [("养老服务规划", "第二条意见"), ("数字经济政策", "意见")]
+    );
     app.clock.advance(Duration::days(30));
     expect_status(
         app.send(
@@ -668,6 +739,7 @@ async fn commenters_are_notified_of_their_outcome(app: TestApp) {
     let items = inbox["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{inbox}");
     assert_eq!(items[0]["kind"], "comment_outcome");
+    assert_eq!(receipt(number).await["outcome"], "adopted");
     assert!(items[0]["body"]
         .as_str()
         .unwrap()
