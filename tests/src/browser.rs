@@ -153,13 +153,14 @@ impl Browser {
         .await
     }
 
-    /// Logs in through the portal's login page and waits for the profile.
-    pub async fn log_in(&self, base: &str, login: &str, password: &str) {
+    /// Logs in through the portal's login page and waits for the page a person lands on:
+    /// `me` for residents, `staff` (the console) for staff and admins.
+    pub async fn log_in(&self, base: &str, login: &str, password: &str, lands_on: &str) {
         self.client.goto(&format!("{base}/#/login")).await.unwrap();
         self.fill("#login-login", login).await;
         self.fill("#login-password", password).await;
         self.click("#login-submit").await;
-        self.find("[data-page=me]").await;
+        self.find(&format!("[data-page={lands_on}]")).await;
     }
 
     /// Ends the session (ChromeDriver then stops Chromium) and removes the profile.

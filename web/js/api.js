@@ -5,8 +5,9 @@ const TOKEN_KEY = 'canyu.token';
 const USER_KEY = 'canyu.user';
 
 // Thrown for every failed call. status 0 / code "network" means no answer at all.
+// retryAfter: the seconds of a Retry-After header (429, 503), else null.
 export class ApiError extends Error {
-  constructor(status, problem = {}) {
+  constructor(status, problem = {}, { retryAfter = null } = {}) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
@@ -15,7 +16,14 @@ export class ApiError extends Error {
     this.detail = problem.detail || '';
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.at = problem.at || null;
+    this.retryAfter = retryAfter;
   }
+}
+
+// Retry-After in seconds; the header's other form, an HTTP date, is not used by the server.
+function retryAfterSeconds(res) {
+  const value = res.headers.get('Retry-After')?.trim();
+  return value && /^\d+$/.test(value) ? Number(value) : null;
 }
 
 // Only used when the body is not problem+json (e.g. a proxy error page).
@@ -58,7 +66,8 @@ async function request(method, path, body, { auth = true, signal, headers: extra
   const data = await readJson(res);
   // A 401 on a call that carried our token means the token is dead: forget it.
   if (res.status === 401 && token) clearSession();
-  throw new ApiError(res.status, data && typeof data === 'object' ? data : {});
+  throw new ApiError(res.status, data && typeof data === 'object' ? data : {},
+    { retryAfter: retryAfterSeconds(res) });
 }
 
 // api('POST', '/auth/login', {login, password}, {auth: false, signal})

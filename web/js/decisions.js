@@ -4,7 +4,7 @@
 import { api, query, fetchAll } from './api.js';
 import { t } from './i18n.js';
 import {
-  h, append, keyedField, timeEl, textBlocks, pagedList,
+  h, append, keyedField, timeEl, textBlocks, pagedList, recordText, recordLang,
 } from './ui.js';
 import { label, windowDates } from './format.js';
 
@@ -163,6 +163,32 @@ export function commentList({
     fetchPage: (cursor) => fetchDecision(id, `/comments${query({ ...params, limit, cursor })}`, signal),
     renderItem,
   });
+}
+
+// ---- where a comment stands (CommentReceipt: the author's list, a tracking-number lookup)
+
+// A comment's status as a badge, with the reason when it was not published.
+function statusLine(r) {
+  return h('p', { class: 'comment-meta' },
+    t('comment.status'), h('span', { class: `badge status-${r.status}` }, label('comment_status', r.status)),
+    r.rejection_reason && ` ${t('comment.rejected_for', { reason: label('rejection', r.rejection_reason) })}`);
+}
+
+// A CommentReceipt: the decision (linked), tracking number, date, status, the text (in the
+// author's own list only) and, once the feedback report is out, the outcome and its reason.
+// tag: 'li' in a list; level: the heading level of the decision's title.
+export function receiptView(r, { tag = 'li', level = 3, id } = {}) {
+  return h(tag, { class: 'comment comment-receipt', id, dataset: { tracking: r.tracking_number } },
+    h(`h${level}`, { class: 'receipt-decision' },
+      h('a', { href: decisionHash(r.decision_id), dataset: { id: r.decision_id } }, recordText(r.decision_title))),
+    h('p', { class: 'comment-meta' },
+      t('comment.tracking_number'), h('strong', { class: 'tracking-number' }, r.tracking_number), ' · ',
+      t('comment.sent_at'), timeEl(r.created_at, { time: true })),
+    statusLine(r),
+    r.body && h('div', { class: 'comment-body', lang: recordLang(r.body) }, textBlocks(r.body)),
+    r.outcome && h('p', { class: 'comment-outcome' }, t('comment.outcome'), label('outcome', r.outcome),
+      r.outcome_reason && [' — ', recordText(r.outcome_reason)]),
+  );
 }
 
 // ---- feedback report (采纳情况)

@@ -71,6 +71,10 @@ export function errorMessage(err) {
   if (err instanceof ApiError) {
     // Field errors are shown by their inputs; the summary just points there.
     if (err.code === 'invalid_request' && err.errors?.length) return t('error.validation_failed');
+    // A lockout (login) says how long it lasts, in whole minutes rounded up.
+    if (err.code === 'too_many_attempts' && err.retryAfter > 0) {
+      return plural('error.too_many_attempts_minutes', Math.ceil(err.retryAfter / 60));
+    }
     if (has(`error.${err.code}`)) return t(`error.${err.code}`);
     const stage = err.code.match(/^stage_is_(\w+)$/)?.[1]; // 409 for an action the stage forbids
     if (stage) return t('error.stage_is', { stage: label('stage', stage) });

@@ -99,7 +99,7 @@ async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
             .await;
         assert!(open.contains("征求意见截至"), "{open}");
 
-        browser.log_in(&base, &resident.login, PASSWORD).await;
+        browser.log_in(&base, &resident.login, PASSWORD, "me").await;
         browser
             .client
             .goto(&format!("{base}/#/decisions"))
@@ -121,6 +121,25 @@ async fn a_resident_goes_from_the_catalog_to_a_submitted_comment() {
             .await;
         browser.click("#comment-submit").await;
         let receipt = browser.wait_for_text("#comment-receipt", "YP-2021-").await;
+        // The receipt's number finds the comment from the catalogue, and it is among mine.
+        let number = receipt
+            .split_whitespace()
+            .flat_map(|w| w.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')))
+            .find(|w| w.starts_with("YP-2021-"))
+            .unwrap()
+            .to_string();
+        browser
+            .client
+            .goto(&format!("{base}/#/decisions"))
+            .await
+            .unwrap();
+        browser.fill("#track-number", &number.to_lowercase()).await;
+        browser.click("#track-submit").await;
+        browser
+            .wait_for_text("#track-result", "杨浦区促进数字经济发展的若干政策")
+            .await;
+        browser.client.goto(&format!("{base}/#/me")).await.unwrap();
+        browser.wait_for_text("#my-comments", &number).await;
         browser.close().await;
 
         let mine = app
@@ -157,7 +176,7 @@ async fn a_resident_signs_up_for_an_open_day_and_staff_check_them_in() {
             return;
         };
         let base = format!("http://{}", app.addr);
-        browser.log_in(&base, &resident.login, PASSWORD).await;
+        browser.log_in(&base, &resident.login, PASSWORD, "me").await;
 
         browser
             .client
@@ -188,7 +207,7 @@ async fn a_resident_signs_up_for_an_open_day_and_staff_check_them_in() {
         // Staff at the door, on the check-in page.
         browser.click("#nav-logout").await;
         browser.find("#nav-login").await;
-        browser.log_in(&base, &staff.login, PASSWORD).await;
+        browser.log_in(&base, &staff.login, PASSWORD, "staff").await;
         browser
             .client
             .goto(&format!("{base}/#/staff/events/{event}/checkin"))
@@ -271,7 +290,7 @@ async fn a_resident_who_came_rates_the_open_day_and_staff_see_the_answer_counted
             return;
         };
         let base = format!("http://{}", app.addr);
-        browser.log_in(&base, &resident.login, PASSWORD).await;
+        browser.log_in(&base, &resident.login, PASSWORD, "me").await;
 
         browser
             .client
@@ -302,7 +321,7 @@ async fn a_resident_who_came_rates_the_open_day_and_staff_see_the_answer_counted
         // Staff of the host department see the answer counted, live.
         browser.click("#nav-logout").await;
         browser.find("#nav-login").await;
-        browser.log_in(&base, &staff.login, PASSWORD).await;
+        browser.log_in(&base, &staff.login, PASSWORD, "staff").await;
         browser
             .client
             .goto(&format!("{base}/#/staff/events/{event}"))

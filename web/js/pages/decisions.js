@@ -1,12 +1,12 @@
 // The decision catalog (重大行政决策事项目录): filters in the address (#/decisions?year=…),
-// the list page by page.
+// the list page by page; above them, following a comment by its tracking number.
 
-import { query } from '../api.js';
+import { api, query, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, field, filteredList, filterValues,
+  h, field, filteredList, filterValues, handleSubmit,
 } from '../ui.js';
-import { STAGES, decisionList } from '../decisions.js';
+import { STAGES, decisionList, receiptView } from '../decisions.js';
 import { codeOptions, departmentOptions, districtYear } from '../format.js';
 import { yearlyHash } from '../reports.js';
 
@@ -14,6 +14,43 @@ export const name = 'decisions';
 export const title = 'decisions.title';
 
 const FILTERS = ['year', 'stage', 'department_id', 'q'];
+
+// As on the receipt, letters in either case: YP-2021-7K3M9Q.
+const TRACKING_NUMBER = /^YP-\d{4}-[0-9A-Z]{6}$/i;
+
+// Where a comment stands, for whoever holds its tracking number (GET /comments/tracking/…).
+function trackingLookup() {
+  const result = h('div', { id: 'track-result', class: 'track-result', tabindex: -1, hidden: true });
+  const form = h('form', { id: 'track-form', class: 'track-form', 'aria-labelledby': 'track-title' },
+    field({
+      id: 'track-number', name: 'tracking_number', label: t('track.number'), hint: t('track.number_hint'),
+      autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: 20,
+    }),
+    h('button', { type: 'submit', id: 'track-submit', class: 'button button-secondary' }, t('track.submit')));
+  handleSubmit(form, async (values) => {
+    const number = values.tracking_number.trim().toUpperCase();
+    result.hidden = true;
+    if (!TRACKING_NUMBER.test(number)) { // the server's 400, shaped here
+      const code = number ? 'invalid_format' : 'required';
+      throw new ApiError(400, { code: 'invalid_request', errors: [{ field: 'tracking_number', code }] });
+    }
+    let receipt;
+    try {
+      receipt = await api('GET', `/comments/tracking/${encodeURIComponent(number)}`, undefined, { auth: false });
+    } catch (err) {
+      if (err.code !== 'not_found') throw err;
+    }
+    result.replaceChildren(receipt
+      ? receiptView(receipt, { tag: 'div', level: 3 })
+      : h('p', { class: 'notice notice-plain', id: 'track-not-found' }, t('track.not_found')));
+    result.hidden = false;
+    result.focus();
+  });
+  return h('section', { class: 'track', 'aria-labelledby': 'track-title' },
+    h('h2', { id: 'track-title' }, t('track.title')),
+    form,
+    result);
+}
 
 export async function render(root, ctx) {
   const filters = filterValues(ctx.query, FILTERS);
@@ -47,6 +84,7 @@ export async function render(root, ctx) {
     h('p', { class: 'lead' }, t('decisions.lead')),
     h('p', { class: 'report-links' }, h('a', { href: yearlyHash(figuresYear), id: 'yearly-figures-link' },
       t('decisions.figures_link', { year: figuresYear }))),
+    trackingLookup(),
     form,
   );
   await filteredList(root, ctx, form,

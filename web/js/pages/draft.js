@@ -2,9 +2,9 @@
 // consultation is open, and the comments published so far.
 
 import { getUser, isLoggedIn, idempotentSender } from '../api.js';
-import { t } from '../i18n.js';
+import { t, plural } from '../i18n.js';
 import {
-  h, append, field, checkbox, flash, handleSubmit, timeEl, textBlocks, breadcrumb, panel,
+  h, append, field, checkbox, flash, handleSubmit, timeEl, textBlocks, breadcrumb, panel, recordLang,
 } from '../ui.js';
 import { formatDate } from '../format.js';
 import {
@@ -39,12 +39,14 @@ function versionView(draft, current, onComment) {
       s.heading && h('h3', { id: headingId }, s.heading),
       h('div', { class: 'section-body' }, textBlocks(s.body)),
       h('p', { class: 'section-foot' },
-        h('span', { class: 'comment-count' }, t('draft.comment_count', { n: s.comment_count })),
+        h('span', { class: 'comment-count' }, plural('draft.comment_count', s.comment_count)),
+        // The section is named to screen readers after the visible text, so that the button's
+        // name starts with what it shows.
         onComment && h('button', {
           type: 'button', class: 'button button-small button-secondary comment-on-section',
-          'aria-label': t('draft.comment_on_named', { section: sectionName(s) }),
           onclick: () => onComment(s.anchor),
-        }, t('draft.comment_on'))));
+        }, t('draft.comment_on'), h('span', { class: 'visually-hidden', lang: recordLang(sectionName(s)) },
+          t('draft.comment_on_section', { section: sectionName(s) })))));
     })),
   ];
 }

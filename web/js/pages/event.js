@@ -59,7 +59,9 @@ function signupForm(e) {
       hint: t('signup.party_size_hint', { n: e.max_party_size }),
       options: sizes.map((n) => ({ value: n, label: peopleText(n) })),
     }),
-    h('button', { type: 'submit', id: 'signup-submit', class: 'button' }, t('signup.submit')),
+    // Full (no seat a newcomer can get now): signing up joins the waitlist.
+    h('button', { type: 'submit', id: 'signup-submit', class: 'button' },
+      t(e.seats_left <= 0 ? 'signup.submit_waitlist' : 'signup.submit')),
   );
   const send = idempotentSender('POST', eventPath(e.id, '/signups'));
   handleSubmit(form, async (values) => {

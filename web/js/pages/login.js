@@ -1,6 +1,7 @@
-// Log in and go back to the page that asked for it (?next=#/…), else to the profile.
+// Log in and go back to the page that asked for it (?next=#/…), else to the staff console for
+// staff and admins, to the profile for residents.
 
-import { login } from '../api.js';
+import { login, isStaff } from '../api.js';
 import { t } from '../i18n.js';
 import { h, field, flash, handleSubmit } from '../ui.js';
 
@@ -21,10 +22,11 @@ export function render(root, ctx) {
   );
 
   handleSubmit(form, async (values) => {
-    await login(values);
+    const user = await login(values);
     flash(() => t('flash.logged_in'), 'success', { keep: true });
     const next = ctx.query.get('next'); // the page that sent the user here
-    ctx.go(next?.startsWith('#/') && !next.startsWith('#/login') ? next : '#/me');
+    if (next?.startsWith('#/') && !next.startsWith('#/login')) ctx.go(next);
+    else ctx.go(isStaff(user) ? '#/staff' : '#/me');
   });
 
   root.append(

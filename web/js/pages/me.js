@@ -1,4 +1,5 @@
-// Profile: the logged-in user as the server knows them (GET /me), and their notifications.
+// Profile: the logged-in user as the server knows them (GET /me), their notifications and
+// their comments on every decision with where each stands.
 
 import { api, query } from '../api.js';
 import { t } from '../i18n.js';
@@ -6,6 +7,7 @@ import {
   h, currentUser, details, timeEl, pagedList, recordText,
 } from '../ui.js';
 import { label, formatDate } from '../format.js';
+import { receiptView } from '../decisions.js';
 
 export const name = 'me';
 export const title = 'me.title';
@@ -33,14 +35,23 @@ export async function render(root, ctx) {
 
   const user = await currentUser(ctx);
   if (!user) return;
-  const notifications = await pagedList({
-    id: 'notifications',
-    class: 'notifications',
-    empty: t('me.notifications_empty'),
-    fetchPage: (cursor) => api('GET', `/me/notifications${query({ limit: 20, cursor })}`, undefined,
-      { signal: ctx.signal }),
-    renderItem: notificationItem,
-  });
+  const [notifications, comments] = await Promise.all([
+    pagedList({
+      id: 'notifications',
+      class: 'notifications',
+      empty: t('me.notifications_empty'),
+      fetchPage: (cursor) => api('GET', `/me/notifications${query({ limit: 20, cursor })}`, undefined,
+        { signal: ctx.signal }),
+      renderItem: notificationItem,
+    }),
+    pagedList({
+      class: 'comments my-comment-list',
+      empty: t('me.comments_empty'),
+      fetchPage: (cursor) => api('GET', `/me/comments${query({ limit: 20, cursor })}`, undefined,
+        { signal: ctx.signal }),
+      renderItem: (r) => receiptView(r),
+    }),
+  ]);
 
   root.replaceChildren(
     heading,
@@ -59,5 +70,8 @@ export async function render(root, ctx) {
     h('section', { class: 'notifications-section', 'aria-labelledby': 'notifications-title' },
       h('h2', { id: 'notifications-title' }, t('me.notifications')),
       notifications),
+    h('section', { class: 'my-comments-section', id: 'my-comments', 'aria-labelledby': 'my-comments-title' },
+      h('h2', { id: 'my-comments-title' }, t('me.comments')),
+      comments),
   );
 }

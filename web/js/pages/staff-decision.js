@@ -4,7 +4,7 @@
 import { api, canManage } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, field, requireFilled, panel, breadcrumb,
+  h, field, flash, requireFilled, panel, breadcrumb, confirmStep, clearFieldErrors, showFormError,
 } from '../ui.js';
 import {
   ACTIVE_STAGES, decisionMeta, decisionHash, decisionPath, fetchDecision, fetchWithDrafts,
@@ -140,20 +140,40 @@ function formPanels(ctx, d, current) {
   };
 }
 
-// Preview of the report while comments are handled; publishing once the window closed.
+// Preview of the report while comments are handled; publishing once the window closed, after
+// a second, explicit "yes" (it cannot be taken back, and every commenter is notified).
 async function feedbackPanel(ctx, d) {
   const report = await fetchDecision(d.id, '/feedback', ctx.signal);
   const preview = h('div', { class: 'preview' }, feedbackReport(report, 'preview', 3));
   if (d.stage !== 'consultation_closed') return panel('panel-feedback', t('staff.feedback'), preview);
-  return actionPanel(ctx, {
-    id: 'panel-feedback',
-    heading: t('staff.feedback'),
-    intro: [preview, h('p', { class: 'hint' }, t('staff.feedback_intro'))],
-    fields: text('feedback-narrative', 'narrative', 'staff.feedback_narrative', { tag: 'textarea', rows: 6 }),
-    submit: t('staff.feedback_submit'),
-    done: 'flash.feedback_published',
-    send: (v) => api('POST', decisionPath(d.id, '/feedback'), { narrative: v.narrative }),
-  });
+  const form = h('form', {
+    id: 'panel-feedback-form', class: 'form form-wide', 'aria-labelledby': 'panel-feedback-title',
+  },
+    text('feedback-narrative', 'narrative', 'staff.feedback_narrative', { tag: 'textarea', rows: 6 }));
+  form.noValidate = true;
+  form.addEventListener('submit', (event) => event.preventDefault()); // only "yes" publishes
+  form.append(confirmStep({
+    id: 'panel-feedback-submit',
+    label: t('staff.feedback_submit'),
+    question: t('staff.feedback_question'),
+    yes: t('staff.feedback_yes'),
+    no: t('staff.feedback_no'),
+    actionClass: 'feedback-publish',
+    action: async () => {
+      clearFieldErrors(form);
+      try {
+        await api('POST', decisionPath(d.id, '/feedback'), { narrative: form.elements.narrative.value });
+      } catch (err) {
+        if (!err.errors?.length) throw err; // shown in #flash
+        showFormError(form, err)?.focus(); // e.g. the statement too long, next to it
+        return;
+      }
+      flash(() => t('flash.feedback_published'), 'success', { keep: true });
+      ctx.go(location.hash);
+    },
+  }));
+  return panel('panel-feedback', t('staff.feedback'), preview, h('p', { class: 'hint' }, t('staff.feedback_intro')),
+    form);
 }
 
 export async function render(root, ctx) {
