@@ -19,8 +19,13 @@ export const REJECTION_REASONS = ['spam', 'abusive', 'off_topic', 'personal_data
 // Stages in which the catalog entry may change and the decision may be withdrawn.
 export const ACTIVE_STAGES = STAGES.slice(0, 6);
 
-export function stageBadge(stage) {
-  return h('span', { class: `badge stage-${stage}` }, label('stage', stage));
+// A badge says what a person can do now: a draft whose consultation is scheduled but not yet
+// open says so (the stage is still draft_published until the window opens).
+export function stageBadge(d) {
+  const scheduled = d.stage === 'draft_published' && Boolean(d.consultation || d.consultation_closes_at);
+  return scheduled
+    ? h('span', { class: 'badge stage-draft_published' }, t('consultation.upcoming_badge'))
+    : h('span', { class: `badge stage-${d.stage}` }, label('stage', d.stage));
 }
 
 // '#/decisions/<id>' plus an optional '/draft', '/feedback'.
@@ -51,7 +56,7 @@ export function fetchWithDrafts(id, signal) {
 // Stage badge, sponsor and catalog year.
 export function decisionMeta(d) {
   return h('p', { class: 'meta' },
-    stageBadge(d.stage), ' ', `${d.sponsor.name} · ${t('decisions.year_n', { year: d.year })}`);
+    stageBadge(d), ' ', `${d.sponsor.name} · ${t('decisions.year_n', { year: d.year })}`);
 }
 
 // ---- the catalog list

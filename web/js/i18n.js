@@ -203,6 +203,7 @@ const messages = {
 
     'consultation.none': '尚未开始征求意见。',
     'consultation.upcoming': '征求意见尚未开始。',
+    'consultation.upcoming_badge': '征求意见即将开始',
     'consultation.window': '征求意见期：{opens} 至 {closes}',
     'consultation.open': '正在公开征求意见，欢迎发表意见。',
     'consultation.closed': '征求意见已结束，不再接收新的意见。',
@@ -475,7 +476,7 @@ const messages = {
     'staff_events.title': '开放活动管理',
     'staff_events.lead': '{department}主办的政府开放月活动。',
     'staff_events.lead_admin': '全部政府开放月活动。',
-    'staff_events.drafts_hint': '列表只显示已发布和已取消的活动；草稿请通过创建后打开的管理页面地址访问。',
+    'staff_events.drafts_hint': '管理员在此看到全区已发布和已取消的活动；各部门的草稿由该部门工作人员在此列表中查看。',
     'staff_events.empty': '没有活动。',
     'staff_events.new': '新增活动',
     'staff_events.times_hint': '时间均按{zone}填写。',
@@ -1451,6 +1452,7 @@ const messages = {
 
     'consultation.none': 'The consultation has not started.',
     'consultation.upcoming': 'The consultation has not opened yet.',
+    'consultation.upcoming_badge': 'Consultation opening soon',
     'consultation.window': 'Consultation window: {opens} to {closes}',
     'consultation.open': 'Open for comment: have your say.',
     'consultation.closed': 'The consultation has closed; no more comments are accepted.',
@@ -1725,7 +1727,7 @@ const messages = {
     'staff_events.title': 'Open Month events',
     'staff_events.lead': 'Open Month events hosted by {department}.',
     'staff_events.lead_admin': 'All Open Month events.',
-    'staff_events.drafts_hint': 'The list shows published and cancelled events only; open a draft by the address of its page, shown after creating it.',
+    'staff_events.drafts_hint': 'Admins see every published and cancelled event here; the drafts of a department are listed here for its staff.',
     'staff_events.empty': 'No events.',
     'staff_events.new': 'New event',
     'staff_events.times_hint': 'Times are in {zone}.',

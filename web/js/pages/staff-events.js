@@ -1,7 +1,7 @@
 // Staff console, events section: the Open Month events of the user's department (an admin's:
 // all), with their seats and waitlists.
 
-import { api, query, managesDepartment } from '../api.js';
+import { api, query } from '../api.js';
 import { t } from '../i18n.js';
 import { h, pagedList } from '../ui.js';
 import { eventItem, staffEventHash } from '../events.js';
@@ -11,15 +11,11 @@ export const name = 'staff-events';
 export const title = 'staff_events.title';
 export const requiresLogin = true;
 
-// The calendar has no department filter: pages are read until one has events of the user's.
-async function fetchOwn(user, cursor, signal) {
-  let page = { next_cursor: cursor };
-  let items = [];
-  do {
-    page = await api('GET', `/events${query({ limit: 100, cursor: page.next_cursor })}`, undefined, { signal });
-    items = page.items.filter((e) => managesDepartment(user, e.host.id));
-  } while (!items.length && page.next_cursor);
-  return { items, next_cursor: page.next_cursor };
+// A department's staff ask for its own events, drafts included; an admin reads the whole
+// calendar (published and cancelled events), and opens a department's drafts from its events.
+function fetchOwn(user, cursor, signal) {
+  const own = user.department?.id;
+  return api('GET', `/events${query({ limit: 50, cursor, host_department_id: own })}`, undefined, { signal });
 }
 
 function numbers(e) {
@@ -45,7 +41,7 @@ export async function render(root, ctx) {
   root.append(
     staffSections('events'),
     staffLead(user, 'staff_events'),
-    h('p', { class: 'hint' }, t('staff_events.drafts_hint')),
+    !user.department && h('p', { class: 'hint' }, t('staff_events.drafts_hint')),
     h('p', { class: 'actions' },
       h('a', { id: 'staff-event-new', class: 'button', href: '#/staff/events/new' }, t('staff_events.new'))),
     list,
