@@ -444,6 +444,7 @@ pub async fn publish_feedback(
         kind: Stage::FeedbackPublished.as_str(),
         note: format!("公布意见采纳情况（共{}条）", published.len()),
         documents: &[],
+        at: None,
         audit: ("feedback.publish", json!({})),
     };
     step.finish(session, changes, entry).await?;

@@ -308,7 +308,11 @@ pub async fn timeline(
     page: TimePageRequest,
 ) -> Result<Page<TimelineEntry>> {
     let decision = load(&state.db, id).await?;
-    let select = decision_event::Entity::find().filter(decision_event::Column::DecisionId.eq(id));
+    let now = state.clock.now();
+    // What has happened: a consultation scheduled to open later shows once it has opened.
+    let select = decision_event::Entity::find()
+        .filter(decision_event::Column::DecisionId.eq(id))
+        .filter(decision_event::Column::At.lte(now));
     let rows = page
         .apply(
             select,
@@ -320,7 +324,7 @@ pub async fn timeline(
     let mut entries = page.page(rows, |e| (e.at, e.id), entry)?;
     // The close the clock made ends the timeline: it comes last, on the last page.
     if entries.next_cursor.is_none() {
-        if let Some(closed) = closed_by_clock(&decision, state.clock.now()) {
+        if let Some(closed) = closed_by_clock(&decision, now) {
             entries.items.push(entry(closed)?);
         }
     }
@@ -414,6 +418,7 @@ pub async fn publish_draft(
         kind,
         note,
         documents: &form.documents,
+        at: None,
         audit: ("draft.publish", json!({"version": version})),
     };
     step.finish(session, <DecisionChanges as Default>::default(), entry)
@@ -609,6 +614,7 @@ pub async fn open_consultation(
         kind,
         note,
         documents: &[],
+        at: Some(opens_at),
         audit: ("consultation.open", detail),
     };
     step.finish(session, changes, entry).await?;
@@ -672,6 +678,7 @@ pub async fn record_deliberation_in(
         kind: Stage::Deliberated.as_str(),
         note: format!("{meeting_number}（{}）审议", form.meeting_date),
         documents: &form.documents,
+        at: None,
         audit: (
             "decision.deliberate",
             json!({"meeting_number": meeting_number}),
@@ -704,6 +711,7 @@ pub async fn record_result(
         kind: Stage::Decided.as_str(),
         note,
         documents: &form.documents,
+        at: None,
         audit: ("decision.result", json!({"document_number": number})),
     };
     step.finish(session, changes, entry).await?;
@@ -726,6 +734,7 @@ pub async fn withdraw(
         kind: Stage::Withdrawn.as_str(),
         note: reason,
         documents: &[],
+        at: None,
         audit: ("decision.withdraw", json!({})),
     };
     step.finish(session, changes, entry).await?;
@@ -751,6 +760,9 @@ pub(super) struct Entry<'a> {
     pub kind: &'a str,
     pub note: String,
     pub documents: &'a [Document],
+    /// When it happens, if later than now (a consultation scheduled to open): the timeline
+    /// shows it from then on.
+    pub at: Option<DateTime<Utc>>,
     pub audit: (&'a str, serde_json::Value),
 }
 
@@ -824,7 +836,7 @@ impl Step {
         record_event(
             &txn,
             decision.id,
-            now,
+            entry.at.map_or(now, |at| at.max(now)),
             entry.kind,
             to,
             entry.note,
