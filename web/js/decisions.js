@@ -65,7 +65,9 @@ export function decisionMeta(d) {
 export function decisionItem(d, href = decisionHash(d.id), ...extra) {
   return h('li', { class: 'decision-item' },
     h('h2', { class: 'decision-title' },
-      h('a', { class: 'decision-link', href, dataset: { id: d.id } }, d.title)),
+      h('a', {
+        class: 'decision-link', href, dataset: { id: d.id }, lang: recordLang(d.title),
+      }, d.title)),
     append(decisionMeta(d),
       d.consultation_closes_at && [' · ', t('decisions.closes_at'), timeEl(d.consultation_closes_at)]),
     extra,

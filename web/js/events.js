@@ -4,7 +4,9 @@
 
 import { api, query, download } from './api.js';
 import { t, plural } from './i18n.js';
-import { h, keyedField, rangeEl, loadMore } from './ui.js';
+import {
+  h, keyedField, rangeEl, loadMore, recordLang,
+} from './ui.js';
 import {
   label, codeOptions, wallTimeToUtc, utcToWallTime, themeCodes,
 } from './format.js';
@@ -61,10 +63,12 @@ export function eventItem(e, { href = eventHash(e.id), level = 3, seats: withSea
   const seats = withSeats && seatsText(e);
   return h('li', { class: `event-item event-${e.status}`, dataset: { starts: e.starts_at } },
     h(`h${level}`, { class: 'event-title' },
-      h('a', { class: 'event-link', href, dataset: { id: e.id } }, e.title)),
+      h('a', {
+        class: 'event-link', href, dataset: { id: e.id }, lang: recordLang(e.title),
+      }, e.title)),
     h('p', { class: 'meta' }, eventBadges(e)),
     h('p', { class: 'event-when' }, rangeEl(e.starts_at, e.ends_at)),
-    h('p', { class: 'event-where' }, `${e.venue} · ${e.host.name}`),
+    h('p', { class: 'event-where', lang: recordLang(e.venue) }, `${e.venue} · ${e.host.name}`),
     seats && h('p', { class: e.seats_left > 0 ? 'seats' : 'seats seats-full' }, seats),
     extra);
 }

@@ -351,10 +351,11 @@ export function recordLang(text) {
 }
 
 // Plain text (e.g. Markdown) as paragraphs: blank lines split them, single newlines become
-// line breaks. Text only; markup in it is shown as typed.
+// line breaks. Text only; markup in it is shown as typed. Chinese paragraphs of a record on a
+// page in another language say so (lang), for screen readers and fonts.
 export function textBlocks(text) {
   return String(text || '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
-    .map((p) => h('p', {}, p.split('\n').flatMap((line, i) => (i ? [h('br'), line] : [line]))));
+    .map((p) => h('p', { lang: recordLang(p) }, p.split('\n').flatMap((line, i) => (i ? [h('br'), line] : [line]))));
 }
 
 // A titled part of a page: <section id aria-labelledby> with an <h2>.

@@ -4,7 +4,7 @@
 import { getUser, isLoggedIn, canManage, fetchAll } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, append, details, timeEl, textBlocks, panel, breadcrumb,
+  h, append, details, timeEl, textBlocks, panel, breadcrumb, recordLang,
 } from '../ui.js';
 import { label, formatDate } from '../format.js';
 import {
@@ -71,7 +71,7 @@ export async function render(root, ctx) {
 
   append(root,
     breadcrumb('#/decisions', t('decisions.title')),
-    h('h1', { id: 'decision-title' }, d.title),
+    h('h1', { id: 'decision-title', lang: recordLang(d.title) }, d.title),
     decisionMeta(d),
     d.stage === 'withdrawn' && h('div', { class: 'notice notice-plain', id: 'withdrawn-reason' },
       h('p', {}, h('strong', {}, t('decision.withdrawn')), d.withdrawn_reason)),

@@ -7,6 +7,7 @@ import {
 import { t } from '../i18n.js';
 import {
   h, append, field, flash, handleSubmit, details, rangeEl, textBlocks, panel, breadcrumb,
+  recordLang,
 } from '../ui.js';
 import { label, windowDates } from '../format.js';
 import {
@@ -151,7 +152,7 @@ export async function render(root, ctx) {
   const surveyFirst = survey && surveyState(survey) === 'open';
   append(root,
     breadcrumb('#/events', t('events.title')),
-    h('h1', { id: 'event-title' }, e.title),
+    h('h1', { id: 'event-title', lang: recordLang(e.title) }, e.title),
     h('p', { class: 'meta' }, eventBadges(e), ' ', e.host.name),
     e.status === 'cancelled' && h('div', { class: 'notice notice-cancelled', id: 'event-cancelled' },
       h('p', {}, t('event.cancelled_notice'))),
