@@ -5,7 +5,7 @@
 //! representative (verified) can apply at once.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use entity::{decision, meeting_application, user};
+use entity::{decision, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -13,13 +13,12 @@ use crate::{
     auth::{Role, Session},
     clock::Clock,
     departments::Department,
-    enums::name,
     meetings::{
         dto::{
-            ApplicationStatus, Attendance, Category, Eligibility, Handling, HeldMeeting,
-            ItemDeliberation, ItemOutcome, Meeting, Minutes, NewAgendaItem, NewApplication,
-            NewMeeting, NewOpinion, NewRepresentative, PublicValue, Review, ReviewVerdict,
-            SeatPlan, SeatQuota, SelectionMethod, Verdict, Verification,
+            Attendance, Category, Eligibility, Handling, HeldMeeting, ItemDeliberation,
+            ItemOutcome, Meeting, Minutes, NewAgendaItem, NewApplication, NewMeeting, NewOpinion,
+            NewRepresentative, PublicValue, Review, ReviewVerdict, SeatPlan, SeatQuota,
+            SelectionMethod, Verdict, Verification,
         },
         service as meetings,
     },
@@ -338,11 +337,7 @@ async fn hold(
 ) -> anyhow::Result<()> {
     let (y, m, d) = demo.on;
     clock.advance(shanghai(y, m, d, 8) - clock.now());
-    let seats = meeting_application::Entity::find()
-        .filter(meeting_application::Column::MeetingId.eq(found.id))
-        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
-        .all(&at.db)
-        .await?;
+    let seats = meetings::seats_of(found.id).all(&at.db).await?;
     let mut given = Vec::new();
     for (n, (position, text, named, handling)) in demo.opinions.iter().enumerate() {
         let seat = &seats[n % seats.len()];

@@ -10,7 +10,8 @@ use entity::{
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -350,18 +351,11 @@ pub async fn verify(
     form: Verification,
 ) -> Result<Representative> {
     require_staff(session)?;
-    let reason = form
-        .reason
-        .as_deref()
-        .map(|r| input::single_line("reason", r))
-        .transpose()?;
-    if form.verdict == Verdict::Refused && reason.is_none() {
-        return Err(Error::invalid(
-            "reason",
-            FieldCode::Required,
-            "a refusal says why",
-        ));
-    }
+    let reason = reason_for(
+        form.reason.as_deref(),
+        form.verdict == Verdict::Refused,
+        "a refusal says why",
+    )?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let found =
@@ -819,18 +813,11 @@ pub async fn review(
     id: Uuid,
     form: Review,
 ) -> Result<Application> {
-    let reason = form
-        .reason
-        .as_deref()
-        .map(|r| input::single_line("reason", r))
-        .transpose()?;
-    if form.verdict == ReviewVerdict::Rejected && reason.is_none() {
-        return Err(Error::invalid(
-            "reason",
-            FieldCode::Required,
-            "a rejection says why",
-        ));
-    }
+    let reason = reason_for(
+        form.reason.as_deref(),
+        form.verdict == ReviewVerdict::Rejected,
+        "a rejection says why",
+    )?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let application = db::find::<meeting_application::Entity>(&txn, id, "application").await?;
@@ -1035,11 +1022,7 @@ pub async fn record_attendance(
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
     session.require_manager_of(found.department_id)?;
     rules::may_record_outcome(current_status(&found, now)?)?;
-    let seated = meeting_application::Entity::find()
-        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
-        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
-        .all(&txn)
-        .await?;
+    let seated = seats_of(meeting_id).all(&txn).await?;
     if let Some(i) = form
         .attended
         .iter()
@@ -1086,9 +1069,7 @@ pub async fn give_opinion(
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let found = db::find_locked::<meeting::Entity>(&txn, meeting_id, "meeting").await?;
-    let seats = meeting_application::Entity::find()
-        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
-        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)));
+    let seats = seats_of(meeting_id);
     let by_staff = form.application_id.is_some();
     let seat = match form.application_id {
         Some(application_id) => {
@@ -1265,11 +1246,9 @@ pub async fn publish_minutes(
         .filter(meeting_opinion::Column::Handling.is_null())
         .count(&txn)
         .await?;
-    let seats: Vec<Option<bool>> = meeting_application::Entity::find()
+    let seats: Vec<Option<bool>> = seats_of(meeting_id)
         .select_only()
         .column(meeting_application::Column::Attended)
-        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
-        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
         .into_tuple()
         .all(&txn)
         .await?;
@@ -1610,6 +1589,25 @@ async fn unused_pseudonym(txn: &DatabaseTransaction, meeting_id: Uuid) -> Result
             return Ok(pseudonym);
         }
     }
+}
+
+/// The applications holding a seat at the meeting.
+pub(crate) fn seats_of(meeting_id: Uuid) -> Select<meeting_application::Entity> {
+    meeting_application::Entity::find()
+        .filter(meeting_application::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Seated)))
+}
+
+/// A verdict's reason, checked as one line, and required when `required` (a refusal or a
+/// rejection says why: the person is told).
+fn reason_for(reason: Option<&str>, required: bool, why: &str) -> Result<Option<String>> {
+    let reason = reason
+        .map(|r| input::single_line("reason", r))
+        .transpose()?;
+    if required && reason.is_none() {
+        return Err(Error::invalid("reason", FieldCode::Required, why));
+    }
+    Ok(reason)
 }
 
 fn require_staff(session: &Session) -> Result<()> {
