@@ -18,6 +18,9 @@ pub struct Config {
     /// Prefix of every cache key, so several installations (or tests) can share one Redis.
     pub redis_prefix: String,
     pub bind: SocketAddr,
+    /// The portal's address as people reach it (`https://canyu.example.gov.cn`), for links
+    /// that leave the portal: the URL in a check-in QR code.
+    pub public_url: String,
     /// The district's time zone, for display and working-day rules.
     pub timezone: Tz,
     pub session_ttl: Duration,
@@ -34,6 +37,8 @@ pub struct Config {
     /// The bases on which the district accepts public representatives, checked when a
     /// resident applies (e.g. living or working in the district).
     pub representative_eligibility: Vec<Eligibility>,
+    /// How long before an open day starts its door opens for check-in (until it ends).
+    pub checkin_opens_before: chrono::Duration,
 }
 
 /// The bases on which a person may represent the district (the meetings area's); which of
@@ -91,6 +96,30 @@ impl Config {
             lookup("CANYU_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             "use HOST:PORT, e.g. 127.0.0.1:8080",
         )?;
+        let public_url = lookup("CANYU_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "CANYU_PUBLIC_URL",
+                &public_url,
+                "use the portal's address, e.g. https://canyu.example.gov.cn",
+            ));
+        }
+        let checkin_minutes: u32 = parse(
+            "CANYU_CHECKIN_OPENS_BEFORE_MINUTES",
+            lookup("CANYU_CHECKIN_OPENS_BEFORE_MINUTES").unwrap_or_else(|| "120".into()),
+            "use a whole number of minutes from 0 to 1440",
+        )?;
+        if checkin_minutes > 1440 {
+            return Err(ConfigError::new(
+                "CANYU_CHECKIN_OPENS_BEFORE_MINUTES",
+                &checkin_minutes.to_string(),
+                "use a whole number of minutes from 0 to 1440",
+            ));
+        }
         let timezone = parse(
             "CANYU_TIMEZONE",
             lookup("CANYU_TIMEZONE").unwrap_or_else(|| "Asia/Shanghai".into()),
@@ -149,6 +178,8 @@ impl Config {
                 )
             })?;
         Ok(Self {
+            checkin_opens_before: chrono::Duration::minutes(i64::from(checkin_minutes)),
+            public_url,
             representative_eligibility,
             survey_reconcile_every: Duration::from_secs(reconcile_secs.max(1)),
             webhooks_to_internal,

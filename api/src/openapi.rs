@@ -9,25 +9,29 @@ use serde_json::Value;
 
 use crate::{
     accounts::{self, routes::AccountsApi},
+    console::{self, routes::ConsoleApi},
     contract::{self, BASE_PATH},
     decisions::{self, routes::DecisionsApi},
     events::{self, routes::EventsApi},
     meetings::{self, routes::MeetingsApi},
+    personal_data::{self, routes::PersonalDataApi},
     reports::{self, routes::ReportsApi},
     surveys::{self, routes::SurveysApi},
 };
 
-pub fn service() -> OpenApiService<
-    (
-        AccountsApi,
-        DecisionsApi,
-        EventsApi,
-        SurveysApi,
-        MeetingsApi,
-        ReportsApi,
-    ),
-    (),
-> {
+/// Every area's operations, in the order the spec lists them.
+type Areas = (
+    AccountsApi,
+    DecisionsApi,
+    EventsApi,
+    SurveysApi,
+    MeetingsApi,
+    ReportsApi,
+    PersonalDataApi,
+    ConsoleApi,
+);
+
+pub fn service() -> OpenApiService<Areas, ()> {
     OpenApiService::new(
         (
             AccountsApi,
@@ -36,6 +40,8 @@ pub fn service() -> OpenApiService<
             SurveysApi,
             MeetingsApi,
             ReportsApi,
+            PersonalDataApi,
+            ConsoleApi,
         ),
         "Canyu API",
         env!("CARGO_PKG_VERSION"),
@@ -57,6 +63,8 @@ pub fn document() -> &'static Value {
                 surveys::routes::PROBLEMS,
                 meetings::routes::PROBLEMS,
                 reports::routes::PROBLEMS,
+                personal_data::routes::PROBLEMS,
+                console::routes::PROBLEMS,
             ],
         );
         doc

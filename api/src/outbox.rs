@@ -62,6 +62,9 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
                     kind: Set(name(notice.kind)),
                     title: Set(notice.title.clone()),
                     body: Set(notice.body.clone()),
+                    title_en: Set(notice.title_en.clone()),
+                    body_en: Set(notice.body_en.clone()),
+                    read_at: Set(None),
                     link: Set(notice.link.clone()),
                     created_at: Set(message.created_at),
                 }

@@ -76,6 +76,26 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// Every item of a paged list, page by page: for a list that is one person's own and so
+    /// short (their data export), never for a public one.
+    pub async fn all<T, F, Fut>(mut fetch: F) -> Result<Vec<T>>
+    where
+        T: ParseFromJSON + ToJSON,
+        F: FnMut(PageRequest) -> Fut,
+        Fut: std::future::Future<Output = Result<Page<T>>>,
+    {
+        let mut all = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = fetch(PageRequest::new(Some(MAX_LIMIT), cursor.as_deref())?).await?;
+            all.extend(page.items);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
     pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self> {
         Ok(Self {
             limit: limit_of(limit),

@@ -167,8 +167,8 @@ const COMMON: &[&str] = &[
 ];
 
 /// Refuses a password anyone would guess: a common one, or the login itself (or its digits
-/// in a row).
-pub fn check_strength(password: &str, login: &str) -> Result<(), FieldError> {
+/// in a row), as an error on `field`.
+pub fn check_strength(field: &str, password: &str, login: &str) -> Result<(), FieldError> {
     let lowered = password.trim().to_lowercase();
     let digits: String = login.chars().filter(char::is_ascii_digit).collect();
     let guessable = COMMON.contains(&lowered.as_str())
@@ -177,7 +177,7 @@ pub fn check_strength(password: &str, login: &str) -> Result<(), FieldError> {
         || lowered.chars().all(|c| lowered.starts_with(c));
     if guessable {
         let message = "this password is among the first anyone would guess; choose another";
-        return Err(FieldError::new("password", FieldCode::TooCommon, message));
+        return Err(FieldError::new(field, FieldCode::TooCommon, message));
     }
     Ok(())
 }
@@ -207,10 +207,13 @@ mod tests {
             "my13812345678",
             "aaaaaaaa",
         ] {
-            assert!(check_strength(weak, "13812345678").is_err(), "{weak}");
+            assert!(
+                check_strength("password", weak, "13812345678").is_err(),
+                "{weak}"
+            );
         }
-        assert!(check_strength("zhang@example.com", "zhang@example.com").is_err());
-        assert!(check_strength("correct horse battery", "13812345678").is_ok());
+        assert!(check_strength("password", "zhang@example.com", "zhang@example.com").is_err());
+        assert!(check_strength("password", "correct horse battery", "13812345678").is_ok());
     }
 
     #[tokio::test]

@@ -11,7 +11,7 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, config::Config, contract, db, limits, openapi, ops,
+    cache::Cache, clock::Clock, compression, config::Config, contract, db, limits, openapi, ops,
     passwords::Passwords, state::AppState, telemetry, telemetry::Metrics, web, worker,
 };
 use tokio::task::JoinHandle;
@@ -58,6 +58,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/metrics", ops::metrics)
         .nest("/", web::endpoint())
         .around(limits::limit_body)
+        .around(compression::compress)
         .around(move |next, req| {
             let metrics = metrics.clone();
             async move { telemetry::observe(next, req, &metrics).await }

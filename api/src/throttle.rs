@@ -2,12 +2,24 @@
 //! address, a login from an address, an account) over a fixed window. With Redis resting the
 //! cache counts in process, so a limit always holds, per instance at worst.
 
-use std::time::Duration;
+use std::{
+    net::{IpAddr, Ipv4Addr},
+    time::Duration,
+};
+
+use poem::web::RemoteAddr;
 
 use crate::{
     cache::Cache,
     error::{Error, Result},
 };
+
+/// The client's address, the subject of the limits on what anyone may try.
+pub fn client_address(remote: &RemoteAddr) -> IpAddr {
+    remote
+        .as_socket_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip())
+}
 
 pub struct Limit {
     pub name: &'static str,

@@ -33,6 +33,29 @@ impl Timestamp {
             .format("%Y年%-m月%-d日 %H:%M")
             .to_string()
     }
+
+    /// The district's calendar day this instant falls on, from its midnight to the next.
+    pub fn local_day(self, timezone: chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+        use chrono::{Days, NaiveTime, TimeZone};
+        let day = self.0.with_timezone(&timezone).date_naive();
+        // A zone that skips midnight (none in China) starts the day at the first instant.
+        let start = |d: chrono::NaiveDate| {
+            timezone
+                .from_local_datetime(&d.and_time(NaiveTime::MIN))
+                .earliest()
+                .map_or(self.0, |t| t.with_timezone(&Utc))
+        };
+        let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
+        (start(day), start(next))
+    }
+
+    /// The same in English, e.g. `30 Jul 2021, 09:30`.
+    pub fn in_english_words(self, timezone: chrono_tz::Tz) -> String {
+        self.0
+            .with_timezone(&timezone)
+            .format("%-d %b %Y, %H:%M")
+            .to_string()
+    }
 }
 
 impl Type for Timestamp {
@@ -92,5 +115,18 @@ mod tests {
                 .unwrap(),
             Timestamp(at - chrono::Duration::nanoseconds(123_456_789))
         );
+    }
+
+    #[test]
+    fn the_local_day_runs_from_the_districts_midnight() {
+        let shanghai = chrono_tz::Asia::Shanghai;
+        // 01:30 UTC on 1 Sep is 09:30 in Shanghai; 17:00 UTC is already 2 Sep there.
+        let morning = Timestamp(Utc.with_ymd_and_hms(2021, 9, 1, 1, 30, 0).unwrap());
+        let (from, until) = morning.local_day(shanghai);
+        assert_eq!(from, Utc.with_ymd_and_hms(2021, 8, 31, 16, 0, 0).unwrap());
+        assert_eq!(until, Utc.with_ymd_and_hms(2021, 9, 1, 16, 0, 0).unwrap());
+        let night = Timestamp(Utc.with_ymd_and_hms(2021, 9, 1, 17, 0, 0).unwrap());
+        assert_eq!(night.local_day(shanghai).0, until);
+        assert_eq!(morning.in_english_words(shanghai), "1 Sep 2021, 09:30");
     }
 }

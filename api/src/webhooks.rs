@@ -175,7 +175,8 @@ pub async fn enqueue(
         let id = Uuid::now_v7();
         let payload = json!({
             "delivery_id": id, "kind": notice.kind, "occurred_at": now, "user_id": user_id,
-            "title": notice.title, "body": notice.body, "link": notice.link,
+            "title": notice.title, "body": notice.body, "title_en": notice.title_en,
+            "body_en": notice.body_en, "link": notice.link,
         });
         webhook_delivery::ActiveModel {
             id: Set(id),

@@ -13,7 +13,11 @@ pub struct Model {
     pub host_department_id: Uuid,
     pub description: String,
     pub venue: String,
+    /// Street address of the venue, for a map or a taxi.
+    pub address: String,
     pub accessibility_notes: String,
+    /// Whom to call or write about accessibility needs before the day.
+    pub accessibility_contact: String,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub capacity: i32,

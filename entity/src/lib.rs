@@ -18,6 +18,7 @@ pub mod meeting_draw;
 pub mod meeting_opinion;
 pub mod notification;
 pub mod outbox_message;
+pub mod password_reset_code;
 pub mod representative;
 pub mod role_grant;
 pub mod seat_quota;

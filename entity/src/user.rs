@@ -12,6 +12,9 @@ pub struct Model {
     /// Argon2id PHC string.
     pub password_hash: String,
     pub created_at: DateTimeUtc,
+    /// When its owner had it erased: login, name and password are gone, the row stays so
+    /// that what they wrote keeps its place under an anonymous name.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ mod m20261129_000001_surveys;
 mod m20261129_000002_survey_invited_signups;
 mod m20261129_000003_meetings;
 mod m20261129_000004_meeting_outcomes;
+mod m20261207_000001_self_service;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_survey_invited_signups::Migration),
             Box::new(m20261129_000003_meetings::Migration),
             Box::new(m20261129_000004_meeting_outcomes::Migration),
+            Box::new(m20261207_000001_self_service::Migration),
         ]
     }
 }

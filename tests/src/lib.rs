@@ -630,6 +630,7 @@ impl TestApp {
                 display_name: Set(format!("居民{i}")),
                 password_hash: Set(password_hash.clone()),
                 created_at: Set(now),
+                erased_at: Set(None),
             }
             .insert(&self.state.db)
             .await
@@ -676,7 +677,7 @@ impl TestApp {
             status: Set("confirmed".into()),
             queue_number: Set(None),
             offer_expires_at: Set(None),
-            checkin_code: Set(canyu::auth::new_secret()),
+            checkin_code: Set(canyu::codes::new_code()),
             checked_in_at: Set(came.then_some(now)),
             checkin_nonce: Set(None),
             created_at: Set(now),

@@ -1,5 +1,7 @@
 // JSON calls to /api/v1, problem+json errors, and the stored session.
 
+import { getLang } from './i18n.js';
+
 const BASE = '/api/v1';
 const TOKEN_KEY = 'canyu.token';
 const USER_KEY = 'canyu.user';
@@ -46,7 +48,12 @@ async function readJson(res) {
 
 // The raw fetch behind api() and download(); answers the Response if it is ok.
 async function request(method, path, body, { auth = true, signal, headers: extra, accept } = {}) {
-  const headers = { Accept: accept || 'application/json, application/problem+json', ...extra };
+  const headers = {
+    Accept: accept || 'application/json, application/problem+json',
+    // Text the server writes (notifications) comes in the portal's language.
+    'Accept-Language': getLang() === 'en' ? 'en' : 'zh-CN',
+    ...extra,
+  };
   const token = auth ? getToken() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers, signal, credentials: 'same-origin' };
@@ -224,6 +231,50 @@ export async function fetchMe({ signal } = {}) {
   const user = await api('GET', '/me', undefined, { signal });
   setUser(user);
   return user;
+}
+
+// {unread: n}: how many of the caller's notifications are unread (the header's badge).
+export function fetchUnread({ signal } = {}) {
+  return api('GET', '/me/notifications/unread', undefined, { signal });
+}
+
+// Marks the notification upTo and every older one read; answers {unread}.
+export function markNotificationsRead(upTo, { signal } = {}) {
+  return api('POST', '/me/notifications/read', { up_to: upTo }, { signal });
+}
+
+// A new display name; the stored user follows, so the header shows it.
+export async function updateMe({ display_name }) {
+  const user = await api('PATCH', '/me', { display_name });
+  setUser(user);
+  return user;
+}
+
+// A refused new password may be named `password`, as at registration; the forms call it
+// new_password.
+async function newPasswordErrors(call) {
+  try {
+    return await call();
+  } catch (err) {
+    for (const error of err.errors || []) if (error.field === 'password') error.field = 'new_password';
+    throw err;
+  }
+}
+
+// 204; the caller's other sessions end, this one goes on.
+export function changePassword({ current_password, new_password }) {
+  return newPasswordErrors(() => api('PUT', '/me/password', { current_password, new_password }));
+}
+
+// A new password set with a one-time code from the service desk (no session needed).
+export function resetPassword({ login, code, new_password }) {
+  return newPasswordErrors(() => api('POST', '/auth/password-reset', { login, code, new_password }, { auth: false }));
+}
+
+// Erases the caller's account; the session ends with it.
+export async function eraseMe({ password }) {
+  await api('POST', '/me/erasure', { password });
+  clearSession();
 }
 
 // ---- roles (the server checks them again; these only decide what to show)

@@ -1,9 +1,11 @@
 // App shell: hash router, header navigation and language switch.
 
 import {
-  getToken, getUser, isLoggedIn, isStaff, logout, fetchMe,
+  getToken, getUser, isLoggedIn, isStaff, logout, fetchMe, fetchUnread,
 } from './api.js';
-import { t, getLang, setLang } from './i18n.js';
+import {
+  t, plural, getLang, setLang,
+} from './i18n.js';
 import { loadDistrict } from './format.js';
 import {
   h, flash, flashOnNavigate, renderFlash, errorMessage, snapshotInputs, restoreInputs,
@@ -11,6 +13,7 @@ import {
 import * as home from './pages/home.js';
 import * as register from './pages/register.js';
 import * as login from './pages/login.js';
+import * as passwordReset from './pages/password-reset.js';
 import * as me from './pages/me.js';
 import * as decisions from './pages/decisions.js';
 import * as decision from './pages/decision.js';
@@ -37,6 +40,7 @@ import * as representative from './pages/representative.js';
 import * as staffMeetings from './pages/staff-meetings.js';
 import * as staffMeeting from './pages/staff-meeting.js';
 import * as staffRepresentatives from './pages/staff-representatives.js';
+import * as staffUsers from './pages/staff-users.js';
 import * as notFound from './pages/not-found.js';
 
 // Route table: pattern -> page module. A page exports name, title (i18n key),
@@ -46,6 +50,7 @@ const routes = [
   ['/', home],
   ['/register', register],
   ['/login', login],
+  ['/password-reset', passwordReset],
   ['/me', me],
   ['/me/signups', mySignups],
   ['/me/representative', representative],
@@ -74,6 +79,7 @@ const routes = [
   ['/staff/meetings', staffMeetings],
   ['/staff/meetings/:id', staffMeeting],
   ['/staff/representatives', staffRepresentatives],
+  ['/staff/users', staffUsers],
 ];
 
 const view = document.getElementById('view');
@@ -134,6 +140,7 @@ async function route({ keepState = false } = {}) {
   const snap = keepState ? snapshotInputs(view) : null;
   if (!keepState) flashOnNavigate();
   renderNav();
+  refreshUnread();
   document.title = `${t(page.title)} · ${t('app.name')} · ${t('app.tagline')}`;
 
   const root = h('div', { class: 'page' });
@@ -177,7 +184,8 @@ function renderNav() {
     const user = getUser();
     items.push(
       isStaff(user) && h('li', {}, h('a', { id: 'nav-staff', href: '#/staff' }, t('nav.staff'))),
-      h('li', {}, h('a', { id: 'nav-me', href: '#/me', class: 'nav-user' }, user?.display_name || t('nav.me'))),
+      h('li', {}, h('a', { id: 'nav-me', href: '#/me', class: 'nav-me' },
+        h('span', { class: 'nav-user' }, user?.display_name || t('nav.me')), unreadBadge())),
       h('li', {}, h('a', { id: 'nav-signups', href: '#/me/signups' }, t('nav.signups'))),
       h('li', {}, h('button', { type: 'button', id: 'nav-logout', class: 'nav-button', onclick: onLogout }, t('nav.logout'))),
     );
@@ -197,6 +205,49 @@ function renderNav() {
     else a.removeAttribute('aria-current');
   }
 }
+
+// ---- unread notifications: a badge on the link to the profile, where the inbox is
+
+let unread = 0;
+let unreadAsked = 0; // an answer older than the latest news of the count is dropped
+
+// The count as a badge: the number seen, "3 条未读通知" heard; nothing at 0.
+function unreadBadge() {
+  if (!unread) return null;
+  return h('span', { class: 'nav-badge', id: 'nav-unread' },
+    h('span', { 'aria-hidden': 'true' }, String(unread)),
+    h('span', { class: 'visually-hidden' }, ` ${plural('nav.unread', unread)}`));
+}
+
+// Updates the badge in place (re-rendering the header would take the focus from it).
+function showUnread(n) {
+  unread = n;
+  const link = document.getElementById('nav-me');
+  if (!link) return;
+  document.getElementById('nav-unread')?.remove();
+  const badge = unreadBadge();
+  if (badge) link.append(badge);
+}
+
+async function refreshUnread() {
+  const asked = ++unreadAsked;
+  if (!isLoggedIn()) {
+    showUnread(0);
+    return;
+  }
+  try {
+    const { unread: n } = await fetchUnread();
+    if (asked === unreadAsked && isLoggedIn()) showUnread(n);
+  } catch {
+    // The badge keeps its count until the next page asks again.
+  }
+}
+
+// The inbox marked notifications read and tells the count left: newer than any answer on its way.
+window.addEventListener('canyu:unread', (event) => {
+  unreadAsked += 1;
+  showUnread(event.detail);
+});
 
 async function onLogout(event) {
   event.currentTarget.disabled = true;

@@ -8,8 +8,9 @@ import {
   h, keyedField, rangeEl, loadMore, recordLang,
 } from './ui.js';
 import {
-  label, codeOptions, wallTimeToUtc, utcToWallTime, themeCodes,
+  label, codeOptions, wallTimeToUtc, utcToWallTime, themeCodes, districtDay, weekStart, formatWeek,
 } from './format.js';
+import { jumpList } from './jump.js';
 
 // Signups holding a seat or a place in line: only these can be cancelled.
 export const ACTIVE_SIGNUPS = ['confirmed', 'waitlisted', 'offered'];
@@ -21,6 +22,11 @@ export function eventHash(id) {
 // The staff console's page for an event, plus an optional '/checkin'.
 export function staffEventHash(id, sub = '') {
   return `#/staff/events/${encodeURIComponent(id)}${sub}`;
+}
+
+// The staff console's list of events, those starting on `day` (YYYY-MM-DD) only.
+export function staffEventsOn(day) {
+  return `#/staff/events?day=${encodeURIComponent(day)}`;
 }
 
 // '/events/<id>' plus an optional '/signups', … for api().
@@ -79,41 +85,55 @@ function insertByStart(list, item) {
   list.insertBefore(item, later || null);
 }
 
-// The calendar for the filters given: a section per theme (in the calendar's order of themes, unknown
-// themes last), each by start time, fed page by page.
+// The calendar for the filters given: a section per week (Monday to Sunday in the district),
+// each by start time, fed page by page, below a list of the weeks to jump to.
 export async function eventCalendar(filters, signal) {
-  const groups = h('div', { class: 'theme-groups', id: 'event-groups' });
+  const groups = h('div', { class: 'week-groups', id: 'event-groups' });
+  const jumps = h('div', { class: 'week-jumps' });
   const none = h('p', { class: 'empty', hidden: true }, t('events.empty'));
-  const lists = new Map();
-  const order = (theme) => {
-    const at = themeCodes().indexOf(theme);
-    return at < 0 ? Infinity : at;
-  };
-  const listFor = (theme) => {
-    if (!lists.has(theme)) {
+  const weeks = new Map(); // Monday (YYYY-MM-DD) -> its <ul>
+  const thisWeek = weekStart(districtDay());
+  const listFor = (monday) => {
+    if (!weeks.has(monday)) {
+      const id = `week-${monday}`;
       const list = h('ul', { class: 'event-list' });
       const section = h('section', {
-        class: 'theme-group', id: `theme-${theme}`, 'aria-labelledby': `theme-${theme}-title`, dataset: { theme },
-      }, h('h2', { id: `theme-${theme}-title` }, label('theme', theme)), list);
-      const after = [...groups.children].find((s) => order(s.dataset.theme) > order(theme));
+        class: 'week-group', id, 'aria-labelledby': `${id}-title`, dataset: { week: monday },
+      },
+      h('h2', { id: `${id}-title`, class: 'week-title' }, formatWeek(monday),
+        monday === thisWeek && [' ', h('span', { class: 'badge badge-now' }, t('events.this_week'))]),
+      list);
+      const after = [...groups.children].find((s) => s.dataset.week > monday);
       groups.insertBefore(section, after || null);
-      lists.set(theme, list);
+      weeks.set(monday, list);
     }
-    return lists.get(theme);
+    return weeks.get(monday);
+  };
+  // The weeks to jump to, with how many events each has so far (more pages may add some).
+  const showJumps = () => {
+    const days = [...weeks.keys()].sort();
+    jumps.replaceChildren(days.length > 1 ? jumpList({
+      id: 'week-jump',
+      label: t('events.weeks'),
+      items: days.map((monday) => [`week-${monday}-title`,
+        h('span', { class: 'jump-week' }, formatWeek(monday)), ' ',
+        h('span', { class: 'jump-count' }, plural('events.week_count', weeks.get(monday).children.length))]),
+    }) : []);
   };
   const more = await loadMore(
     (cursor) => api('GET', `/events${query({ ...filters, limit: 50, cursor })}`, undefined, { signal }),
     (items) => {
       const added = items.map((e) => {
         const item = eventItem(e);
-        insertByStart(listFor(e.theme), item);
+        insertByStart(listFor(weekStart(districtDay(e.starts_at))), item);
         return item;
       });
-      none.hidden = lists.size > 0;
+      none.hidden = weeks.size > 0;
+      showJumps();
       return added[0];
     },
   );
-  return h('div', { class: 'paged' }, groups, none, more);
+  return h('div', { class: 'paged' }, jumps, groups, none, more);
 }
 
 // ---- signups
@@ -179,7 +199,9 @@ const FIELD_ATTRS = {
   theme: { tag: 'select' },
   description: { tag: 'textarea', rows: 6 },
   venue: { maxlength: 200, required: true },
+  address: { maxlength: 200, autocomplete: 'off' },
   accessibility_notes: { tag: 'textarea', rows: 3 },
+  accessibility_contact: { maxlength: 200, autocomplete: 'off' },
   capacity: {
     type: 'number', inputmode: 'numeric', min: 1, max: 100000, required: true,
   },

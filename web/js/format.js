@@ -159,6 +159,55 @@ export function midnightUtc(date, days = 0) {
   return wallTimeToUtc(new Date(day.getTime() + days * DAY).toISOString().slice(0, 16));
 }
 
+// ---- days and weeks in the district
+
+// The day (YYYY-MM-DD) in the district at an instant (RFC 3339 or a Date; now by default).
+export function districtDay(instant = new Date()) {
+  return utcToWallTime(instant instanceof Date ? instant.toISOString() : instant).slice(0, 10);
+}
+
+// The day (YYYY-MM-DD) `days` after `day`.
+export function addDays(day, days) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+// The Monday (YYYY-MM-DD) of the week `day` (YYYY-MM-DD) is in: weeks start on Monday.
+export function weekStart(day) {
+  return addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+}
+
+// The week starting on `monday` (YYYY-MM-DD), Monday to Sunday: "12月7日–12月13日", "7–13 Dec",
+// "30 Nov – 6 Dec"; with the years when it spans two ("2026年12月28日–2027年1月3日").
+export function formatWeek(monday) {
+  const [from, to] = [monday, addDays(monday, 6)].map((d) => new Date(`${d}T00:00:00Z`));
+  const years = from.getUTCFullYear() !== to.getUTCFullYear();
+  const format = (date, options) => new Intl.DateTimeFormat(getLang(), { timeZone: 'UTC', ...options }).format(date);
+  if (getLang() === 'zh-CN') {
+    const day = (date) => format(date, { year: years ? 'numeric' : undefined, month: 'long', day: 'numeric' });
+    return `${day(from)}–${day(to)}`;
+  }
+  const month = (date) => format(date, { month: 'short' });
+  const year = (date) => (years ? ` ${date.getUTCFullYear()}` : '');
+  if (!years && from.getUTCMonth() === to.getUTCMonth()) return `${from.getUTCDate()}–${to.getUTCDate()} ${month(to)}`;
+  return `${from.getUTCDate()} ${month(from)}${year(from)} – ${to.getUTCDate()} ${month(to)}${year(to)}`;
+}
+
+// An instant as a short day and time in the district: "12月1日 10:32", "Dec 1, 10:32"; the year
+// only when it is not this year.
+export function formatDayTime(value) {
+  const date = new Date(value);
+  if (!value || Number.isNaN(date.getTime())) return value || '';
+  return new Intl.DateTimeFormat(getLang(), {
+    timeZone: zone,
+    year: districtYear(date) === districtYear() ? undefined : 'numeric',
+    month: getLang() === 'zh-CN' ? 'long' : 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
+}
+
 // ---- numbers
 
 function numberFormat(options) {

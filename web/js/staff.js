@@ -1,7 +1,7 @@
 // Pieces the staff console pages share: who may enter, its sections, panels with one action
 // each, and CSV downloads.
 
-import { isStaff, download } from './api.js';
+import { isStaff, download, getUser } from './api.js';
 import { t } from './i18n.js';
 import {
   h, field, currentUser, flash, handleSubmit, errorMessage, saveFile, panel,
@@ -59,13 +59,16 @@ export function actionPanel(ctx, {
   return panel(id, heading, intro, form);
 }
 
-// The console's sections (decisions, events, meetings, representatives) as tabs above a section's list.
+// The console's sections (decisions, events, meetings, representatives; accounts for admins) as
+// tabs above a section's list.
 const SECTIONS = [['decisions', '#/staff'], ['events', '#/staff/events'], ['meetings', '#/staff/meetings'],
   ['representatives', '#/staff/representatives']];
+const ADMIN_SECTIONS = [['users', '#/staff/users']];
 
 export function staffSections(current) {
+  const sections = getUser()?.roles?.includes('admin') ? [...SECTIONS, ...ADMIN_SECTIONS] : SECTIONS;
   return h('nav', { class: 'subnav', 'aria-label': t('staff.sections') },
-    h('ul', {}, SECTIONS.map(([key, href]) => h('li', {},
+    h('ul', {}, sections.map(([key, href]) => h('li', {},
       h('a', { id: `staff-section-${key}`, href, 'aria-current': key === current ? 'page' : null },
         t(`staff.section.${key}`))))));
 }

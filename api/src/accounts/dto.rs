@@ -295,10 +295,15 @@ impl From<entity::audit_entry::Model> for AuditEntry {
 pub struct Notification {
     pub id: Uuid,
     pub kind: NoticeKind,
+    /// In the language `Accept-Language` prefers (English or Chinese), which `lang` names.
     pub title: String,
     pub body: String,
+    /// `zh-CN` or `en`: the language of `title` and `body`.
+    pub lang: String,
     /// Where in the portal it leads, e.g. `#/decisions/<id>/feedback`.
     pub link: Option<String>,
+    /// Whether its owner has marked it read (`POST /me/notifications/read`).
+    pub read: bool,
     pub created_at: Timestamp,
 }
 
@@ -309,8 +314,39 @@ impl Example for Notification {
             kind: NoticeKind::CommentOutcome,
             title: "《杨浦区城区管理精细化“十四五”规划》意见采纳情况已公布".into(),
             body: "您的意见（编号 YP-2021-7K3M9Q）：部分采纳。".into(),
+            lang: "zh-CN".into(),
             link: Some(format!("#/decisions/{}/feedback", example_id(7))),
+            read: false,
             created_at: example_time().into(),
+        }
+    }
+}
+
+/// How many of the caller's notifications are unread.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct UnreadCount {
+    pub unread: u64,
+}
+
+impl Example for UnreadCount {
+    fn example() -> Self {
+        Self { unread: 2 }
+    }
+}
+
+/// Marks the caller's notifications read up to one they have seen.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct MarkRead {
+    /// The newest notification seen: it and every older one are marked read.
+    pub up_to: Uuid,
+}
+
+impl Example for MarkRead {
+    fn example() -> Self {
+        Self {
+            up_to: example_id(6),
         }
     }
 }
@@ -327,6 +363,86 @@ impl Example for District {
     fn example() -> Self {
         Self {
             timezone: "Asia/Shanghai".into(),
+        }
+    }
+}
+
+/// What the caller changes in their own account.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct ProfileChange {
+    /// The name shown on the platform; public views mask it (张三 → 张**).
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub display_name: String,
+}
+
+impl Example for ProfileChange {
+    fn example() -> Self {
+        Self {
+            display_name: "张小三".into(),
+        }
+    }
+}
+
+/// A new password for the caller, given with the current one.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct PasswordChange {
+    #[oai(validator(min_length = 1, max_length = 128), write_only)]
+    pub current_password: String,
+    /// 8 to 128 characters, not one anyone would guess.
+    #[oai(validator(min_length = 8, max_length = 128), write_only)]
+    pub new_password: String,
+}
+
+impl Example for PasswordChange {
+    fn example() -> Self {
+        Self {
+            current_password: "correct horse battery".into(),
+            new_password: "staple gun lighthouse".into(),
+        }
+    }
+}
+
+/// A one-time password-reset code, to hand to the person at the service desk. It is in this
+/// answer only.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct ResetCodeIssued {
+    /// Eight characters without look-alikes, e.g. `7KQM-3XPA`; typed in any case.
+    pub code: String,
+    pub expires_at: Timestamp,
+}
+
+impl Example for ResetCodeIssued {
+    fn example() -> Self {
+        Self {
+            code: "7KQM-3XPA".into(),
+            expires_at: example_time().into(),
+        }
+    }
+}
+
+/// A new password set with a reset code from the service desk.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct PasswordReset {
+    #[oai(validator(min_length = 1, max_length = 254))]
+    pub login: String,
+    /// The code as given, e.g. `7KQM-3XPA` (case, spaces and dashes do not matter).
+    #[oai(validator(min_length = 1, max_length = 32), write_only)]
+    pub code: String,
+    /// 8 to 128 characters, not one anyone would guess.
+    #[oai(validator(min_length = 8, max_length = 128), write_only)]
+    pub new_password: String,
+}
+
+impl Example for PasswordReset {
+    fn example() -> Self {
+        Self {
+            login: "13812345678".into(),
+            code: "7KQM-3XPA".into(),
+            new_password: "staple gun lighthouse".into(),
         }
     }
 }

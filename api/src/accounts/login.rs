@@ -50,9 +50,22 @@ pub fn mask(login: &str) -> String {
     }
 }
 
+/// The last four digits of a mobile-number login (`13812345678` → `5678`), to tell two
+/// people of one name apart at a door; `None` for an e-mail (or an erased) login.
+pub fn phone_ending(login: &str) -> Option<String> {
+    normalize_phone(login).map(|phone| phone[7..].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_phone_has_an_ending() {
+        assert_eq!(phone_ending("13812345678").as_deref(), Some("5678"));
+        assert_eq!(phone_ending("zhang@example.com"), None);
+        assert_eq!(phone_ending("erased:0191a2b3"), None);
+    }
 
     #[test]
     fn phones_and_emails_are_normalised() {

@@ -3,6 +3,7 @@
 
 pub mod dto;
 pub mod login;
+pub mod profile;
 pub mod routes;
 pub mod service;
 pub mod throttle;

@@ -1,7 +1,5 @@
 //! HTTP operations of accounts: read the request, check the caller, call a rule, shape the answer.
 
-use std::net::{IpAddr, Ipv4Addr};
-
 use poem::web::{Data, RemoteAddr};
 use poem_openapi::{
     param::{Header, Path, Query},
@@ -12,9 +10,11 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        ApiKeyCreated, ApiKeyInfo, AuditEntry, District, LoginRequest, LoginResponse, NewApiKey,
-        NewDepartment, Notification, RegisterRequest, RoleGrantRequest, User, UserSummary,
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, District, LoginRequest, LoginResponse, MarkRead,
+        NewApiKey, NewDepartment, Notification, PasswordChange, PasswordReset, ProfileChange,
+        RegisterRequest, ResetCodeIssued, RoleGrantRequest, UnreadCount, User, UserSummary,
     },
+    profile,
     service::{self, Registration},
     throttle,
 };
@@ -24,19 +24,14 @@ use crate::{
     departments::Department,
     error::ApiError,
     idempotency::idempotent,
+    notices::Language,
     pagination::{Page, PageRequest},
     state::AppState,
+    throttle::client_address,
     webhooks::{self, NewWebhook, Webhook},
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
-
-/// The client's address, for the limits on what anyone may try.
-fn address(remote: &RemoteAddr) -> IpAddr {
-    remote
-        .as_socket_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip())
-}
 
 pub struct AccountsApi;
 
@@ -64,7 +59,7 @@ impl AccountsApi {
         client: &RemoteAddr,
     ) -> Result<Created<User>> {
         throttle::REGISTRATIONS
-            .count(&state.cache, &throttle::from(address(client)))
+            .count(&state.cache, &throttle::from(client_address(client)))
             .await?;
         let JsonBody(form) = body;
         let form = Registration {
@@ -97,7 +92,7 @@ impl AccountsApi {
     ) -> Result<Json<LoginResponse>> {
         let JsonBody(form) = body;
         Ok(Json(
-            service::login(&state, &form.login, form.password, address(client)).await?,
+            service::login(&state, &form.login, form.password, client_address(client)).await?,
         ))
     }
 
@@ -130,7 +125,9 @@ impl AccountsApi {
 
     /// The caller's notifications
     ///
-    /// Newest first: comment outcomes and other news about the caller's own business.
+    /// Newest first: comment outcomes and other news about the caller's own business, each
+    /// marked read or not. Written in Chinese and English: `Accept-Language` picks (English
+    /// when it comes first), and `lang` says which each one is in.
     #[oai(
         path = "/me/notifications",
         method = "get",
@@ -141,12 +138,130 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// e.g. `en-GB,en;q=0.9` for English; Chinese otherwise.
+        #[oai(name = "Accept-Language", validator(max_length = 256))]
+        accept_language: Header<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
         #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Notification>>> {
         let page = PageRequest::new(limit.0, cursor.0.as_deref())?;
+        let language = Language::preferred(accept_language.0.as_deref());
         Ok(Json(
-            service::notifications(&state, auth.0.user_id, page).await?,
+            service::notifications(&state, auth.0.user_id, language, page).await?,
+        ))
+    }
+
+    /// Change my display name
+    ///
+    /// The name shown on the platform from now on; public views mask it (张三 → 张**).
+    #[oai(
+        path = "/me",
+        method = "patch",
+        operation_id = "updateMe",
+        tag = "ApiTags::Auth"
+    )]
+    async fn update_me(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: JsonBody<ProfileChange>,
+    ) -> Result<Json<User>> {
+        Ok(Json(
+            profile::rename(&state, &auth.0, &body.0.display_name).await?,
+        ))
+    }
+
+    /// Change my password
+    ///
+    /// With the current password, under the same limits as a login (`429`). Every other
+    /// session of the caller ends; this one goes on. `403 wrong_password` when the current
+    /// password is wrong.
+    #[oai(
+        path = "/me/password",
+        method = "put",
+        operation_id = "changeMyPassword",
+        tag = "ApiTags::Auth"
+    )]
+    async fn change_password(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: JsonBody<PasswordChange>,
+        client: &RemoteAddr,
+    ) -> Result<NoContent> {
+        let JsonBody(form) = body;
+        profile::change_password(
+            &state,
+            &auth.0,
+            form.current_password,
+            form.new_password,
+            client_address(client),
+        )
+        .await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Reset a password with a code from the service desk
+    ///
+    /// For a person who forgot their password: an admin issued them a one-time code
+    /// (`issuePasswordResetCode`) after they proved who they are. The code works once and
+    /// expires after an hour; attempts count against the login limits (`429`). Every session
+    /// of the person ends; log in with the new password.
+    #[oai(
+        path = "/auth/password-reset",
+        method = "post",
+        operation_id = "resetPassword",
+        tag = "ApiTags::Auth"
+    )]
+    async fn reset_password(
+        &self,
+        state: Data<&AppState>,
+        body: JsonBody<PasswordReset>,
+        client: &RemoteAddr,
+    ) -> Result<NoContent> {
+        let JsonBody(form) = body;
+        profile::reset_password(
+            &state,
+            &form.login,
+            &form.code,
+            form.new_password,
+            client_address(client),
+        )
+        .await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// How many of the caller's notifications are unread
+    ///
+    /// For the badge in the header; cheap enough to ask on every page.
+    #[oai(
+        path = "/me/notifications/unread",
+        method = "get",
+        operation_id = "countMyUnreadNotifications",
+        tag = "ApiTags::Auth"
+    )]
+    async fn unread(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<UnreadCount>> {
+        Ok(Json(service::unread(&state.db, auth.0.user_id).await?))
+    }
+
+    /// Mark notifications read
+    ///
+    /// Marks the notification `up_to` and every older one read (as the inbox does once it has
+    /// shown them); answers how many are left unread. Marking again changes nothing.
+    #[oai(
+        path = "/me/notifications/read",
+        method = "post",
+        operation_id = "markMyNotificationsRead",
+        tag = "ApiTags::Auth"
+    )]
+    async fn mark_read(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: JsonBody<MarkRead>,
+    ) -> Result<Json<UnreadCount>> {
+        Ok(Json(
+            service::mark_read(&state, auth.0.user_id, body.0.up_to).await?,
         ))
     }
 
@@ -278,6 +393,28 @@ impl AccountsApi {
         auth.0.require(Role::Admin)?;
         service::revoke_role(&state, auth.0.actor(), id.0, role.0).await?;
         Ok(NoContent::NoContent)
+    }
+
+    /// Issue a one-time password-reset code
+    ///
+    /// Admin only, at a service desk, once the person has proved who they are. The code is in
+    /// this answer only; it works once, for an hour, and an earlier unused code stops working.
+    /// Audited.
+    #[oai(
+        path = "/users/:id/password-reset-codes",
+        method = "post",
+        operation_id = "issuePasswordResetCode",
+        tag = "ApiTags::Admin"
+    )]
+    async fn issue_reset_code(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Result<Created<ResetCodeIssued>> {
+        auth.0.require(Role::Admin)?;
+        let issued = profile::issue_reset_code(&state, &auth.0, id.0).await?;
+        Ok(Created::Created(Json(issued)))
     }
 
     /// Create an API key
@@ -442,7 +579,13 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("logIn", &[(401, &["invalid_credentials"]), (429, &["too_many_attempts"]), (503, &["busy"])]),
     Problems::new("logOut", &[]),
     Problems::new("getMe", &[]),
+    Problems::new("updateMe", &[(422, &["validation_failed"])]),
+    Problems::new("changeMyPassword", &[(403, &["wrong_password"]), (422, &["validation_failed"]), (429, &["too_many_attempts"]), (503, &["busy"])]),
+    Problems::new("resetPassword", &[(401, &["invalid_credentials"]), (422, &["validation_failed"]), (429, &["too_many_attempts"]), (503, &["busy"])]),
+    Problems::new("issuePasswordResetCode", &[(403, &["forbidden"]), (404, &["not_found"]), (503, &["busy"])]),
     Problems::new("listMyNotifications", &[]),
+    Problems::new("countMyUnreadNotifications", &[]),
+    Problems::new("markMyNotificationsRead", &[(422, &["validation_failed"])]),
     Problems::new("listDepartments", &[]),
     Problems::new("createDepartment", &[(403, &["forbidden"]), (409, &["department_code_taken"]), (422, &["validation_failed"])]),
     Problems::new("listUsers", &[(403, &["forbidden"])]),

@@ -4,14 +4,17 @@ use std::{collections::HashMap, net::IpAddr};
 
 use entity::{api_key, audit_entry, department, notification, role_grant, session, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    dto::{ApiKeyCreated, ApiKeyInfo, AuditEntry, LoginResponse, Notification, User, UserSummary},
+    dto::{
+        ApiKeyCreated, ApiKeyInfo, AuditEntry, LoginResponse, Notification, UnreadCount, User,
+        UserSummary,
+    },
     login, throttle,
 };
 use crate::{
@@ -21,6 +24,7 @@ use crate::{
     enums::parse,
     error::{Error, FieldCode, FieldError, Result, UniqueIndex},
     input,
+    notices::Language,
     pagination::{Page, PageRequest},
     passwords,
     state::AppState,
@@ -61,8 +65,11 @@ async fn new_account(state: &AppState, form: Registration) -> Result<user::Activ
         )
     });
     let display_name = input::single_line("display_name", &form.display_name);
-    let strength =
-        passwords::check_strength(&form.password, login.as_deref().unwrap_or(&form.login));
+    let strength = passwords::check_strength(
+        "password",
+        &form.password,
+        login.as_deref().unwrap_or(&form.login),
+    );
     let (login, display_name) = match (login, display_name, strength) {
         (Ok(login), Ok(name), Ok(())) => (login, name),
         (login, name, strength) => {
@@ -80,6 +87,7 @@ async fn new_account(state: &AppState, form: Registration) -> Result<user::Activ
         display_name: Set(display_name),
         password_hash: Set(state.passwords.hash(form.password).await?),
         created_at: Set(state.clock.now()),
+        erased_at: Set(None),
     })
 }
 
@@ -106,31 +114,20 @@ pub async fn login(
     let Some(login) = login::normalize(raw_login) else {
         return Err(bad_credentials());
     };
-    let (address, attempt) = (throttle::from(client), throttle::login_from(&login, client));
-    throttle::LOGIN_FAILURES
-        .check(&state.cache, &address)
-        .await?;
-    throttle::LOGIN_ATTEMPTS
-        .count(&state.cache, &attempt)
-        .await?;
-
     let account = user::Entity::find()
         .filter(user::Column::Login.eq(&login))
+        .filter(user::Column::ErasedAt.is_null())
         .one(&state.db)
         .await?;
-    let matches = state
-        .passwords
-        .verify(password, account.as_ref().map(|u| u.password_hash.clone()))
-        .await?;
+    let stored = account.as_ref().map(|u| u.password_hash.clone());
+    let matches = with_login_limits(state, &login, client, async {
+        state.passwords.verify(password, stored).await
+    })
+    .await?;
     let account = match account {
         Some(account) if matches => account,
-        _ => {
-            // Past its limit the address is refused from its next attempt on.
-            let _ = throttle::LOGIN_FAILURES.count(&state.cache, &address).await;
-            return Err(bad_credentials());
-        }
+        _ => return Err(bad_credentials()),
     };
-    throttle::LOGIN_ATTEMPTS.reset(&state.cache, &attempt).await;
 
     let token = new_secret();
     let now = state.clock.now();
@@ -151,6 +148,32 @@ pub async fn login(
         expires_at: expires_at.into(),
         user,
     })
+}
+
+/// Checks a secret given for `login` from `client` (`check` answers whether it matched) under
+/// the limits on guessing: the address's failures, and the attempts at this login from it,
+/// counted before the check so that parallel guesses count too and forgotten after a success.
+pub(super) async fn with_login_limits(
+    state: &AppState,
+    login: &str,
+    client: IpAddr,
+    check: impl std::future::Future<Output = Result<bool>>,
+) -> Result<bool> {
+    let (address, attempt) = (throttle::from(client), throttle::login_from(login, client));
+    throttle::LOGIN_FAILURES
+        .check(&state.cache, &address)
+        .await?;
+    throttle::LOGIN_ATTEMPTS
+        .count(&state.cache, &attempt)
+        .await?;
+    let matches = check.await?;
+    if matches {
+        throttle::LOGIN_ATTEMPTS.reset(&state.cache, &attempt).await;
+    } else {
+        // Past its limit the address is refused from its next attempt on.
+        let _ = throttle::LOGIN_FAILURES.count(&state.cache, &address).await;
+    }
+    Ok(matches)
 }
 
 pub async fn logout(state: &AppState, session: &Session) -> Result<()> {
@@ -190,7 +213,7 @@ pub async fn list_users(
     login_filter: Option<&str>,
     page: PageRequest,
 ) -> Result<Page<UserSummary>> {
-    let mut select = user::Entity::find();
+    let mut select = user::Entity::find().filter(user::Column::ErasedAt.is_null());
     if let Some(raw) = login_filter {
         // Exact match only: an admin looks a person up, never browses logins.
         let login = login::normalize(raw).ok_or_else(|| {
@@ -517,10 +540,11 @@ pub async fn create_admin(state: &AppState, form: Registration) -> Result<User> 
     me(state, user.id).await
 }
 
-/// The caller's inbox, newest first.
+/// The caller's inbox, newest first, in `language` where the notice was written in it.
 pub async fn notifications(
     state: &AppState,
     user_id: Uuid,
+    language: Language,
     page: PageRequest,
 ) -> Result<Page<Notification>> {
     let select = notification::Entity::find().filter(notification::Column::UserId.eq(user_id));
@@ -528,16 +552,47 @@ pub async fn notifications(
         .apply(select, notification::Column::Id)
         .all(&state.db)
         .await?;
-    page.page(rows, |n| n.id, notification)
+    page.page(rows, |n| n.id, |n| notification(n, language))
 }
 
-fn notification(n: entity::notification::Model) -> Result<Notification> {
+fn notification(n: entity::notification::Model, language: Language) -> Result<Notification> {
+    let english = language == Language::English && !n.title_en.is_empty();
+    let (title, body, lang) = if english {
+        (n.title_en, n.body_en, Language::English)
+    } else {
+        (n.title, n.body, Language::Chinese)
+    };
     Ok(Notification {
         id: n.id,
         kind: parse(&n.kind)?,
-        title: n.title,
-        body: n.body,
+        title,
+        body,
+        lang: lang.tag().into(),
         link: n.link,
+        read: n.read_at.is_some(),
         created_at: n.created_at.into(),
     })
+}
+
+/// How many of the person's notifications are unread.
+pub async fn unread(db: &impl ConnectionTrait, user_id: Uuid) -> Result<UnreadCount> {
+    let unread = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?;
+    Ok(UnreadCount { unread })
+}
+
+/// Marks the person's notifications read up to `up_to` (ids grow with time), once: a
+/// notification keeps the time it was first read.
+pub async fn mark_read(state: &AppState, user_id: Uuid, up_to: Uuid) -> Result<UnreadCount> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, state.clock.now().into())
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::Id.lte(up_to))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&state.db)
+        .await?;
+    unread(&state.db, user_id).await
 }

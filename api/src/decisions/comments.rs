@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use entity::{comment, decision, draft, draft_section};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -341,6 +342,12 @@ pub async fn moderate(
                     found.tracking_number,
                     rejection_label(reason)
                 ),
+                title_en: format!("Your comment on \"{}\" was not published", decision.title),
+                body_en: format!(
+                    "Your comment (number {}) was not published. Reason: {}.",
+                    found.tracking_number,
+                    rejection_label_en(reason)
+                ),
                 link: Some(format!("#/decisions/{}", decision.id)),
             };
             outbox::enqueue(&txn, now, author, &notice).await?;
@@ -429,6 +436,12 @@ pub async fn publish_feedback(
                     "您的意见（编号 {}）：{}。",
                     c.tracking_number,
                     outcome_label(outcome)
+                ),
+                title_en: format!("Feedback published: {}", step.decision.title),
+                body_en: format!(
+                    "Your comment (number {}): {}.",
+                    c.tracking_number,
+                    outcome_label_en(outcome)
                 ),
                 link: Some(format!("#/decisions/{decision_id}/feedback")),
             };
@@ -689,12 +702,30 @@ fn rejection_label(reason: RejectionReason) -> &'static str {
     }
 }
 
+fn rejection_label_en(reason: RejectionReason) -> &'static str {
+    match reason {
+        RejectionReason::Spam => "spam",
+        RejectionReason::Abusive => "abusive or offensive",
+        RejectionReason::OffTopic => "not about the draft",
+        RejectionReason::PersonalData => "contains personal data",
+    }
+}
+
 fn outcome_label(outcome: &str) -> &'static str {
     match outcome {
         "adopted" => "已采纳",
         "partially_adopted" => "部分采纳",
         "not_adopted" => "未采纳",
         _ => "与其他意见重复，已合并处理",
+    }
+}
+
+fn outcome_label_en(outcome: &str) -> &'static str {
+    match outcome {
+        "adopted" => "adopted",
+        "partially_adopted" => "partially adopted",
+        "not_adopted" => "not adopted",
+        _ => "a duplicate of another comment, handled with it",
     }
 }
 
@@ -797,3 +828,42 @@ const EXPORT_COLUMNS: [&str; 14] = [
     "duplicate_of",
     "rejection_reason",
 ];
+
+/// The name an erased person's comments keep (masked in public as any name is: 匿**).
+pub const ANONYMOUS_AUTHOR: &str = "匿名";
+
+/// Detaches a person who deleted their account from their comments, in `txn`: the comments
+/// stay in the record (and in the feedback report) under an anonymous name, never named.
+/// Answers how many.
+pub async fn forget_author_in(txn: &DatabaseTransaction, user_id: Uuid) -> Result<u64> {
+    let updated = comment::Entity::update_many()
+        .col_expr(
+            comment::Column::AuthorUserId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(comment::Column::AuthorName, Expr::value(ANONYMOUS_AUTHOR))
+        .col_expr(comment::Column::NameConsent, Expr::value(false))
+        .filter(comment::Column::AuthorUserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    Ok(updated.rows_affected)
+}
+
+/// Comments waiting for moderation on the decisions `department` sponsors (every
+/// department's, for `None`): the staff console's count.
+pub async fn awaiting_moderation(
+    db: &impl ConnectionTrait,
+    department: Option<Uuid>,
+) -> Result<u64> {
+    let mut pending =
+        comment::Entity::find().filter(comment::Column::Status.eq(name(CommentStatus::Pending)));
+    if let Some(department) = department {
+        let sponsored = decision::Entity::find()
+            .select_only()
+            .column(decision::Column::Id)
+            .filter(decision::Column::SponsorDepartmentId.eq(department))
+            .into_query();
+        pending = pending.filter(comment::Column::DecisionId.in_subquery(sponsored));
+    }
+    Ok(pending.count(db).await?)
+}

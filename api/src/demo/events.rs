@@ -98,6 +98,11 @@ const PROGRAMME: &[(Theme, &str, [&str; 4])] = &[
     ),
 ];
 
+/// Where the demo's open days take place (the district government's address) and whom to
+/// write about accessibility needs (a demo address, not a real mailbox).
+pub const ADDRESS: &str = "上海市杨浦区江浦路549号";
+pub const ACCESSIBILITY_CONTACT: &str = "区政府开放月办公室 kaifangyue@yangpu.demo";
+
 /// Seats of the open days that are full when the demo loads.
 const FULL_CAPACITY: i32 = 2;
 
@@ -135,8 +140,10 @@ pub async fn load(
                     host.name
                 ),
                 venue: format!("{}（杨浦区）", host.name),
+                address: ADDRESS.into(),
                 accessibility_notes:
-                    "场地设有无障碍通道；如需手语翻译或其他协助，请在报名后联系主办单位。".into(),
+                    "场地设有无障碍通道；如需手语翻译或其他协助，请在活动前联系主办单位。".into(),
+                accessibility_contact: ACCESSIBILITY_CONTACT.into(),
                 starts_at,
                 ends_at: starts_at + Duration::hours(2),
                 capacity: if full { FULL_CAPACITY } else { 30 },

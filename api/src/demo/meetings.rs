@@ -392,6 +392,7 @@ async fn demo_person(state: &AppState, n: usize) -> anyhow::Result<Session> {
         display_name: Set(format!("列席代表{}", n + 1)),
         password_hash: Set("!".into()),
         created_at: Set(state.clock.now()),
+        erased_at: Set(None),
     }
     .insert(&state.db)
     .await?;

@@ -4,8 +4,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use entity::{signup, user};
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use entity::{event, signup, user};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 use super::{
@@ -14,9 +16,11 @@ use super::{
     service::load,
 };
 use crate::{
+    accounts::login,
     auth::Session,
+    codes,
     enums::name,
-    error::{Error, FieldCode, Result},
+    error::{Error, Result},
     privacy,
     state::AppState,
     timestamp::Timestamp,
@@ -30,21 +34,11 @@ pub async fn check_in(
 ) -> Result<Checkin> {
     let event = load(&state.db, event_id).await?;
     session.require_manager_of(event.host_department_id)?;
-    let found = signup::Entity::find()
-        .filter(signup::Column::CheckinCode.eq(code.trim()))
-        .one(&state.db)
-        .await?;
-    let found = match found {
-        Some(found) if found.event_id == event_id => found,
-        Some(_) => {
-            return Err(Error::invalid(
-                "code",
-                FieldCode::Invalid,
-                "this code is for another event",
-            ))
-        }
-        None => return Err(Error::NotFound("check-in code")),
+    let found = match codes::normalize(code) {
+        Some(code) => by_code(&state.db, event_id, &code).await?,
+        None => None,
     };
+    let found = found.ok_or(Error::NotFound("check-in code of this event"))?;
     if found.status != name(SignupStatus::Confirmed) {
         return Err(Error::conflict(
             "not_confirmed",
@@ -52,6 +46,17 @@ pub async fn check_in(
         ));
     }
     let now = state.clock.now();
+    let window = window_of(state, &event);
+    if !window.is_open(now) {
+        return Err(Error::conflict(
+            "outside_checkin_window",
+            format!(
+                "check-in is open from {} until {} (the end of the open day)",
+                Timestamp(window.opens_at()).to_wire(),
+                Timestamp(window.ends_at).to_wire()
+            ),
+        ));
+    }
     if !mark(state, event_id, found.id, now, None).await? {
         let first = signup::Entity::find_by_id(found.id)
             .one(&state.db)
@@ -64,13 +69,41 @@ pub async fn check_in(
             first,
         ));
     }
-    let attendee = attendee_name(state, found.user_id).await?;
+    let person = match found.user_id {
+        Some(id) => user::Entity::find_by_id(id).one(&state.db).await?,
+        None => None,
+    };
     Ok(Checkin {
         signup_id: found.id,
-        attendee,
+        attendee: person
+            .as_ref()
+            .map_or_else(|| "*".into(), |p| privacy::mask_name(&p.display_name)),
+        phone_ending: person.and_then(|p| login::phone_ending(&p.login)),
         party_size: found.party_size,
+        signed_up_at: found.created_at.into(),
         checked_in_at: now.into(),
     })
+}
+
+/// The signup of `event_id` with this code (as `codes::normalize` gives it).
+async fn by_code(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    code: &str,
+) -> Result<Option<signup::Model>> {
+    Ok(signup::Entity::find()
+        .filter(signup::Column::EventId.eq(event_id))
+        .filter(signup::Column::CheckinCode.eq(code))
+        .one(db)
+        .await?)
+}
+
+fn window_of(state: &AppState, event: &event::Model) -> rules::CheckinWindow {
+    rules::CheckinWindow {
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        opens_before: state.config.checkin_opens_before,
+    }
 }
 
 /// Applies scans made while the scanner was offline, each at most once.
@@ -84,12 +117,12 @@ pub async fn apply_scans(
     session.require_manager_of(event.host_department_id)?;
     let now = state.clock.now();
     let mut results = Vec::with_capacity(scans.len());
+    let window = window_of(state, &event);
     for scan in scans {
-        let found = signup::Entity::find()
-            .filter(signup::Column::CheckinCode.eq(scan.code.trim()))
-            .filter(signup::Column::EventId.eq(event_id))
-            .one(&state.db)
-            .await?;
+        let found = match codes::normalize(&scan.code) {
+            Some(code) => by_code(&state.db, event_id, &code).await?,
+            None => None,
+        };
         let result = |outcome, found: Option<&signup::Model>| ScanResult {
             device_nonce: scan.device_nonce.clone(),
             outcome,
@@ -108,8 +141,7 @@ pub async fn apply_scans(
             results.push(result(ScanOutcome::NotConfirmed, Some(&found)));
             continue;
         }
-        let event_time = (event.starts_at, event.ends_at);
-        let Some(at) = rules::scan_time(scan.scanned_at, now, event_time, found.created_at) else {
+        let Some(at) = rules::scan_time(scan.scanned_at, now, window, found.created_at) else {
             results.push(result(ScanOutcome::OutsideCheckinWindow, Some(&found)));
             continue;
         };
@@ -181,17 +213,4 @@ async fn mark(
         }
     }
     Ok(recorded)
-}
-
-async fn attendee_name(state: &AppState, user_id: Option<Uuid>) -> Result<String> {
-    let name = match user_id {
-        Some(id) => user::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
-    Ok(name
-        .map(|n| privacy::mask_name(&n))
-        .unwrap_or_else(|| "*".into()))
 }

@@ -115,9 +115,15 @@ pub struct NewEvent {
     pub description: String,
     #[oai(validator(min_length = 1, max_length = 200))]
     pub venue: String,
+    /// The venue's street address, for a map or a taxi.
+    #[oai(default, validator(max_length = 200))]
+    pub address: String,
     /// Step-free access, hearing loops, …
     #[oai(validator(max_length = 2000))]
     pub accessibility_notes: String,
+    /// Whom to call or write about accessibility needs before the day.
+    #[oai(default, validator(max_length = 200))]
+    pub accessibility_contact: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     #[oai(validator(minimum(value = "1"), maximum(value = "100000")))]
@@ -154,7 +160,9 @@ impl Example for NewEvent {
             host_department_id: Some(example_id(1)),
             description: "参观城市运行管理中心，了解城区运行“一屏观、一网管”。".into(),
             venue: "杨浦区城运中心（江浦路）".into(),
+            address: "上海市杨浦区江浦路549号".into(),
             accessibility_notes: "全程无障碍通道，可预约手语翻译。".into(),
+            accessibility_contact: "区政府开放月办公室 kaifangyue@yangpu.demo".into(),
             starts_at: example_time(20, 1),
             ends_at: example_time(20, 3),
             capacity: 50,
@@ -178,8 +186,12 @@ pub struct EventPatch {
     pub description: Option<String>,
     #[oai(validator(min_length = 1, max_length = 200))]
     pub venue: Option<String>,
+    #[oai(validator(max_length = 200))]
+    pub address: Option<String>,
     #[oai(validator(max_length = 2000))]
     pub accessibility_notes: Option<String>,
+    #[oai(validator(max_length = 200))]
+    pub accessibility_contact: Option<String>,
     #[oai(validator(minimum(value = "1"), maximum(value = "100000")))]
     pub capacity: Option<i32>,
     #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
@@ -207,7 +219,11 @@ pub struct Event {
     pub host: Department,
     pub description: String,
     pub venue: String,
+    /// The venue's street address; empty when not given.
+    pub address: String,
     pub accessibility_notes: String,
+    /// Whom to contact about accessibility needs; empty when not given.
+    pub accessibility_contact: String,
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
     pub capacity: i32,
@@ -238,7 +254,9 @@ impl Example for Event {
             },
             description: new.description,
             venue: new.venue,
+            address: new.address,
             accessibility_notes: new.accessibility_notes,
+            accessibility_contact: new.accessibility_contact,
             starts_at: new.starts_at.into(),
             ends_at: new.ends_at.into(),
             capacity: new.capacity,
@@ -301,7 +319,8 @@ pub struct Signup {
     /// 1 is next in line; only while waitlisted.
     pub waitlist_position: Option<u64>,
     pub offer_expires_at: Option<Timestamp>,
-    /// Shown as a QR code at the door; only while confirmed.
+    /// Shown at the door as a QR code (`GET /signups/{id}/qr.svg`) and written under it, eight
+    /// characters (`7KQM-3XPA`) staff can type; only while confirmed.
     pub checkin_code: Option<String>,
     pub checked_in_at: Option<Timestamp>,
     pub created_at: Timestamp,
@@ -344,6 +363,9 @@ pub struct Attendee {
     pub signup_id: Uuid,
     /// The person's display name; absent once personal data was erased.
     pub name: Option<String>,
+    /// The last four digits of the person's mobile number (absent for an e-mail login or
+    /// once personal data was erased), to tell two people of one name apart.
+    pub phone_ending: Option<String>,
     pub party_size: i32,
     pub status: SignupStatus,
     pub waitlist_position: Option<u64>,
@@ -354,7 +376,8 @@ pub struct Attendee {
 #[derive(Object, Debug)]
 #[oai(example)]
 pub struct CheckinRequest {
-    /// The code from the person's QR code.
+    /// The code under the person's QR code, e.g. `7KQM-3XPA`; case, spaces and dashes do not
+    /// matter.
     #[oai(validator(min_length = 1, max_length = 64))]
     pub code: String,
 }
@@ -362,7 +385,7 @@ pub struct CheckinRequest {
 impl Example for CheckinRequest {
     fn example() -> Self {
         Self {
-            code: "k7Q2mR9xT4vW8yZ1".into(),
+            code: "7KQM-3XPA".into(),
         }
     }
 }
@@ -372,7 +395,12 @@ pub struct Checkin {
     pub signup_id: Uuid,
     /// Masked name (张**) to confirm at the door.
     pub attendee: String,
+    /// The last four digits of the person's mobile number, to tell two 李** apart; absent
+    /// for an e-mail login.
+    pub phone_ending: Option<String>,
     pub party_size: i32,
+    /// When they signed up.
+    pub signed_up_at: Timestamp,
     pub checked_in_at: Timestamp,
 }
 

@@ -33,6 +33,16 @@ type Result<T> = std::result::Result<T, ApiError>;
 pub struct EventsApi;
 
 #[derive(ApiResponse)]
+pub enum CalendarFile {
+    /// The open day as one iCalendar event.
+    #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
+    Ics(
+        PlainText<String>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+#[derive(ApiResponse)]
 pub enum QrCode {
     /// The check-in code as a QR code.
     #[oai(status = 200, content_type = "image/svg+xml")]
@@ -110,6 +120,23 @@ impl EventsApi {
         id: Path<Uuid>,
     ) -> Result<Json<Event>> {
         Ok(Json(service::get(&state, auth.session(), id.0).await?))
+    }
+
+    /// Add an event to a calendar
+    ///
+    /// Public: the open day as an iCalendar file (`.ics`) for any calendar app, with where,
+    /// when and a link to its page. Drafts are not found.
+    #[oai(
+        path = "/events/:id/calendar.ics",
+        method = "get",
+        operation_id = "getEventCalendar"
+    )]
+    async fn calendar(&self, state: Data<&AppState>, id: Path<Uuid>) -> Result<CalendarFile> {
+        let ics = service::calendar(&state, id.0).await?;
+        Ok(CalendarFile::Ics(
+            PlainText(ics),
+            format!("attachment; filename=\"event-{}.ics\"", id.0),
+        ))
     }
 
     /// Change an event
@@ -271,8 +298,11 @@ impl EventsApi {
 
     /// Check a person in
     ///
-    /// Staff of the host department scan or type the code. A repeat answers
-    /// `409 already_checked_in` with the first time; a code of another event is refused.
+    /// Staff of the host department scan or type the code (`7KQM-3XPA`, in any case), from
+    /// `CANYU_CHECKIN_OPENS_BEFORE_MINUTES` (default 120) before the start until the end
+    /// (`409 outside_checkin_window` otherwise). A repeat answers `409 already_checked_in`
+    /// with the first time; a code of another event is not found. The answer tells two people
+    /// of one name apart: the last digits of their phone, their party, when they signed up.
     #[oai(
         path = "/events/:id/checkins",
         method = "post",
@@ -319,6 +349,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("listThemes", &[]),
     Problems::new("createEvent", &[(403, &["forbidden"]), (422, &["validation_failed"])]),
     Problems::new("getEvent", &[(404, &["not_found"])]),
+    Problems::new("getEventCalendar", &[(404, &["not_found"])]),
     Problems::new("updateEvent", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["capacity_below_taken", "event_cancelled"]), (422, &["validation_failed"])]),
     Problems::new("signUp", &[(404, &["not_found"]), (409, &["already_signed_up", "event_cancelled", "idempotency_key_in_progress", "signup_closed", "signup_not_open"]), (422, &["validation_failed"])]),
     Problems::new("listEventSignups", &[(403, &["forbidden"]), (404, &["not_found"])]),
@@ -327,6 +358,6 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("listMySignups", &[]),
     Problems::new("getSignupQr", &[(404, &["not_found"]), (409, &["not_confirmed"])]),
     Problems::new("exportSignups", &[(403, &["forbidden"]), (404, &["not_found"])]),
-    Problems::new("checkIn", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_checked_in", "not_confirmed"]), (422, &["validation_failed"])]),
+    Problems::new("checkIn", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_checked_in", "not_confirmed", "outside_checkin_window"]), (422, &["validation_failed"])]),
     Problems::new("applyScans", &[(403, &["forbidden"]), (404, &["not_found"])]),
 ];

@@ -61,23 +61,36 @@ pub fn admit(
     Ok(())
 }
 
-/// How long before an open day starts its door opens for check-in.
-pub const CHECKIN_OPENS_BEFORE: Duration = Duration::hours(2);
+/// When an open day's door takes check-ins: from `opens_before` its start until its end.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckinWindow {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub opens_before: Duration,
+}
+
+impl CheckinWindow {
+    pub fn opens_at(&self) -> DateTime<Utc> {
+        self.starts_at - self.opens_before
+    }
+
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        self.opens_at() <= at && at <= self.ends_at
+    }
+}
 
 /// When a scan made offline counts as the check-in: at its own time, but never later than it
 /// arrived here (a device clock may run ahead). None when that time is outside the event's
-/// check-in window (from `CHECKIN_OPENS_BEFORE` the start to the end) or before the signup
-/// was made: such a scan is refused, never moved into the window.
+/// check-in window or before the signup was made: such a scan is refused, never moved into
+/// the window.
 pub fn scan_time(
     scanned_at: DateTime<Utc>,
     arrived_at: DateTime<Utc>,
-    event: (DateTime<Utc>, DateTime<Utc>),
+    window: CheckinWindow,
     signed_up_at: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let (starts_at, ends_at) = event;
     let at = scanned_at.min(arrived_at);
-    let opens = (starts_at - CHECKIN_OPENS_BEFORE).max(signed_up_at);
-    (opens <= at && at <= ends_at).then_some(at)
+    (window.is_open(at) && signed_up_at <= at).then_some(at)
 }
 
 /// Seats of an event: how many there are and how many are held (confirmed or offered).
@@ -189,7 +202,11 @@ mod tests {
 
     #[test]
     fn a_scan_counts_within_the_check_in_window_only() {
-        let event = (at(3 * 3600), at(5 * 3600));
+        let event = CheckinWindow {
+            starts_at: at(3 * 3600),
+            ends_at: at(5 * 3600),
+            opens_before: Duration::hours(2),
+        };
         let signed_up = at(-86_400);
         let scan = |secs| scan_time(at(secs), at(6 * 3600), event, signed_up);
         assert_eq!(scan(3600), Some(at(3600)), "two hours before the start");
@@ -204,6 +221,15 @@ mod tests {
             ahead,
             Some(at(4 * 3600 - 60)),
             "a device clock ahead counts as arrival"
+        );
+        let sooner = CheckinWindow {
+            opens_before: Duration::minutes(30),
+            ..event
+        };
+        assert_eq!(scan_time(at(3600), at(6 * 3600), sooner, signed_up), None);
+        assert_eq!(
+            scan_time(at(3 * 3600 - 1800), at(6 * 3600), sooner, signed_up),
+            Some(at(3 * 3600 - 1800))
         );
     }
 

@@ -79,6 +79,9 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
     }
     let title = input::single_line("title", &form.title)?;
     let venue = input::single_line("venue", &form.venue)?;
+    let address = optional_line("address", &form.address)?;
+    let accessibility_contact =
+        optional_line("accessibility_contact", &form.accessibility_contact)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     department::Entity::find_by_id(host_id)
@@ -98,7 +101,9 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
         host_department_id: Set(host_id),
         description: Set(form.description.trim().to_string()),
         venue: Set(venue),
+        address: Set(address),
         accessibility_notes: Set(form.accessibility_notes.trim().to_string()),
+        accessibility_contact: Set(accessibility_contact),
         starts_at: Set(form.starts_at),
         ends_at: Set(form.ends_at),
         capacity: Set(form.capacity),
@@ -245,6 +250,35 @@ pub async fn get(state: &AppState, session: Option<&Session>, id: Uuid) -> Resul
     )
 }
 
+/// A published open day as an iCalendar file (RFC 5545), for "add to calendar": where, when,
+/// and a link back to its page. A cancelled one says so, so a calendar that has it updates.
+pub async fn calendar(state: &AppState, id: Uuid) -> Result<String> {
+    use icalendar::{Calendar, Component, EventLike};
+
+    let found = load(&state.db, id).await?;
+    if found.status == name(EventStatus::Draft) {
+        return Err(Error::NotFound("event"));
+    }
+    let location = match found.address.as_str() {
+        "" => found.venue.clone(),
+        address => format!("{}，{address}", found.venue),
+    };
+    let link = format!("{}/#/events/{id}", state.config.public_url);
+    let mut entry = icalendar::Event::new();
+    entry
+        .uid(&format!("event-{id}@canyu"))
+        .summary(&found.title)
+        .description(&format!("{}\n\n{link}", found.description))
+        .location(&location)
+        .url(&link)
+        .starts(found.starts_at)
+        .ends(found.ends_at);
+    if found.status == name(EventStatus::Cancelled) {
+        entry.status(icalendar::EventStatus::Cancelled);
+    }
+    Ok(Calendar::new().push(entry.done()).done().to_string())
+}
+
 pub async fn update(
     state: &AppState,
     session: &Session,
@@ -279,6 +313,12 @@ pub async fn update(
     }
     if let Some(venue) = &patch.venue {
         changed.venue = Set(input::single_line("venue", venue)?);
+    }
+    if let Some(address) = &patch.address {
+        changed.address = Set(optional_line("address", address)?);
+    }
+    if let Some(contact) = &patch.accessibility_contact {
+        changed.accessibility_contact = Set(optional_line("accessibility_contact", contact)?);
     }
     if let Some(description) = &patch.description {
         changed.description = Set(description.trim().to_string());
@@ -364,6 +404,8 @@ async fn notify_cancellation(
             kind: NoticeKind::EventCancelled,
             title: format!("活动取消：{}", event.title),
             body: "很抱歉，您报名的政府开放活动已取消。".into(),
+            title_en: format!("Open day cancelled: {}", event.title),
+            body_en: "We are sorry: the open day you signed up for has been cancelled.".into(),
             link: Some(format!("#/events/{}", event.id)),
         };
         outbox::enqueue(txn, now, person, &notice).await?;
@@ -441,7 +483,9 @@ fn view(
         title: e.title,
         description: e.description,
         venue: e.venue,
+        address: e.address,
         accessibility_notes: e.accessibility_notes,
+        accessibility_contact: e.accessibility_contact,
         starts_at: e.starts_at.into(),
         ends_at: e.ends_at.into(),
         capacity: e.capacity,
@@ -450,6 +494,14 @@ fn view(
         signup_closes_at: e.signup_closes_at.into(),
         offer_hours: e.offer_hours,
     })
+}
+
+/// One line of text that may be left empty.
+fn optional_line(field: &str, value: &str) -> Result<String> {
+    if value.trim().is_empty() {
+        return Ok(String::new());
+    }
+    Ok(input::single_line(field, value)?)
 }
 
 fn party_above_capacity() -> Error {

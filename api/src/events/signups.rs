@@ -6,11 +6,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{event, signup, user};
-use rand::{distr::Alphanumeric, Rng};
 use sea_orm::{
     sea_query::{Expr, Query, SelectStatement, SimpleExpr},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -20,7 +19,9 @@ use super::{
     service::{load, load_locked},
 };
 use crate::{
+    accounts::login,
     auth::Session,
+    codes,
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
@@ -79,7 +80,7 @@ pub async fn sign_up(
         status: Set(name(status)),
         queue_number: Set(queue_number),
         offer_expires_at: Set(None),
-        checkin_code: Set(checkin_code()),
+        checkin_code: Set(unused_checkin_code(&txn, event_id).await?),
         checked_in_at: Set(None),
         checkin_nonce: Set(None),
         created_at: Set(now),
@@ -200,6 +201,15 @@ pub(super) async fn offer_freed_seats(
                     "有名额空出，已为您保留。请在 {} 前确认参加，逾期名额将顺延给下一位候补者。",
                     Timestamp(expires_at).in_words(state.config.timezone)
                 ),
+                title_en: format!(
+                    "A seat is held for you until {}: {}",
+                    Timestamp(expires_at).in_english_words(state.config.timezone),
+                    found.title
+                ),
+                body_en: format!(
+                    "A seat came free and is held for you. Confirm before {}, or it passes to the next person waiting.",
+                    Timestamp(expires_at).in_english_words(state.config.timezone)
+                ),
                 link: Some("#/me/signups".into()),
             };
             outbox::enqueue(txn, now, person, &notice).await?;
@@ -251,6 +261,23 @@ pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Sig
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let found = own_signup(&txn, session, id).await?;
+    let event = cancel_in(state, &txn, &found, now).await?;
+    txn.commit().await?;
+    let updated = signup::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("signup"))?;
+    view(&state.db, updated, &event).await
+}
+
+/// Cancels an active signup of an event not yet started, in `txn`: a seat it held goes to
+/// the waitlist at once. Answers the event.
+async fn cancel_in(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    found: &signup::Model,
+    now: DateTime<Utc>,
+) -> Result<event::Model> {
     let status = parse::<SignupStatus>(&found.status)?;
     if !ACTIVE.contains(&status) {
         return Err(Error::conflict(
@@ -258,25 +285,55 @@ pub async fn cancel(state: &AppState, session: &Session, id: Uuid) -> Result<Sig
             "this signup is no longer active",
         ));
     }
-    let event = load_locked(&txn, found.event_id).await?;
+    let event = load_locked(txn, found.event_id).await?;
     if event.starts_at <= now {
         return Err(Error::conflict(
             "event_started",
             "the event has started; signups can no longer change",
         ));
     }
-    transition(&txn, &found, SignupStatus::Cancelled, now).await?;
+    transition(txn, found, SignupStatus::Cancelled, now).await?;
     if status != SignupStatus::Waitlisted {
-        release_seats(&txn, found.event_id, found.party_size).await?;
+        release_seats(txn, found.event_id, found.party_size).await?;
     }
     // Even leaving the line can free the way: the new head may fit where the old one did not.
-    offer_freed_seats(state, &txn, found.event_id, now).await?;
-    txn.commit().await?;
-    let updated = signup::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(Error::NotFound("signup"))?;
-    view(&state.db, updated, &event).await
+    offer_freed_seats(state, txn, found.event_id, now).await?;
+    Ok(event)
+}
+
+/// Erases what the events area holds about a person who deleted their account, in `txn`
+/// (which holds the person's row lock): signups for open days not yet started are cancelled
+/// (their seats offered to the waitlist), and every signup of theirs stops naming them.
+/// Answers how many were cancelled and how many kept anonymously.
+pub async fn forget_person_in(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(u64, u64)> {
+    let theirs = signup::Entity::find()
+        .filter(signup::Column::UserId.eq(user_id))
+        .order_by_asc(signup::Column::EventId)
+        .all(txn)
+        .await?;
+    let mut cancelled = 0;
+    for found in &theirs {
+        let active = ACTIVE.contains(&parse::<SignupStatus>(&found.status)?);
+        if active && load(txn, found.event_id).await?.starts_at > now {
+            cancel_in(state, txn, found, now).await?;
+            cancelled += 1;
+        }
+    }
+    signup::Entity::update_many()
+        .col_expr(signup::Column::UserId, Expr::value(Option::<Uuid>::None))
+        .col_expr(
+            signup::Column::CheckinNonce,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(signup::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    Ok((cancelled, theirs.len() as u64 - cancelled))
 }
 
 /// Accepts or declines a seat offered from the waitlist.
@@ -342,6 +399,9 @@ pub async fn expire_offers(state: &AppState) -> Result<u64> {
                 kind: NoticeKind::OfferExpired,
                 title: "候补名额已过期".into(),
                 body: "您未在期限内确认，名额已顺延给下一位候补者。".into(),
+                title_en: "Held seat expired".into(),
+                body_en: "You did not confirm in time; the seat passed to the next person waiting."
+                    .into(),
                 link: Some("#/me/signups".into()),
             };
             outbox::enqueue(&txn, now, person, &notice).await?;
@@ -388,7 +448,7 @@ pub async fn attendees(
 /// What an attendee's line needs beyond the signup: names, and the waitlist to count
 /// positions in.
 struct AttendeeLookup {
-    names: HashMap<Uuid, String>,
+    people: HashMap<Uuid, user::Model>,
     queue: Vec<i32>,
 }
 
@@ -398,12 +458,12 @@ impl AttendeeLookup {
         event_id: Uuid,
         rows: &[signup::Model],
     ) -> Result<Self> {
-        let names = user::Entity::find()
+        let people = user::Entity::find()
             .filter(user::Column::Id.is_in(rows.iter().filter_map(|s| s.user_id)))
             .all(db)
             .await?
             .into_iter()
-            .map(|u| (u.id, u.display_name))
+            .map(|u| (u.id, u))
             .collect();
         let mut queue: Vec<i32> = signup::Entity::find()
             .select_only()
@@ -415,11 +475,12 @@ impl AttendeeLookup {
             .all(db)
             .await?;
         queue.sort_unstable();
-        Ok(Self { names, queue })
+        Ok(Self { people, queue })
     }
 
     fn view(&self, s: signup::Model) -> Result<Attendee> {
         let status = parse(&s.status)?;
+        let person = s.user_id.and_then(|id| self.people.get(&id));
         let waitlist_position = match (status, s.queue_number) {
             (SignupStatus::Waitlisted, Some(n)) => {
                 self.queue.binary_search(&n).ok().map(|i| i as u64 + 1)
@@ -428,7 +489,8 @@ impl AttendeeLookup {
         };
         Ok(Attendee {
             signup_id: s.id,
-            name: s.user_id.and_then(|id| self.names.get(&id).cloned()),
+            name: person.map(|p| p.display_name.clone()),
+            phone_ending: person.and_then(|p| login::phone_ending(&p.login)),
             party_size: s.party_size,
             status,
             waitlist_position,
@@ -470,16 +532,25 @@ async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model)
     })
 }
 
-/// 128 bits of randomness in 22 letters and digits: unguessable, still short enough to type.
-fn checkin_code() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(22)
-        .map(char::from)
-        .collect()
+/// A check-in code no other signup of the event has (the event's row is locked, so none
+/// can take it meanwhile). Only the host's staff can check a code in, so eight characters
+/// need not be unguessable, only unique where they are typed.
+async fn unused_checkin_code(txn: &DatabaseTransaction, event_id: Uuid) -> Result<String> {
+    loop {
+        let code = codes::new_code();
+        let taken = signup::Entity::find()
+            .filter(signup::Column::EventId.eq(event_id))
+            .filter(signup::Column::CheckinCode.eq(&code))
+            .count(txn)
+            .await?;
+        if taken == 0 {
+            return Ok(code);
+        }
+    }
 }
 
-/// The owner's check-in code as an SVG QR code, to show at the door.
+/// The owner's check-in code as an SVG QR code, to show at the door: a link to the event's
+/// check-in page with the code.
 pub async fn qr_code(state: &AppState, session: &Session, id: Uuid) -> Result<String> {
     let found = own_signup(&state.db, session, id).await?;
     if found.status != name(SignupStatus::Confirmed) {
@@ -488,7 +559,12 @@ pub async fn qr_code(state: &AppState, session: &Session, id: Uuid) -> Result<St
             "only a confirmed signup has a check-in code",
         ));
     }
-    let code = qrcode::QrCode::new(found.checkin_code.as_bytes()).map_err(anyhow::Error::from)?;
+    // A phone camera opens the link: staff land on the event's check-in with the code filled in.
+    let link = format!(
+        "{}/#/staff/events/{}/checkin?code={}",
+        state.config.public_url, found.event_id, found.checkin_code
+    );
+    let code = qrcode::QrCode::new(link.as_bytes()).map_err(anyhow::Error::from)?;
     Ok(code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
@@ -577,4 +653,26 @@ pub(super) fn signup_window(event: &event::Model) -> SignupWindow {
         opens_at: event.signup_opens_at,
         closes_at: event.signup_closes_at,
     }
+}
+
+/// Confirmed signups for the open days of `department` (every department's, for `None`)
+/// that start between `from` and `until`: whom the door expects today, on the console.
+pub async fn expected_between(
+    db: &impl ConnectionTrait,
+    department: Option<Uuid>,
+    (from, until): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<u64> {
+    let mut events = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::StartsAt.gte(from))
+        .filter(event::Column::StartsAt.lt(until));
+    if let Some(department) = department {
+        events = events.filter(event::Column::HostDepartmentId.eq(department));
+    }
+    Ok(signup::Entity::find()
+        .filter(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
+        .filter(signup::Column::EventId.in_subquery(events.into_query()))
+        .count(db)
+        .await?)
 }

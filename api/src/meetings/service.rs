@@ -9,8 +9,8 @@ use entity::{
 };
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
     TransactionTrait,
 };
 use serde_json::json;
@@ -410,19 +410,33 @@ pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Rep
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     db::find_locked::<user::Entity>(&txn, session.user_id, "user").await?;
-    let found = active_profile(&txn, session.user_id)
+    let withdrawn = withdraw_profile_in(&txn, session, now)
         .await?
         .ok_or(Error::NotFound("representative profile"))?;
+    txn.commit().await?;
+    representative_view(&state.db, withdrawn).await
+}
+
+/// Withdraws the person's active profile, if any, in `txn`, whose caller holds the person's
+/// row lock.
+pub async fn withdraw_profile_in(
+    txn: &DatabaseTransaction,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Option<representative::Model>> {
+    let Some(found) = active_profile(txn, session.user_id).await? else {
+        return Ok(None);
+    };
     let withdrawn = representative::ActiveModel {
         id: Set(found.id),
         status: Set(name(RepresentativeStatus::Withdrawn)),
         updated_at: Set(now),
         ..Default::default()
     }
-    .update(&txn)
+    .update(txn)
     .await?;
     role_grant::Entity::delete_by_id((session.user_id, Role::Representative.as_str().to_string()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     // Applications still being taken go with the profile; seats already allotted stay.
     // Locks are taken person first, then meetings in id order, as `apply` takes them.
@@ -430,21 +444,21 @@ pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Rep
         .filter(meeting_application::Column::UserId.eq(session.user_id))
         .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Applied)))
         .order_by_asc(meeting_application::Column::MeetingId)
-        .all(&txn)
+        .all(txn)
         .await?;
     for application in open {
         let meeting =
-            db::find_locked::<meeting::Entity>(&txn, application.meeting_id, "meeting").await?;
+            db::find_locked::<meeting::Entity>(txn, application.meeting_id, "meeting").await?;
         let committed = meeting_draw::Entity::find_by_id(meeting.id)
-            .one(&txn)
+            .one(txn)
             .await?
             .is_some();
         if !committed && current_status(&meeting, now)? == MeetingStatus::ApplicationsOpen {
-            set_status(&txn, &application, ApplicationStatus::Withdrawn, None, now).await?;
+            set_status(txn, &application, ApplicationStatus::Withdrawn, None, now).await?;
         }
     }
     audit::record_write(
-        &txn,
+        txn,
         now,
         session,
         "representative.withdraw",
@@ -452,8 +466,7 @@ pub async fn withdraw_profile(state: &AppState, session: &Session) -> Result<Rep
         json!({}),
     )
     .await?;
-    txn.commit().await?;
-    representative_view(&state.db, withdrawn).await
+    Ok(Some(withdrawn))
 }
 
 /// A verified representative applies for a seat, in their profile's category, naming the
@@ -674,6 +687,13 @@ pub async fn select(state: &AppState, session: &Session, meeting_id: Uuid) -> Re
                         found.public_value_source.as_deref().unwrap_or_default(),
                         Timestamp(value_at).in_words(state.config.timezone),
                     ),
+                    title_en: format!("Lottery pool sealed: {}", found.title),
+                    body_en: format!(
+                        "Your pseudonym is {}. The pool's digest (SHA-256): {sha256}. The draw uses \"{}\" as its public source of randomness and takes place once that value is fixed at {}; anyone can verify the result with the published procedure.",
+                        application.pseudonym,
+                        found.public_value_source.as_deref().unwrap_or_default(),
+                        Timestamp(value_at).in_english_words(state.config.timezone),
+                    ),
                     link: Some(format!("#/meetings/{meeting_id}")),
                 };
                 outbox::enqueue(&txn, now, application.user_id, &notice).await?;
@@ -886,7 +906,12 @@ pub async fn review(
             let notice = Notice {
                 kind: NoticeKind::ApplicationRejected,
                 title: format!("您的列席申请未获通过：{}", found.title),
-                body: format!("原因：{}", reason.unwrap_or_default()),
+                body: format!("原因：{}", reason.as_deref().unwrap_or_default()),
+                title_en: format!(
+                    "Your application for a seat was not accepted: {}",
+                    found.title
+                ),
+                body_en: format!("Reason: {}", reason.as_deref().unwrap_or_default()),
                 link: Some(format!("#/meetings/{}", found.id)),
             };
             outbox::enqueue(&txn, now, application.user_id, &notice).await?;
@@ -1210,6 +1235,8 @@ pub async fn handle_opinion(
     let notice = Notice {
         kind: NoticeKind::OpinionHandled,
         title: format!("您对“{}”的意见已有处理结果", item.title),
+        title_en: format!("Your opinion on \"{}\" has been handled", item.title),
+        body_en: handling.clone(),
         body: handling,
         link: Some(format!("#/meetings/{}", found.id)),
     };
@@ -1266,6 +1293,8 @@ pub async fn publish_minutes(
     let notice = Notice {
         kind: NoticeKind::MeetingConclusion,
         title: format!("会议结论已公布：{}", found.title),
+        title_en: format!("Conclusion published: {}", found.title),
+        body_en: conclusion.clone(),
         body: conclusion,
         link: Some(format!("#/meetings/{meeting_id}")),
     };
@@ -1311,6 +1340,8 @@ pub async fn cancel(
         kind: NoticeKind::MeetingCancelled,
         title: format!("会议已取消：{}", found.title),
         body: format!("原因：{reason}"),
+        title_en: format!("Meeting cancelled: {}", found.title),
+        body_en: format!("Reason: {reason}"),
         link: Some(format!("#/meetings/{meeting_id}")),
     };
     let still_in = [
@@ -1479,20 +1510,26 @@ async fn tell_outcome(
     user_id: Uuid,
     status: ApplicationStatus,
 ) -> Result<()> {
-    let (title, body) = match status {
+    let (title, body, title_en, body_en) = match status {
         ApplicationStatus::Seated => (
             format!("您已获得列席席位：{}", found.title),
             "请按时参加会议，会后请留意意见处理情况的反馈。",
+            format!("You have an observer seat: {}", found.title),
+            "Please attend on time; afterwards you will be told how the opinions were handled.",
         ),
         _ => (
             format!("您在候补名单中：{}", found.title),
             "有代表放弃席位时，将按公布的候补顺序递补，届时另行通知。",
+            format!("You are on the waitlist: {}", found.title),
+            "When a representative gives up a seat, it passes down the published waitlist in order; you will be told.",
         ),
     };
     let notice = Notice {
         kind: NoticeKind::MeetingSeat,
         title,
         body: body.into(),
+        title_en,
+        body_en: body_en.into(),
         link: Some(format!("#/meetings/{}", found.id)),
     };
     outbox::enqueue(txn, now, user_id, &notice).await
@@ -1851,5 +1888,121 @@ async fn application_view(
         created_at: a.created_at.into(),
         pseudonym: a.pseudonym,
         applicant,
+    })
+}
+
+/// What the meetings area holds about one person, as they see it themselves (their data
+/// export): representative profiles, applications for seats and the opinions they gave.
+pub struct PersonRecords {
+    pub profiles: Vec<Representative>,
+    pub applications: Vec<Application>,
+    pub opinions: Vec<Opinion>,
+}
+
+pub async fn records_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<PersonRecords> {
+    let mut profiles = Vec::new();
+    for profile in representative::Entity::find()
+        .filter(representative::Column::UserId.eq(user_id))
+        .order_by_asc(representative::Column::Id)
+        .all(db)
+        .await?
+    {
+        profiles.push(representative_view(db, profile).await?);
+    }
+    let mine = meeting_application::Entity::find()
+        .filter(meeting_application::Column::UserId.eq(user_id))
+        .order_by_asc(meeting_application::Column::Id)
+        .all(db)
+        .await?;
+    let opinions = meeting_opinion::Entity::find()
+        .filter(meeting_opinion::Column::ApplicationId.is_in(mine.iter().map(|a| a.id)))
+        .order_by_asc(meeting_opinion::Column::Id)
+        .all(db)
+        .await?;
+    let mut applications = Vec::with_capacity(mine.len());
+    for application in mine {
+        applications.push(application_view(db, application, false).await?);
+    }
+    Ok(PersonRecords {
+        profiles,
+        applications,
+        opinions: opinion_views(db, opinions, Audience::Full).await?,
+    })
+}
+
+/// Erases what the meetings area holds about a person who deleted their account, in `txn`
+/// (which holds the person's row lock): an active profile is withdrawn (with the
+/// applications still being taken), every profile loses its organisation and statement, and
+/// their opinions stop being named. Seats, pseudonyms and the opinions' text stay: they are
+/// the meeting's public record, shown under the masked anonymous name.
+pub async fn forget_person_in(
+    txn: &DatabaseTransaction,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    withdraw_profile_in(txn, session, now).await?;
+    representative::Entity::update_many()
+        .col_expr(representative::Column::Organisation, Expr::value(""))
+        .col_expr(representative::Column::Statement, Expr::value(""))
+        .filter(representative::Column::UserId.eq(session.user_id))
+        .exec(txn)
+        .await?;
+    let applications = meeting_application::Entity::find()
+        .select_only()
+        .column(meeting_application::Column::Id)
+        .filter(meeting_application::Column::UserId.eq(session.user_id))
+        .into_query();
+    meeting_opinion::Entity::update_many()
+        .col_expr(meeting_opinion::Column::Named, Expr::value(false))
+        .filter(meeting_opinion::Column::ApplicationId.in_subquery(applications))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// What waits for staff in the meetings of `department` (every department's, for `None`).
+pub struct Waiting {
+    /// Applications to meetings that choose by review, not yet reviewed.
+    pub applications_to_review: u64,
+    /// Representative profiles not yet verified (any staff may verify them).
+    pub profiles_to_verify: u64,
+    /// Opinions not yet handled.
+    pub opinions_to_handle: u64,
+}
+
+pub async fn waiting(db: &impl ConnectionTrait, department: Option<Uuid>) -> Result<Waiting> {
+    let meetings = |method: Option<SelectionMethod>| {
+        let mut ids = meeting::Entity::find()
+            .select_only()
+            .column(meeting::Column::Id);
+        if let Some(department) = department {
+            ids = ids.filter(meeting::Column::DepartmentId.eq(department));
+        }
+        if let Some(method) = method {
+            ids = ids.filter(meeting::Column::SelectionMethod.eq(name(method)));
+        }
+        ids.into_query()
+    };
+    let applications_to_review = meeting_application::Entity::find()
+        .filter(meeting_application::Column::Status.eq(name(ApplicationStatus::Applied)))
+        .filter(
+            meeting_application::Column::MeetingId
+                .in_subquery(meetings(Some(SelectionMethod::Review))),
+        )
+        .count(db)
+        .await?;
+    let profiles_to_verify = representative::Entity::find()
+        .filter(representative::Column::Status.eq(name(RepresentativeStatus::Pending)))
+        .count(db)
+        .await?;
+    let opinions_to_handle = meeting_opinion::Entity::find()
+        .filter(meeting_opinion::Column::Handling.is_null())
+        .filter(meeting_opinion::Column::MeetingId.in_subquery(meetings(None)))
+        .count(db)
+        .await?;
+    Ok(Waiting {
+        applications_to_review,
+        profiles_to_verify,
+        opinions_to_handle,
     })
 }

@@ -629,6 +629,11 @@ pub async fn invite_attendees(state: &AppState) -> Result<u64> {
                 "感谢您参加本次活动。问卷匿名填写，{} 截止，您的意见将用于改进政府开放活动。",
                 Timestamp(found.closes_at).in_words(state.config.timezone)
             ),
+            title_en: format!("Please rate: {}", found.title),
+            body_en: format!(
+                "Thank you for coming. The survey is anonymous and closes at {}; your answers help improve the open days.",
+                Timestamp(found.closes_at).in_english_words(state.config.timezone)
+            ),
             link: Some(format!("#/events/{}/survey", found.subject_id)),
         };
         // Someone with two signups checked in (cancelled and signed up again) hears once.

@@ -87,9 +87,14 @@ async fn signups_confirm_until_full_then_waitlist_in_order(app: TestApp) {
     );
     assert_eq!(answers[3]["waitlist_position"], 1);
     assert_eq!(answers[4]["waitlist_position"], 2);
+    let code = answers[0]["checkin_code"].as_str().unwrap();
     assert!(
-        answers[0]["checkin_code"].as_str().unwrap().len() >= 22,
-        "an unguessable code"
+        code.len() == 9
+            && code.chars().enumerate().all(|(i, c)| match i {
+                4 => c == '-',
+                _ => "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c),
+            }),
+        "eight characters without look-alikes, as 7KQM-3XPA: {code}"
     );
     assert!(
         answers[3].get("checkin_code").is_none(),
@@ -528,19 +533,43 @@ async fn check_in_happens_once_and_only_at_its_event(app: TestApp) {
         .unwrap()
         .to_string();
     let path = format!("/events/{id}/checkins");
-
-    let first = expect_status(
+    let check_in = |code: String| {
         app.send(
             Method::POST,
             &path,
             Some(&staff.token),
             json!({"code": code}),
         )
-        .await,
-        StatusCode::OK,
+    };
+
+    // The open day starts in 11 days; the door opens two hours before.
+    let early = expect_problem(
+        check_in(code.clone()).await,
+        StatusCode::CONFLICT,
+        "outside_checkin_window",
     )
     .await;
+    assert!(early["detail"]
+        .as_str()
+        .unwrap()
+        .contains("check-in is open from"));
+    app.clock
+        .advance(Duration::days(11) - Duration::hours(2) - Duration::seconds(1));
+    expect_problem(
+        check_in(code.clone()).await,
+        StatusCode::CONFLICT,
+        "outside_checkin_window",
+    )
+    .await;
+    app.clock.advance(Duration::seconds(1));
+
+    // Typed as it comes: lower case, a space for the dash.
+    let typed = code.to_lowercase().replace('-', " ");
+    let first = expect_status(check_in(typed).await, StatusCode::OK).await;
     assert_eq!(first["attendee"], "张**");
+    assert_eq!(first["phone_ending"], person.login[7..]);
+    assert_eq!(first["party_size"], 1);
+    assert!(first["signed_up_at"].is_string());
     let repeat = app
         .send(
             Method::POST,
@@ -565,13 +594,7 @@ async fn check_in_happens_once_and_only_at_its_event(app: TestApp) {
             json!({"code": code}),
         )
         .await;
-    let problem = expect_problem(
-        elsewhere,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&problem), ["code"]);
+    expect_problem(elsewhere, StatusCode::NOT_FOUND, "not_found").await;
     let unknown = app
         .send(
             Method::POST,
@@ -1155,4 +1178,54 @@ async fn a_cancelled_signup_cannot_be_checked_in(app: TestApp) {
         )
         .await;
     expect_problem(scan, StatusCode::CONFLICT, "not_confirmed").await;
+}
+
+on_every_backend!(an_open_day_goes_into_a_calendar_with_its_address);
+
+async fn an_open_day_goes_into_a_calendar_with_its_address(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app
+        .open_event_with(
+            &staff,
+            json!({"address": "上海市杨浦区江浦路549号", "accessibility_contact": "开放月办公室 021-1234"}),
+        )
+        .await;
+    let shown = event(&app, &id).await;
+    assert_eq!(shown["address"], "上海市杨浦区江浦路549号");
+    assert_eq!(shown["accessibility_contact"], "开放月办公室 021-1234");
+
+    let ics = app
+        .get(&format!("/events/{id}/calendar.ics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ics.status(), StatusCode::OK);
+    assert_eq!(
+        ics.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let text = ics.text().await.unwrap();
+    // Long lines are folded at 75 octets: unfold before reading.
+    let unfolded = text.replace("\r\n ", "");
+    let starts = app.clock.now() + Duration::days(11);
+    for expected in [
+        "BEGIN:VEVENT".to_string(),
+        "SUMMARY:走进区城运中心".to_string(),
+        "LOCATION:江浦路，上海市杨浦区江浦路549号".to_string(),
+        format!("DTSTART:{}", starts.format("%Y%m%dT%H%M%SZ")),
+        format!("URL:{}/#/events/{id}", app.state.config.public_url),
+    ] {
+        assert!(unfolded.contains(&expected), "{expected} in {unfolded}");
+    }
+
+    let draft = app
+        .open_event_with(&staff, json!({"status": "draft"}))
+        .await;
+    let missing = app
+        .get(&format!("/events/{draft}/calendar.ics"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
 }

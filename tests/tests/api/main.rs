@@ -16,5 +16,6 @@ mod meetings;
 mod openapi_spec;
 mod ops;
 mod reports;
+mod self_service;
 mod surveys;
 mod webhooks;

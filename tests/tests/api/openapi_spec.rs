@@ -88,6 +88,8 @@ fn operation_ids_are_unique_and_each_area_declares_problems_for_its_own() {
         canyu::surveys::routes::PROBLEMS,
         canyu::meetings::routes::PROBLEMS,
         canyu::reports::routes::PROBLEMS,
+        canyu::personal_data::routes::PROBLEMS,
+        canyu::console::routes::PROBLEMS,
     ]
     .iter()
     .flat_map(|area| area.iter().map(|p| p.operation))

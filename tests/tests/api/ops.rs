@@ -12,6 +12,7 @@ on_every_backend!(
     docs_spec_and_portal_are_served,
     personal_answers_are_never_stored_and_nothing_is_sniffed,
     readiness_tells_operators_no_internals,
+    files_and_answers_come_compressed_and_assets_by_version,
 );
 
 async fn health_and_readiness_report_their_dependencies(app: TestApp) {
@@ -206,4 +207,55 @@ async fn readiness_tells_operators_no_internals(app: TestApp) {
         json!({"status": "ok"}),
         "a state, never an error text"
     );
+}
+
+async fn files_and_answers_come_compressed_and_assets_by_version(app: TestApp) {
+    let plain = app.get("/openapi.yaml").send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_len = plain.bytes().await.unwrap().len();
+    for (accepts, coding) in [("gzip", "gzip"), ("gzip, deflate, br", "br")] {
+        let packed = app
+            .get("/openapi.yaml")
+            .header("Accept-Encoding", accepts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(packed.headers()["content-encoding"], coding);
+        assert_eq!(packed.headers()["vary"], "accept-encoding");
+        let body = packed.bytes().await.unwrap();
+        assert!(
+            body.len() * 4 < plain_len,
+            "{coding}: {} of {plain_len}",
+            body.len()
+        );
+        if coding == "gzip" {
+            assert_eq!(body[..2], [0x1f, 0x8b], "a gzip stream");
+        }
+    }
+    let json = app
+        .get("/decisions")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.headers()["content-encoding"], "gzip");
+
+    // The page names its files by the portal's version; the page itself is revalidated.
+    let page = app.get("//").send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let etag = page.headers()["etag"].to_str().unwrap().to_string();
+    let html = page.text().await.unwrap();
+    let version = etag.trim_matches('"');
+    let script = format!("/assets/{version}/js/app.js");
+    assert!(html.contains(&format!("src=\"{script}\"")), "{html}");
+    let module = app.get(&format!("/{script}")).send().await.unwrap();
+    assert_eq!(module.status(), StatusCode::OK);
+    assert!(module.text().await.unwrap().contains("import"));
+    let again = app
+        .get("//")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 }

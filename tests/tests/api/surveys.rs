@@ -24,11 +24,12 @@ on_every_backend!(
     warm_results_are_read_from_the_cache_alone_and_writes_show_at_once,
 );
 
-/// An open day with `came` people checked in and `stayed_away` signed up but not; the clock
-/// is still before the event.
+/// An open day starting in an hour (its door is open for check-in), with `came` people
+/// checked in and `stayed_away` signed up but not; the clock is still before the event.
 struct OpenDay {
     staff: Person,
     event: String,
+    starts_at: chrono::DateTime<chrono::Utc>,
     came: Vec<Person>,
     stayed_away: Vec<Person>,
 }
@@ -36,7 +37,19 @@ struct OpenDay {
 async fn open_day(app: &TestApp, came: usize, stayed_away: usize) -> OpenDay {
     let admin = app.admin().await;
     let (staff, _) = app.staff(&admin, "cyzx").await;
-    let event = app.open_event(&staff, 50, 1).await;
+    let now = app.clock.now();
+    let starts_at = now + Duration::hours(1);
+    let event = app
+        .open_event_with(
+            &staff,
+            json!({
+                "capacity": 50, "max_party_size": 1,
+                "starts_at": starts_at.to_rfc3339(),
+                "ends_at": (starts_at + Duration::hours(2)).to_rfc3339(),
+                "signup_closes_at": (now + Duration::minutes(30)).to_rfc3339(),
+            }),
+        )
+        .await;
     let mut people = app.crowd(came + stayed_away).await;
     let stayed_away = people.split_off(came);
     for person in people.iter().chain(&stayed_away) {
@@ -68,6 +81,7 @@ async fn open_day(app: &TestApp, came: usize, stayed_away: usize) -> OpenDay {
     OpenDay {
         staff,
         event,
+        starts_at,
         came: people,
         stayed_away,
     }
@@ -106,7 +120,7 @@ fn question(survey: &Value, position: usize) -> Value {
     survey["questions"][position - 1]["id"].clone()
 }
 
-/// The clock past the end of the event (it ends 11 days and 2 hours after it was made).
+/// The clock well past the end of the event (it ends 3 hours after it was made).
 fn after_the_event(app: &TestApp) {
     app.clock.advance(Duration::days(11) + Duration::hours(3));
 }
@@ -1211,7 +1225,7 @@ async fn people_who_came_are_invited_once_when_the_survey_opens(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    let during = app.clock.now() - Duration::hours(4);
+    let during = day.starts_at + Duration::minutes(30);
     let scans = json!({"scans": [{
         "code": signups["items"][0]["checkin_code"],
         "device_nonce": "door-1-0001",

@@ -5,9 +5,9 @@
 import { api, fetchAll } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, field, errorMessage, rangeEl, breadcrumb,
+  h, append, field, errorMessage, rangeEl, breadcrumb, recordText,
 } from '../ui.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatDayTime } from '../format.js';
 import {
   eventPath, staffEventHash, fetchEvent, signupTotals, peopleText,
 } from '../events.js';
@@ -19,16 +19,36 @@ export const requiresLogin = true;
 
 const LOG_SIZE = 20;
 
-// {kind: 'ok' | 'warn' | 'error', headline, detail?} for a check-in answer.
+// {kind: 'ok' | 'warn' | 'error', headline, detail?, more?} for a check-in answer. `more` tells two
+// people of one masked name apart: ['尾号 5678', '2 人', '12月1日 10:32 报名'].
 function outcome(checkin) {
   return {
     kind: 'ok',
     headline: t('checkin.ok'),
-    detail: t('checkin.attendee', { name: checkin.attendee, people: peopleText(checkin.party_size) }),
+    detail: checkin.attendee,
+    more: [
+      checkin.phone_ending && t('checkin.phone_ending', { digits: checkin.phone_ending }),
+      peopleText(checkin.party_size),
+      checkin.signed_up_at && t('checkin.signed_up_at', { time: formatDayTime(checkin.signed_up_at) }),
+    ].filter(Boolean),
   };
 }
 
-function failure(err) {
+// Why check-in is refused now: the open day is over, or check-in has not opened yet (when it
+// opens, if the server's detail names it).
+function outsideWindow(err, e) {
+  if (new Date(e.ends_at) <= new Date()) return { kind: 'error', headline: t('checkin.window_over') };
+  const opens = err.detail.match(/from (\S+) until/)?.[1];
+  return {
+    kind: 'error',
+    headline: t('checkin.window_not_yet'),
+    detail: opens && !Number.isNaN(Date.parse(opens))
+      ? t('checkin.window_opens', { time: formatDate(opens, { time: true }) })
+      : t('checkin.window_rule'),
+  };
+}
+
+function failure(err, e) {
   if (err.code === 'already_checked_in') {
     return {
       kind: 'warn',
@@ -36,10 +56,40 @@ function failure(err) {
       detail: err.at ? t('checkin.already_at', { time: formatDate(err.at, { time: true }) }) : err.detail,
     };
   }
-  const known = {
-    422: 'checkin.other_event', 404: 'checkin.unknown_code',
-  }[err.status] || (err.code === 'not_confirmed' && 'checkin.not_confirmed');
+  if (err.code === 'outside_checkin_window') return outsideWindow(err, e);
+  // A code of another event is not found either.
+  const known = { 404: 'checkin.unknown_code' }[err.status]
+    || (err.code === 'not_confirmed' && 'checkin.not_confirmed');
   return { kind: 'error', headline: known ? t(known) : errorMessage(err) };
+}
+
+// What was scanned or typed: a code ("7kqm 3xpa"), or the address a resident's QR code holds
+// (…/#/staff/events/<id>/checkin?code=7KQM-3XPA), which a scanner types whole. {code, eventId?}
+function scanned(text) {
+  const value = text.trim();
+  const code = value.match(/[?&]code=([^&#\s]*)/i);
+  if (!code) return { code: value };
+  let decoded = code[1];
+  try {
+    decoded = decodeURIComponent(decoded);
+  } catch {
+    // a malformed escape: send it as it is; the server answers unknown
+  }
+  return {
+    code: decoded.trim(),
+    eventId: value.match(/\/events\/([0-9a-f-]{36})\/checkin/i)?.[1]?.toLowerCase(),
+  };
+}
+
+// Letters as capitals while typing (codes are read case-insensitively; capitals are what the
+// resident's screen shows), the caret staying where it was.
+function capitals(event) {
+  const input = event.target;
+  const upper = input.value.toUpperCase();
+  if (upper === input.value) return;
+  const { selectionStart, selectionEnd } = input;
+  input.value = upper;
+  input.setSelectionRange(selectionStart, selectionEnd);
 }
 
 export async function render(root, ctx) {
@@ -61,23 +111,37 @@ export async function render(root, ctx) {
     id: 'checkin-result', class: 'checkin-result', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true',
   }, h('p', { class: 'checkin-headline' }, t('checkin.ready')));
   const log = h('ol', { id: 'checkin-log', class: 'checkin-log', 'aria-label': t('checkin.log') });
-  const show = ({ kind, headline, detail }) => {
+  const show = ({
+    kind, headline, detail, more,
+  }) => {
     result.className = `checkin-result checkin-${kind}`;
-    result.replaceChildren(h('p', { class: 'checkin-headline' }, headline),
-      detail && h('p', { class: 'checkin-detail' }, detail));
+    result.replaceChildren();
+    append(result, h('p', { class: 'checkin-headline' }, headline),
+      detail && h('p', { class: 'checkin-detail' }, detail),
+      more && h('p', { class: 'checkin-more', id: 'checkin-more' },
+        more.map((part, i) => [i > 0 && ' · ', h('span', { class: 'nowrap' }, part)])));
   };
 
   const form = h('form', { id: 'checkin-form', class: 'form checkin-form', 'aria-labelledby': 'checkin-title' },
     field({
       id: 'checkin-code', name: 'code', label: t('checkin.code'), hint: t('checkin.code_hint'),
-      autocomplete: 'off', autocapitalize: 'none', autocorrect: 'off', spellcheck: 'false',
-      enterkeyhint: 'go', maxlength: 64, required: true, autofocus: true,
+      // A scanner may type the whole address a QR code holds, hence the generous length.
+      autocomplete: 'off', autocapitalize: 'characters', autocorrect: 'off', spellcheck: 'false',
+      inputmode: 'text', enterkeyhint: 'go', maxlength: 300, required: true, autofocus: true,
     }),
     h('button', { type: 'submit', id: 'checkin-submit', class: 'button' }, t('checkin.submit')));
   const input = form.elements.code;
+  input.addEventListener('input', capitals);
 
   // A scanner may send the next code before the last answer: each waits for the one before.
   let queue = Promise.resolve();
+  const record = (answer) => {
+    show(answer);
+    log.prepend(h('li', { class: `checkin-${answer.kind}` },
+      h('time', {}, formatDate(new Date().toISOString(), { time: true })), ' ',
+      [answer.headline, answer.detail, ...(answer.more || [])].filter(Boolean).join(' · ')));
+    while (log.children.length > LOG_SIZE) log.lastChild.remove();
+  };
   const check = async (code) => {
     show({ kind: 'pending', headline: t('checkin.checking') });
     let answer;
@@ -89,35 +153,44 @@ export async function render(root, ctx) {
       answer = outcome(checkin);
     } catch (err) {
       if (err.name === 'AbortError') return;
-      answer = failure(err);
+      answer = failure(err, e);
     }
-    show(answer);
-    log.prepend(h('li', { class: `checkin-${answer.kind}` },
-      h('time', {}, formatDate(new Date().toISOString(), { time: true })), ' ',
-      [answer.headline, answer.detail].filter(Boolean).join(' · ')));
-    while (log.children.length > LOG_SIZE) log.lastChild.remove();
+    record(answer);
+  };
+  // Sends what was scanned or typed, after those before it.
+  const submit = (text) => {
+    const { code, eventId } = scanned(text);
+    if (!code) show({ kind: 'error', headline: t('checkin.empty') });
+    else if (eventId && eventId !== id.toLowerCase()) {
+      queue = queue.then(() => record({ kind: 'error', headline: t('checkin.other_event') }));
+    } else queue = queue.then(() => check(code));
   };
   form.noValidate = true;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const code = input.value.trim();
+    const text = input.value;
     input.value = '';
     input.focus();
-    if (!code) {
-      show({ kind: 'error', headline: t('checkin.empty') });
-      return;
-    }
-    queue = queue.then(() => check(code));
+    submit(text);
   });
 
   heading.textContent = t('checkin.heading', { title: e.title });
   showCount();
   root.append(
-    h('p', { class: 'meta' }, rangeEl(e.starts_at, e.ends_at), ` · ${e.venue}`),
+    h('p', { class: 'meta' }, rangeEl(e.starts_at, e.ends_at), ' · ', recordText(e.venue)),
     count,
     form,
     result,
     h('h2', { class: 'checkin-log-title' }, t('checkin.log')),
     log,
   );
+
+  // Opened from a resident's QR code (a phone's camera): check that code in, once. The address
+  // loses it, so a reload or a language switch does not send it again.
+  const code = ctx.query.get('code');
+  if (code) {
+    history.replaceState(history.state, '', staffEventHash(id, '/checkin'));
+    input.value = code.toUpperCase();
+    form.requestSubmit();
+  }
 }

@@ -7,7 +7,7 @@ import {
 import { t } from '../i18n.js';
 import {
   h, append, field, flash, handleSubmit, details, rangeEl, textBlocks, panel, breadcrumb,
-  recordLang,
+  recordLang, recordText,
 } from '../ui.js';
 import { label, windowDates } from '../format.js';
 import {
@@ -20,6 +20,33 @@ import {
 
 export const name = 'event';
 export const title = 'event.page_title';
+
+// The event as a calendar file (.ics) to save: a plain link, so the browser downloads it.
+function calendarLink(e) {
+  return h('p', { class: 'calendar-link' }, h('a', {
+    id: 'event-calendar', href: `/api/v1${eventPath(e.id, '/calendar.ics')}`, download: true, type: 'text/calendar',
+  }, t('event.add_to_calendar')));
+}
+
+// An e-mail address, or a phone number: a mainland mobile (+86 138 1234 5678) or a landline
+// with its area code (021-65012345, an extension after a dash).
+const CONTACT = /([\w.+-]+@[\w-]+(?:\.[\w-]+)+)|(?<![\d+])((?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)(?!\d)/g;
+
+// Whom to contact about accessibility (text from the record): e-mail addresses and phone
+// numbers in it become links to write or call.
+function contactText(text) {
+  const parts = [];
+  let last = 0;
+  for (const m of text.matchAll(CONTACT)) {
+    if (m.index > last) parts.push(recordText(text.slice(last, m.index)));
+    const [found, email] = m;
+    const href = email ? `mailto:${email}` : `tel:${found.replace(/[\s-]/g, '')}`;
+    parts.push(h('a', { href, translate: 'no' }, found));
+    last = m.index + found.length;
+  }
+  if (last < text.length) parts.push(recordText(text.slice(last)));
+  return parts;
+}
 
 // {opens, closes}: the signup window as text.
 function signupDates(e) {
@@ -160,13 +187,16 @@ export async function render(root, ctx) {
       h('a', { id: 'manage-event', class: 'button button-secondary', href: staffEventHash(id) }, t('event.manage'))),
     surveyFirst && surveyArea(e, survey),
     panel('event-details', t('event.details'), details([
-      [t('event.when'), rangeEl(e.starts_at, e.ends_at), 'event-when'],
-      [t('event.venue'), e.venue, 'event-venue'],
-      [t('event.host'), e.host.name, 'event-host'],
+      [t('event.when'), [rangeEl(e.starts_at, e.ends_at), e.status === 'published' && calendarLink(e)], 'event-when'],
+      [t('event.venue'), recordText(e.venue), 'event-venue'],
+      [t('event.address'), e.address && recordText(e.address), 'event-address'],
+      [t('event.host'), recordText(e.host.name), 'event-host'],
       [t('event.theme'), label('theme', e.theme)],
-      [t('event.accessibility_notes'),
-        e.accessibility_notes ? textBlocks(e.accessibility_notes) : t('event.no_accessibility_notes'),
-        'event-accessibility'],
+      [t('event.accessibility_notes'), [
+        e.accessibility_notes ? textBlocks(e.accessibility_notes) : h('p', {}, t('event.no_accessibility_notes')),
+        e.accessibility_contact && h('p', { class: 'accessibility-contact', id: 'event-accessibility-contact' },
+          h('strong', {}, t('event.accessibility_contact_label')), contactText(e.accessibility_contact)),
+      ], 'event-accessibility'],
       [t('event.seats'), seats, 'event-seats'],
       [t('event.max_party_size'), t('event.party_max', { n: e.max_party_size })],
       [t('event.signup_window'), t('event.window', signupDates(e)), 'event-signup-window'],

@@ -32,6 +32,7 @@ export function render(root, ctx) {
   root.append(
     h('h1', { id: 'login-title' }, t('login.title')),
     form,
+    h('p', { class: 'switch' }, h('a', { id: 'login-forgot', href: '#/password-reset' }, t('login.forgot'))),
     h('p', { class: 'switch' }, t('login.no_account'), ' ',
       h('a', { href: '#/register' }, t('login.to_register'))),
   );

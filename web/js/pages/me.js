@@ -1,10 +1,14 @@
-// Profile: the logged-in user as the server knows them (GET /me), their notifications and
-// their comments on every decision with where each stands.
+// Profile: the logged-in user as the server knows them (GET /me), their notifications (marked
+// read once shown), their comments on every decision with where each stands, and the account's
+// settings: name, password, a copy of their data, and erasure.
 
-import { api, query } from '../api.js';
+import {
+  api, ApiError, query, download, isStaff, updateMe, changePassword, eraseMe, markNotificationsRead,
+} from '../api.js';
 import { t } from '../i18n.js';
 import {
-  h, currentUser, details, timeEl, pagedList, recordText,
+  h, currentUser, details, timeEl, pagedList, field, flash, handleSubmit, confirmStep, whileBusy,
+  saveFile, requireFilled, clearFieldErrors, showFormError, recordLang,
 } from '../ui.js';
 import { label, formatDate } from '../format.js';
 import { receiptView } from '../decisions.js';
@@ -17,16 +21,155 @@ function roleNames(roles = []) {
   return roles.map((r) => label('role', r)).join(t('list.separator'));
 }
 
-// Title and body come from the server in Chinese, whatever the kind (comment_outcome,
-// waitlist_offer, offer_expired, event_cancelled, survey_invitation); the link, if any, is a
-// page of the portal.
+// Title and body come from the server in the language Accept-Language asked for, or in the
+// one it has (lang says which); the link, if any, is a page of the portal. An unread one says
+// so in words, not only by its look.
 function notificationItem(n) {
-  return h('li', { class: 'notification', dataset: { kind: n.kind } },
+  const lang = n.lang || null;
+  const unread = n.read === false;
+  const title = n.link?.startsWith('#/') ? h('a', { href: n.link, lang }, n.title) : h('span', { lang }, n.title);
+  return h('li', { class: unread ? 'notification notification-unread' : 'notification', dataset: { kind: n.kind } },
     h('p', { class: 'notification-title' },
-      n.link?.startsWith('#/') ? h('a', { href: n.link }, recordText(n.title)) : recordText(n.title)),
-    recordText(n.body, 'p'),
+      unread && [h('span', { class: 'badge badge-unread' }, t('me.unread')), ' '], title),
+    h('p', { class: 'notification-body', lang }, n.body),
     h('p', { class: 'meta' }, timeEl(n.created_at, { time: true })),
   );
+}
+
+// Once the inbox is shown, the newest notification and every older one are read; the header's
+// badge learns the count left.
+async function markSeen(newestId, signal) {
+  try {
+    const { unread } = await markNotificationsRead(newestId, { signal });
+    window.dispatchEvent(new CustomEvent('canyu:unread', { detail: unread }));
+  } catch {
+    // They stay unread; the next visit marks them.
+  }
+}
+
+// ---- account settings
+
+// 403 wrong_password as an error of the form's password field, so it is shown next to it.
+function wrongPassword(fieldName) {
+  return new ApiError(403, { code: 'wrong_password', errors: [{ field: fieldName, code: 'wrong_password' }] });
+}
+
+// Lets a password manager know whose password a form holds.
+function usernameHint(user) {
+  return h('input', {
+    type: 'text', name: 'username', autocomplete: 'username', value: user.login, hidden: true, readonly: true,
+  });
+}
+
+function part(id, heading, ...content) {
+  return h('section', { class: 'panel account-part', id, 'aria-labelledby': `${id}-title` },
+    h('h3', { id: `${id}-title` }, heading), content);
+}
+
+function nameForm(ctx, user) {
+  const form = h('form', { id: 'account-name-form', class: 'form', 'aria-labelledby': 'account-name-title' },
+    field({
+      id: 'account-display-name', name: 'display_name', label: t('field.display_name'),
+      hint: t('field.display_name_hint'), autocomplete: 'nickname', required: true, value: user.display_name,
+      lang: recordLang(user.display_name),
+    }),
+    h('button', { type: 'submit', id: 'account-name-submit', class: 'button' }, t('account.name_submit')));
+  handleSubmit(form, async (values) => {
+    await updateMe(values); // the header shows the new name
+    flash(() => t('flash.display_name_changed'), 'success', { keep: true });
+    ctx.go(location.hash);
+  });
+  return part('account-name', t('account.name'), form);
+}
+
+function passwordForm(ctx, user) {
+  const form = h('form', { id: 'account-password-form', class: 'form', 'aria-labelledby': 'account-password-title' },
+    usernameHint(user),
+    field({
+      id: 'account-current-password', name: 'current_password', type: 'password',
+      label: t('account.current_password'), autocomplete: 'current-password', required: true,
+    }),
+    field({
+      id: 'account-new-password', name: 'new_password', type: 'password', label: t('account.new_password'),
+      hint: t('field.password_hint'), autocomplete: 'new-password', required: true,
+    }),
+    h('button', { type: 'submit', id: 'account-password-submit', class: 'button' }, t('account.password_submit')));
+  handleSubmit(form, async (values) => {
+    try {
+      await changePassword(values);
+    } catch (err) {
+      throw err.code === 'wrong_password' ? wrongPassword('current_password') : err;
+    }
+    flash(() => t('flash.password_changed'), 'success', { keep: true });
+    ctx.go(location.hash);
+  });
+  return part('account-password', t('account.password'), h('p', { class: 'hint' }, t('account.password_intro')), form);
+}
+
+function exportPart() {
+  const button = h('button', { type: 'button', id: 'account-export', class: 'button button-secondary' },
+    t('account.export_submit'));
+  button.addEventListener('click', () => whileBusy([button], async () => {
+    const { blob } = await download('/me/export');
+    saveFile(blob, 'canyu-my-data.json');
+  }));
+  return part('account-data', t('account.export'), h('p', {}, t('account.export_intro')), button);
+}
+
+// Erasure cannot be undone: what it does is said first, then it takes the password and a
+// second, explicit "yes".
+function erasurePart(ctx, user) {
+  const form = h('form', { id: 'account-erase-form', class: 'form', 'aria-labelledby': 'account-erase-title' },
+    usernameHint(user),
+    field({
+      id: 'account-erase-password', name: 'password', type: 'password', label: t('account.erase_password'),
+      hint: t('account.erase_password_hint'), autocomplete: 'current-password', required: true,
+    }));
+  form.noValidate = true;
+  form.addEventListener('submit', (event) => event.preventDefault()); // only "yes" erases
+  form.elements.password.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault(); // Enter in the password asks the question
+    form.querySelector('.confirm-step > #account-erase-submit')?.click();
+  });
+  form.append(confirmStep({
+    id: 'account-erase-submit',
+    label: t('account.erase_submit'),
+    question: t('account.erase_question'),
+    yes: t('account.erase_yes'),
+    no: t('account.erase_no'),
+    actionClass: 'account-erase',
+    action: async () => {
+      clearFieldErrors(form);
+      const values = { password: form.elements.password.value };
+      try {
+        requireFilled(values, ['password']);
+        await eraseMe(values); // the session ends with the account
+      } catch (err) {
+        const shown = err.code === 'wrong_password' ? wrongPassword('password') : err;
+        if (!shown.errors?.length) throw shown; // e.g. staff_account, in #flash
+        showFormError(form, shown)?.focus();
+        return;
+      }
+      flash(() => t('flash.account_erased'), 'success', { keep: true });
+      ctx.go('#/');
+    },
+  }));
+  return part('account-erase', t('account.erase'),
+    h('p', {}, t('account.erase_intro')),
+    h('ul', { class: 'erase-effects' }, ['erase_data', 'erase_comments', 'erase_past_signups', 'erase_future_signups',
+      'erase_representative'].map((key) => h('li', {}, t(`account.${key}`)))),
+    isStaff(user) && h('p', { class: 'notice notice-warn', id: 'account-erase-staff' }, t('account.erase_staff')),
+    form);
+}
+
+function accountSettings(ctx, user) {
+  return h('section', { class: 'account-settings', id: 'account-settings', 'aria-labelledby': 'account-settings-title' },
+    h('h2', { id: 'account-settings-title' }, t('account.title')),
+    nameForm(ctx, user),
+    passwordForm(ctx, user),
+    exportPart(),
+    erasurePart(ctx, user));
 }
 
 export async function render(root, ctx) {
@@ -35,13 +178,18 @@ export async function render(root, ctx) {
 
   const user = await currentUser(ctx);
   if (!user) return;
+  let firstPage = null; // the inbox's newest notifications, as shown
   const [notifications, comments] = await Promise.all([
     pagedList({
       id: 'notifications',
       class: 'notifications',
       empty: t('me.notifications_empty'),
-      fetchPage: (cursor) => api('GET', `/me/notifications${query({ limit: 20, cursor })}`, undefined,
-        { signal: ctx.signal }),
+      fetchPage: async (cursor) => {
+        const page = await api('GET', `/me/notifications${query({ limit: 20, cursor })}`, undefined,
+          { signal: ctx.signal });
+        firstPage ??= page.items;
+        return page;
+      },
       renderItem: notificationItem,
     }),
     pagedList({
@@ -73,5 +221,7 @@ export async function render(root, ctx) {
     h('section', { class: 'my-comments-section', id: 'my-comments', 'aria-labelledby': 'my-comments-title' },
       h('h2', { id: 'my-comments-title' }, t('me.comments')),
       comments),
+    accountSettings(ctx, user),
   );
+  if (firstPage?.some((n) => n.read === false)) markSeen(firstPage[0].id, ctx.signal);
 }

@@ -25,16 +25,16 @@ async function withQr(signup, signal) {
   return { signup, qr: confirmed ? await qrCodeUrl(signup.id, signal) : null };
 }
 
-// The QR code and the code as text (for typing when the scanner fails).
+// The QR code and under it the code, large, for staff to type when the scanner fails.
 function checkinPass(s, qr) {
   return h('div', { class: 'checkin-pass' },
     h('img', {
       class: 'signup-qr', src: qr, alt: t('signups.qr_alt'), width: 200, height: 200, hidden: !qr,
     }),
     !qr && h('p', { class: 'hint' }, t('signups.qr_unavailable')),
-    h('p', { class: 'signup-code-line' }, t('signups.code'),
-      h('strong', { class: 'signup-code', lang: 'en', translate: 'no' }, s.checkin_code)),
-    h('p', { class: 'hint' }, t('signups.pass_hint')));
+    h('p', { class: 'signup-code-label' }, t('signups.code_label')),
+    h('p', { class: 'signup-code', lang: 'en', translate: 'no' }, s.checkin_code),
+    h('p', { class: 'hint' }, t(/^\w{4}-\w{4}$/.test(s.checkin_code) ? 'signups.code_hint' : 'signups.pass_hint')));
 }
 
 function signupItem({ signup: s, qr }, signal) {

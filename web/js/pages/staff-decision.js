@@ -17,6 +17,7 @@ import {
   staffUser, actionPanel, exportButton, forbiddenNotice,
 } from '../staff.js';
 import { moderationPanel, outcomesPanel } from '../moderation.js';
+import { pageContents } from '../jump.js';
 
 export const name = 'staff-decision';
 export const title = 'staff.manage';
@@ -213,4 +214,5 @@ export async function render(root, ctx) {
     panels.draft, panels.consultation, ...comments, panels.deliberation, panels.result,
     panels.edit, panels.withdraw,
   ].filter(Boolean));
+  pageContents(root);
 }

@@ -16,8 +16,8 @@ export const title = 'staff_events.new';
 export const requiresLogin = true;
 
 const ABOUT = ['title', 'theme'];
-const DETAILS = ['description', 'venue', 'accessibility_notes', 'starts_at', 'ends_at', 'capacity',
-  'max_party_size', 'signup_opens_at', 'signup_closes_at', 'offer_hours'];
+const DETAILS = ['description', 'venue', 'address', 'accessibility_notes', 'accessibility_contact', 'starts_at',
+  'ends_at', 'capacity', 'max_party_size', 'signup_opens_at', 'signup_closes_at', 'offer_hours'];
 
 export async function render(root, ctx) {
   root.append(

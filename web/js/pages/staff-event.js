@@ -5,8 +5,9 @@ import { api, ApiError, managesDepartment, fetchAll } from '../api.js';
 import { t } from '../i18n.js';
 import {
   h, append, flash, details, requireFilled, timeEl, rangeEl, confirmStep, panel, breadcrumb,
-  handleSubmit,
+  handleSubmit, recordText,
 } from '../ui.js';
+import { pageContents } from '../jump.js';
 import { windowDates } from '../format.js';
 import { fetchSurvey, fetchResults } from '../surveys.js';
 import {
@@ -24,8 +25,8 @@ export const name = 'staff-event';
 export const title = 'staff_events.manage';
 export const requiresLogin = true;
 
-const EDITABLE = ['title', 'description', 'venue', 'accessibility_notes', 'capacity', 'max_party_size',
-  'signup_closes_at'];
+const EDITABLE = ['title', 'description', 'venue', 'address', 'accessibility_notes', 'accessibility_contact',
+  'capacity', 'max_party_size', 'signup_closes_at'];
 
 // PATCH /events/<id>; a capacity below the seats taken is named next to the capacity field.
 async function patch(e, body) {
@@ -136,14 +137,15 @@ async function surveyPanel(ctx, e, signal) {
 
 function attendeeTable(attendees) {
   if (!attendees.length) return h('p', { class: 'empty' }, t('staff_events.no_signups'));
-  const columns = ['name', 'party_size', 'status', 'waitlist_position', 'checked_in_at', 'created_at'];
+  const columns = ['name', 'phone_ending', 'party_size', 'status', 'waitlist_position', 'checked_in_at', 'created_at'];
   return h('div', {
     class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': t('staff_events.signups'),
   },
   h('table', { id: 'attendees' },
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, t(`attendee.${c}`))))),
     h('tbody', {}, attendees.map((a) => h('tr', { dataset: { signupId: a.signup_id } },
-      h('th', { scope: 'row' }, a.name || t('attendee.erased')),
+      h('th', { scope: 'row' }, a.name ? recordText(a.name) : t('attendee.erased')),
+      h('td', { class: 'num phone-ending', translate: 'no' }, a.phone_ending || ''),
       h('td', { class: 'num' }, String(a.party_size)),
       h('td', {}, signupBadge(a.status)),
       h('td', { class: 'num' }, a.waitlist_position ? String(a.waitlist_position) : ''),
@@ -182,7 +184,8 @@ export async function render(root, ctx) {
       h('p', {}, t('staff_events.is_cancelled'))),
     panel('panel-event-summary', t('staff_events.summary'), details([
       [t('event.when'), rangeEl(e.starts_at, e.ends_at)],
-      [t('event.venue'), e.venue],
+      [t('event.venue'), recordText(e.venue)],
+      [t('event.address'), e.address && recordText(e.address)],
       [t('event.capacity'), String(e.capacity), 'summary-capacity'],
       [t('staff_events.seats_left'), String(e.seats_left), 'summary-seats-left'],
       [t('staff_events.confirmed_people'), String(totals.confirmed), 'summary-confirmed'],
@@ -196,4 +199,5 @@ export async function render(root, ctx) {
     panel('panel-event-signups', t('staff_events.signups'), attendeeTable(attendees)),
     e.status !== 'cancelled' && cancelPanel(ctx, e, totals),
   );
+  pageContents(root);
 }

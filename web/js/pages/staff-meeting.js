@@ -23,6 +23,7 @@ import {
 } from '../meetings.js';
 import { decisionHash } from '../decisions.js';
 import { staffUser, actionPanel, forbiddenNotice } from '../staff.js';
+import { pageContents } from '../jump.js';
 
 export const name = 'staff-meeting';
 export const title = 'staff_meetings.manage';
@@ -554,4 +555,5 @@ export async function render(root, ctx) {
       applicationsTable(m, applications)),
     cancelPanel(ctx, m),
   );
+  pageContents(root);
 }
