@@ -236,6 +236,27 @@ mod tests {
         assert_eq!(config.bind.to_string(), DEFAULT_BIND);
         assert_eq!(config.timezone, chrono_tz::Asia::Shanghai);
         assert!(config.redis_url.is_none());
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.checkin_opens_before, chrono::Duration::hours(2));
+    }
+
+    #[test]
+    fn the_public_address_and_the_door_are_settings() {
+        let set = config(&[
+            ("CANYU_PUBLIC_URL", "https://canyu.example.gov.cn/"),
+            ("CANYU_CHECKIN_OPENS_BEFORE_MINUTES", "30"),
+        ])
+        .unwrap();
+        assert_eq!(set.public_url, "https://canyu.example.gov.cn");
+        assert_eq!(set.checkin_opens_before, chrono::Duration::minutes(30));
+        for (name, value) in [
+            ("CANYU_PUBLIC_URL", "canyu.example.gov.cn"),
+            ("CANYU_CHECKIN_OPENS_BEFORE_MINUTES", "1441"),
+            ("CANYU_CHECKIN_OPENS_BEFORE_MINUTES", "-5"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]

@@ -11,6 +11,13 @@ use tokio::process::{Child, Command};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// axe-core, pinned in `tests/package.json` (`npm ci --prefix tests` installs it).
+const AXE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/node_modules/axe-core/axe.min.js"
+);
+/// What the portal is held to: WCAG 2.0 and 2.1, levels A and AA.
+const AXE_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 pub struct Browser {
     pub client: Client,
@@ -161,6 +168,40 @@ impl Browser {
         self.fill("#login-password", password).await;
         self.click("#login-submit").await;
         self.find(&format!("[data-page={lands_on}]")).await;
+    }
+
+    /// The window's size in CSS pixels: 1280×900 for a desktop, 390×844 for a phone.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.unwrap();
+    }
+
+    /// What axe-core finds against WCAG 2.1 A and AA on the page as it is now, one line a
+    /// rule (its id, impact and the elements at fault); empty when nothing.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let loaded = self
+            .client
+            .execute("return typeof window.axe !== 'undefined';", vec![])
+            .await
+            .unwrap();
+        if loaded != json!(true) {
+            let axe = std::fs::read_to_string(AXE).unwrap_or_else(|err| {
+                panic!("{AXE}: {err}; install it with `npm ci --prefix tests`")
+            });
+            self.client.execute(&axe, vec![]).await.unwrap();
+        }
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})
+                   .then((r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ${
+                     v.nodes.map((n) => n.target.join(' ')).join(', ')}`)))
+                   .catch((e) => done([`axe failed: ${e}`]));",
+                vec![json!(AXE_TAGS)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
     }
 
     /// Ends the session (ChromeDriver then stops Chromium) and removes the profile.

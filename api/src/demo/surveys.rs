@@ -216,7 +216,7 @@ async fn attended(
         status: Set("confirmed".into()),
         queue_number: Set(None),
         offer_expires_at: Set(None),
-        checkin_code: Set(crate::auth::new_secret()),
+        checkin_code: Set(crate::codes::new_code()),
         checked_in_at: Set(Some(at)),
         checkin_nonce: Set(None),
         created_at: Set(at - Duration::days(3)),

@@ -2,7 +2,9 @@
 //! and password changed, a password reset with a service desk's code, their data downloaded,
 //! their account deleted; and what staff start from (the console's counts).
 
-use canyu_tests::{expect_problem, expect_status, on_every_backend, Person, TestApp, PASSWORD};
+use canyu_tests::{
+    expect_problem, expect_status, on_every_backend, Backend, Person, TestApp, PASSWORD,
+};
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -603,4 +605,50 @@ async fn staff_start_from_what_waits_for_their_department(app: TestApp) {
 async fn summary(app: &TestApp, who: &Person) -> reqwest::Response {
     app.send(Method::GET, "/staff/summary", Some(&who.token), Value::Null)
         .await
+}
+
+on_every_backend!(a_reset_code_used_twice_at_once_works_once);
+
+/// Two uses of one code at the same moment, through two instances where the backend has
+/// them: one sets the password, the other is refused.
+async fn a_reset_code_used_twice_at_once_works_once(app: TestApp) {
+    let admin = app.admin().await;
+    let person = app.resident("张三").await;
+    let code = issue_code(&app, &admin, &person).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = match app.backend {
+        Backend::Postgres => app.second_instance().await,
+        Backend::Sqlite => app.addr,
+    };
+    let uses: Vec<_> = [app.addr, second]
+        .into_iter()
+        .enumerate()
+        .map(|(n, addr)| {
+            let request = app
+                .client
+                .post(format!("http://{addr}/api/v1/auth/password-reset"))
+                .json(&json!({
+                    "login": person.login,
+                    "code": code,
+                    "new_password": format!("{NEW_PASSWORD} {n}"),
+                }));
+            tokio::spawn(request.send())
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for used in uses {
+        statuses.push(used.await.unwrap().unwrap().status());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::NO_CONTENT, StatusCode::UNAUTHORIZED]);
+    let logins = [0, 1].map(|n| format!("{NEW_PASSWORD} {n}"));
+    let mut works = 0;
+    for password in &logins {
+        if app.login(&person.login, password).await.status() == StatusCode::OK {
+            works += 1;
+        }
+    }
+    assert_eq!(works, 1, "exactly one of the new passwords was set");
 }
