@@ -57,7 +57,7 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
                 serde_json::from_value(message.payload).map_err(anyhow::Error::from)?;
             if let Some(user_id) = message.user_id {
                 notification::ActiveModel {
-                    id: Set(Uuid::now_v7()),
+                    id: Set(id_at(message.created_at)),
                     user_id: Set(user_id),
                     kind: Set(name(notice.kind)),
                     title: Set(notice.title.clone()),
@@ -79,6 +79,18 @@ pub async fn deliver_pending(state: &AppState) -> Result<u64> {
     Ok(delivered)
 }
 
+/// An id that sorts by when the notice happened, not when it was delivered: the inbox lists
+/// newest first by id, and a message delivered late (a worker down, a backlog) still takes
+/// its place in time.
+fn id_at(at: DateTime<Utc>) -> Uuid {
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        at.timestamp().max(0) as u64,
+        at.timestamp_subsec_nanos(),
+    );
+    Uuid::new_v7(ts)
+}
+
 /// Forgets what was told to people before `before` once it has gone out: delivered outbox
 /// messages and the webhook deliveries made of them (delivered, or given up). They are
 /// transport records that link a person to a title; the person's inbox keeps their own copy.
@@ -90,4 +102,21 @@ pub async fn forget_delivered(db: &impl ConnectionTrait, before: DateTime<Utc>) 
         .exec(db)
         .await?;
     Ok(messages.rows_affected + webhooks::forget_finished(db, before).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn notice_ids_sort_by_when_it_happened() {
+        let earlier = Utc.with_ymd_and_hms(2021, 9, 6, 1, 30, 0).unwrap();
+        let later = Utc.with_ymd_and_hms(2021, 10, 9, 1, 30, 0).unwrap();
+        // Delivered in the opposite order, they still list newest first.
+        let (late, early) = (id_at(later), id_at(earlier));
+        assert!(early < late);
+        assert!(id_at(earlier) != early, "unique however close in time");
+    }
 }

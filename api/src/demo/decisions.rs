@@ -185,6 +185,21 @@ pub async fn load(
         };
         service::open_consultation(&at, admin, decision.id, window).await?;
         if demo.reach == Reach::ConsultationOpen {
+            // A comment has come in and waits for moderation: the sponsor's console shows it.
+            let anchor = draft
+                .sections
+                .iter()
+                .find(|s| s.heading == "第三条")
+                .map(|s| s.anchor.clone());
+            let waiting = NewComment {
+                body: "建议住房保障同时覆盖在杨浦创业的青年人才。".into(),
+                section_anchor: anchor,
+                name_consent: false,
+                channel: None,
+                author_name: None,
+            };
+            let resident = &residents[1 % residents.len()];
+            comments::submit(&at, resident, decision.id, waiting).await?;
             continue;
         }
         clock.advance(Duration::days(3));
