@@ -558,6 +558,34 @@ pub async fn receipt(state: &AppState, tracking_number: &str) -> Result<CommentR
     receipt_view(found, &decision, false)
 }
 
+/// The author gives or withdraws their consent to be named with their comment (PIPL Art.
+/// 15): public views show the name, or its mask, from now on. Someone else's comment reads
+/// as missing; a comment staff recorded from a letter has no author to ask.
+pub async fn set_name_consent(
+    state: &AppState,
+    session: &Session,
+    tracking_number: &str,
+    consent: bool,
+) -> Result<CommentReceipt> {
+    let found = comment::Entity::find()
+        .filter(comment::Column::TrackingNumber.eq(tracking_number.to_uppercase()))
+        .filter(comment::Column::AuthorUserId.eq(session.user_id))
+        .one(&state.db)
+        .await?
+        .ok_or(Error::NotFound("comment"))?;
+    comment::Entity::update_many()
+        .col_expr(comment::Column::NameConsent, Expr::value(consent))
+        .filter(comment::Column::Id.eq(found.id))
+        .exec(&state.db)
+        .await?;
+    let decision = load(&state.db, found.decision_id).await?;
+    let changed = comment::Model {
+        name_consent: consent,
+        ..found
+    };
+    receipt_view(changed, &decision, true)
+}
+
 /// The caller's comments on every decision, newest first, with their text.
 pub async fn mine(
     state: &AppState,
@@ -607,6 +635,7 @@ fn receipt_view(
             false => None,
         },
         outcome_reason: c.outcome_reason.filter(|_| reported),
+        name_consent: with_body.then_some(c.name_consent),
         body: with_body.then_some(c.body),
     })
 }

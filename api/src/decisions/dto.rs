@@ -575,8 +575,26 @@ pub struct CommentReceipt {
     /// Once the feedback report is published.
     pub outcome: Option<Outcome>,
     pub outcome_reason: Option<String>,
+    /// Whether the author consented to be named with it (else 张**); in the author's own
+    /// list only.
+    pub name_consent: Option<bool>,
     /// In the author's own list only.
     pub body: Option<String>,
+}
+
+/// The author's consent to be named with their comment, given or withdrawn.
+#[derive(Object, Debug)]
+#[oai(example)]
+pub struct NameConsent {
+    pub name_consent: bool,
+}
+
+impl Example for NameConsent {
+    fn example() -> Self {
+        Self {
+            name_consent: false,
+        }
+    }
 }
 
 impl Example for CommentReceipt {
@@ -590,6 +608,7 @@ impl Example for CommentReceipt {
             rejection_reason: None,
             outcome: Some(Outcome::Adopted),
             outcome_reason: None,
+            name_consent: None,
             body: None,
         }
     }

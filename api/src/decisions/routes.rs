@@ -13,8 +13,8 @@ use super::{
     dto::{
         Comment, CommentReceipt, CommentStatus, ConsultationRequest, Decision, DecisionPatch,
         DecisionSummary, DeliberationRequest, Draft, FeedbackReport, FeedbackRequest,
-        ModerationRequest, NewComment, NewDecision, NewDraft, OutcomeRequest, ResultRequest,
-        TimelineEntry, WithdrawalRequest,
+        ModerationRequest, NameConsent, NewComment, NewDecision, NewDraft, OutcomeRequest,
+        ResultRequest, TimelineEntry, WithdrawalRequest,
     },
     service::{self, CatalogFilter},
     stage::Stage,
@@ -307,6 +307,30 @@ impl DecisionsApi {
         Ok(Json(comments::mine(&state, &auth.0, page).await?))
     }
 
+    /// Consent to be named with my comment, or withdraw it
+    ///
+    /// The author's choice, changed at any time: public views show their name with the
+    /// comment, or its mask (张**), from now on. Someone else's comment is not found.
+    #[oai(
+        path = "/me/comments/:tracking_number/name-consent",
+        method = "put",
+        operation_id = "setMyCommentNameConsent"
+    )]
+    async fn set_name_consent(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// As on the receipt, e.g. `YP-2021-7K3M9Q` (letters in either case).
+        #[oai(validator(pattern = r"^[Yy][Pp]-[0-9]{4}-[0-9A-Za-z]{6}$"))]
+        tracking_number: Path<String>,
+        body: JsonBody<NameConsent>,
+    ) -> Result<Json<CommentReceipt>> {
+        Ok(Json(
+            comments::set_name_consent(&state, &auth.0, &tracking_number.0, body.0.name_consent)
+                .await?,
+        ))
+    }
+
     /// Moderate a comment
     ///
     /// Staff of the sponsoring department publish it or reject it with a reason.
@@ -468,6 +492,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("openConsultation", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["decision_changed", "stage_is_catalogued", "stage_is_consultation_closed", "stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),
     Problems::new("getCommentByTrackingNumber", &[(404, &["not_found"])]),
     Problems::new("listMyComments", &[]),
+    Problems::new("setMyCommentNameConsent", &[(404, &["not_found"]), (422, &["validation_failed"])]),
     Problems::new("submitComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["consultation_not_open", "idempotency_key_in_progress", "stage_is_catalogued", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn", "tracking_number_taken"]), (422, &["validation_failed"]), (429, &["too_many_comments"])]),
     Problems::new("listComments", &[(401, &["unauthorized"]), (403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("exportComments", &[(403, &["forbidden"]), (404, &["not_found"])]),

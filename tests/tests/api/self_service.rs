@@ -652,3 +652,74 @@ async fn a_reset_code_used_twice_at_once_works_once(app: TestApp) {
     }
     assert_eq!(works, 1, "exactly one of the new passwords was set");
 }
+
+on_every_backend!(an_author_gives_and_withdraws_consent_to_be_named);
+
+async fn an_author_gives_and_withdraws_consent_to_be_named(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "fgw").await;
+    let author = app.resident("张三").await;
+    let stranger = app.resident("王五").await;
+    let decision = app.decision_in_consultation(&staff, "数字经济政策").await;
+    let comment = expect_status(
+        app.comment(&author, &decision, json!({"body": "建议增加充电桩"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    expect_status(
+        app.send(
+            Method::POST,
+            &format!("/comments/{}/moderation", comment["id"].as_str().unwrap()),
+            Some(&staff.token),
+            json!({"action": "publish"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let number = comment["tracking_number"].as_str().unwrap().to_lowercase();
+    let path = format!("/me/comments/{number}/name-consent");
+    let consent = |who: &Person, given: bool| {
+        app.request(Method::PUT, &path)
+            .bearer_auth(&who.token)
+            .json(&json!({ "name_consent": given }))
+            .send()
+    };
+    let public_author = || async {
+        expect_status(
+            app.get(&format!("/decisions/{decision}/comments"))
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::OK,
+        )
+        .await["items"][0]["author"]
+            .clone()
+    };
+    assert_eq!(public_author().await, "张**");
+    let given = expect_status(consent(&author, true).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(given["name_consent"], true);
+    assert_eq!(public_author().await, "张三");
+    expect_problem(
+        consent(&stranger, false).await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(public_author().await, "张三", "a stranger changes nothing");
+    expect_status(consent(&author, false).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(public_author().await, "张**");
+    let mine = expect_status(
+        app.send(
+            Method::GET,
+            "/me/comments",
+            Some(&author.token),
+            Value::Null,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["items"][0]["name_consent"], false);
+}
