@@ -368,3 +368,199 @@ async fn a_resident_who_came_rates_the_open_day_and_staff_see_the_answer_counted
     })
     .await;
 }
+
+/// Where a person can go, as `(route, the page's name)`: the page has rendered when its root
+/// carries `data-page=<name>`.
+type Stops = Vec<(String, &'static str)>;
+
+/// Ids of the demo's records the pages need, read from the API.
+async fn first_id(app: &TestApp, path: &str, token: Option<&str>) -> String {
+    let list = expect_status(
+        app.send(Method::GET, path, token, Value::Null).await,
+        StatusCode::OK,
+    )
+    .await;
+    list["items"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no record at {path}: {list}"))
+        .to_string()
+}
+
+/// Visits each stop at a desktop's and a phone's width, in Chinese and (at the phone's width)
+/// in English, and collects what axe-core finds against WCAG 2.1 A and AA.
+async fn sweep(browser: &Browser, base: &str, who: &str, stops: &Stops, found: &mut Vec<String>) {
+    for (lang, width, height) in [("zh-CN", 1280, 900), ("zh-CN", 390, 844), ("en", 390, 844)] {
+        browser.resize(width, height).await;
+        browser
+            .client
+            .execute(
+                "localStorage.setItem('canyu.lang', arguments[0]);",
+                vec![json!(lang)],
+            )
+            .await
+            .unwrap();
+        for (route, page) in stops {
+            // A fresh load: the language is read at start, and no earlier page lingers.
+            browser
+                .client
+                .goto(&format!("{base}/?{lang}#{route}"))
+                .await
+                .unwrap();
+            browser.find(&format!("[data-page={page}]")).await;
+            for violation in browser.accessibility_violations().await {
+                found.push(format!("{who} {lang} {width}px #{route}: {violation}"));
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_at_a_phones_and_a_desktops_width() {
+    canyu_tests::run(Backend::Sqlite, |app: TestApp| async move {
+        app.clock.advance(chrono::Duration::days(5 * 365));
+        canyu::demo::load(&app.state).await.unwrap();
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let base = format!("http://{}", app.addr);
+        let token = |login: &str, password: &str| {
+            let (login, password) = (login.to_string(), password.to_string());
+            let app = &app;
+            async move {
+                expect_status(app.login(&login, &password).await, StatusCode::OK).await["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            }
+        };
+        let staff = token("fgw@yangpu.demo", "demo-staff-2021").await;
+        let open = first_id(&app, "/decisions?stage=consultation_open", None).await;
+        let reported = first_id(&app, "/decisions?stage=decided", None).await;
+        let now = app.clock.now().to_rfc3339();
+        let coming = first_id(
+            &app,
+            &format!("/events?has_seats=true&from={}", urlencode(&now)),
+            None,
+        )
+        .await;
+        let meeting = first_id(&app, "/meetings", None).await;
+        let staff_event = first_id(&app, "/events?limit=1", Some(&staff)).await;
+        let staff_meeting = first_id(&app, "/meetings?limit=1", Some(&staff)).await;
+        let s = |route: String, page| (route, page);
+        let public: Stops = vec![
+            s("/".into(), "home"),
+            s("/login".into(), "login"),
+            s("/register".into(), "register"),
+            s("/password-reset".into(), "password-reset"),
+            s("/decisions".into(), "decisions"),
+            s(format!("/decisions/{open}"), "decision"),
+            s(format!("/decisions/{open}/draft"), "draft"),
+            s(format!("/decisions/{reported}/feedback"), "feedback"),
+            s("/events".into(), "events"),
+            s(format!("/events/{coming}"), "event"),
+            s("/meetings".into(), "meetings"),
+            s(format!("/meetings/{meeting}"), "meeting"),
+            s("/open-month".into(), "open-month"),
+            s("/reports".into(), "yearly"),
+            s("/no/such/page".into(), "not-found"),
+        ];
+        let resident: Stops = vec![
+            s("/me".into(), "me"),
+            s("/me/signups".into(), "my-signups"),
+            s("/me/representative".into(), "representative"),
+            s(format!("/decisions/{open}/draft"), "draft"),
+            s(format!("/events/{coming}"), "event"),
+        ];
+        let staff_stops: Stops = vec![
+            s("/staff".into(), "staff"),
+            s("/staff/decisions/new".into(), "staff-new"),
+            s(format!("/staff/decisions/{open}"), "staff-decision"),
+            s("/staff/events".into(), "staff-events"),
+            s("/staff/events/new".into(), "staff-event-new"),
+            s(format!("/staff/events/{staff_event}"), "staff-event"),
+            s(format!("/staff/events/{staff_event}/checkin"), "checkin"),
+            s("/staff/meetings".into(), "staff-meetings"),
+            s(format!("/staff/meetings/{staff_meeting}"), "staff-meeting"),
+            s("/staff/representatives".into(), "staff-representatives"),
+        ];
+        let admin: Stops = vec![s("/staff/users".into(), "staff-users")];
+
+        let mut found = Vec::new();
+        browser.client.goto(&format!("{base}/")).await.unwrap();
+        sweep(&browser, &base, "anyone", &public, &mut found).await;
+        // Forms sent empty show their errors.
+        browser.resize(390, 844).await;
+        for (route, page, submit) in [
+            ("/login", "login", "#login-submit"),
+            ("/register", "register", "#register-submit"),
+        ] {
+            browser
+                .client
+                .goto(&format!("{base}/?errors#{route}"))
+                .await
+                .unwrap();
+            browser.find(&format!("[data-page={page}]")).await;
+            browser.click(submit).await;
+            browser
+                .find("[aria-invalid=true], .field-error, [role=alert]")
+                .await;
+            for violation in browser.accessibility_violations().await {
+                found.push(format!("anyone errors #{route}: {violation}"));
+            }
+        }
+        for (who, login, password, lands_on, stops) in [
+            (
+                "resident",
+                "13800000002",
+                "demo-resident-2021",
+                "me",
+                &resident,
+            ),
+            (
+                "staff",
+                "fgw@yangpu.demo",
+                "demo-staff-2021",
+                "staff",
+                &staff_stops,
+            ),
+            (
+                "admin",
+                "admin@yangpu.demo",
+                "demo-admin-2021",
+                "staff",
+                &admin,
+            ),
+        ] {
+            browser.resize(1280, 900).await;
+            browser.log_in(&base, login, password, lands_on).await;
+            sweep(&browser, &base, who, stops, &mut found).await;
+            // Logged out as closing the browser's storage would.
+            browser
+                .client
+                .execute("localStorage.clear();", vec![])
+                .await
+                .unwrap();
+        }
+        // The check itself can fail: an image without a text alternative is found.
+        browser
+            .client
+            .execute(
+                "document.querySelector('main').append(document.createElement('img'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let planted = browser.accessibility_violations().await;
+        assert!(
+            planted.iter().any(|v| v.starts_with("image-alt")),
+            "{planted:?}"
+        );
+        browser.close().await;
+        assert!(found.is_empty(), "axe found:\n{}", found.join("\n"));
+    })
+    .await;
+}
+
+fn urlencode(text: &str) -> String {
+    text.replace('+', "%2B").replace(':', "%3A")
+}
