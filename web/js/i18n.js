@@ -269,6 +269,9 @@ const messages = {
     'me.notifications_empty': '暂无通知。',
     'me.comments': '我的意见',
     'me.comments_empty': '您还没有对决策草案发表过意见。',
+    'me.consent_label': '公开时显示我的姓名（否则只显示姓氏）',
+    'me.consent_given': '已同意署名，公开列表将显示您的姓名。',
+    'me.consent_withdrawn': '已撤回署名，公开列表将只显示姓氏。',
 
     // ---- account: the unread badge, settings, password reset, the console's accounts section
     'nav.unread.other': '{n} 条未读通知',
@@ -1614,6 +1617,9 @@ const messages = {
     'me.notifications_empty': 'No notifications.',
     'me.comments': 'My comments',
     'me.comments_empty': 'You have not commented on any draft yet.',
+    'me.consent_label': 'Show my name with it in public (otherwise only my surname)',
+    'me.consent_given': 'Consent given: public lists show your name.',
+    'me.consent_withdrawn': 'Consent withdrawn: public lists show only your surname.',
 
     // ---- account: the unread badge, settings, password reset, the console's accounts section
     'nav.unread.one': '{n} unread notification',

@@ -17,6 +17,32 @@ export const name = 'me';
 export const title = 'me.title';
 export const requiresLogin = true; // the router sends logged-out visitors to #/login
 
+// The author's consent to be named with a comment, changed in place: public lists show the
+// name or its mask (张**) from then on. A failure puts the box back and says why.
+function nameConsent(r) {
+  const id = `consent-${r.tracking_number}`;
+  const status = h('span', { class: 'consent-status', role: 'status' });
+  const box = h('input', {
+    type: 'checkbox', id, class: 'consent-box', checked: r.name_consent === true,
+  });
+  box.addEventListener('change', async () => {
+    const wanted = box.checked;
+    box.disabled = true;
+    status.textContent = '';
+    try {
+      await api('PUT', `/me/comments/${encodeURIComponent(r.tracking_number)}/name-consent`,
+        { name_consent: wanted });
+      status.textContent = t(wanted ? 'me.consent_given' : 'me.consent_withdrawn');
+    } catch (err) {
+      box.checked = !wanted;
+      status.textContent = err.message;
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return h('p', { class: 'consent' }, box, ' ', h('label', { for: id }, t('me.consent_label')), ' ', status);
+}
+
 function roleNames(roles = []) {
   return roles.map((r) => label('role', r)).join(t('list.separator'));
 }
@@ -197,7 +223,11 @@ export async function render(root, ctx) {
       empty: t('me.comments_empty'),
       fetchPage: (cursor) => api('GET', `/me/comments${query({ limit: 20, cursor })}`, undefined,
         { signal: ctx.signal }),
-      renderItem: (r) => receiptView(r),
+      renderItem: (r) => {
+        const item = receiptView(r);
+        item.append(nameConsent(r));
+        return item;
+      },
     }),
   ]);
 
