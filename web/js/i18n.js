@@ -462,6 +462,8 @@ const messages = {
     'events.filter_to': '开始日期（止）',
     'events.filter_has_seats': '只看尚有名额的活动',
     'events.filter_submit': '筛选',
+    'events.include_past': '同时显示已结束的活动',
+    'events.only_coming': '只看今天及以后的活动',
     'events.empty': '没有符合条件的活动。',
 
     'event.page_title': '开放活动',
@@ -1811,6 +1813,8 @@ const messages = {
     'events.filter_to': 'Starting until',
     'events.filter_has_seats': 'Only events with seats left',
     'events.filter_submit': 'Filter',
+    'events.include_past': 'Show past open days too',
+    'events.only_coming': 'Only today’s and later open days',
     'events.empty': 'No events match these filters.',
 
     'event.page_title': 'Open day',

@@ -7,7 +7,7 @@ import {
   h, field, checkbox, filteredList, filterValues,
 } from '../ui.js';
 import {
-  label, midnightUtc, zoneName, themeCodes, districtYear,
+  label, midnightUtc, zoneName, themeCodes, districtYear, districtDay,
 } from '../format.js';
 import { eventCalendar } from '../events.js';
 import { openMonthHash } from '../reports.js';
@@ -15,7 +15,7 @@ import { openMonthHash } from '../reports.js';
 export const name = 'events';
 export const title = 'events.title';
 
-const FILTERS = ['theme', 'from', 'to', 'has_seats'];
+const FILTERS = ['theme', 'from', 'to', 'has_seats', 'past'];
 
 // "All" and one chip per theme; each keeps the other filters.
 function themeChips(filters) {
@@ -46,6 +46,13 @@ export async function render(root, ctx) {
     }),
     h('button', { type: 'submit', id: 'event-filter-submit', class: 'button' }, t('events.filter_submit')),
   );
+  // Without a start date the calendar begins today: a person looks for days still to come.
+  // Past ones are a link away.
+  const past = filters.past === 'true';
+  const scope = h('p', { class: 'events-scope' }, h('a', {
+    id: 'events-past-toggle',
+    href: `#/events${query({ ...filters, past: past ? '' : 'true' })}`,
+  }, t(past ? 'events.only_coming' : 'events.include_past')));
   root.append(
     h('h1', { id: 'events-title' }, t('events.title')),
     h('p', { class: 'lead' }, t('events.lead', { zone: zoneName() })),
@@ -53,14 +60,16 @@ export async function render(root, ctx) {
       t('events.report_link', { year: districtYear() }))),
     themeChips(filters),
     form,
+    !filters.from && scope,
   );
   await filteredList(root, ctx, form,
     (values) => `#/events${query({
       theme: filters.theme, from: values.from, to: values.to, has_seats: values.has_seats ? 'true' : '',
+      past: filters.past,
     })}`,
     () => eventCalendar({
       theme: filters.theme,
-      from: midnightUtc(filters.from),
+      from: midnightUtc(filters.from || (past ? '' : districtDay())),
       to: midnightUtc(filters.to, 1), // the whole last day
       has_seats: filters.has_seats === 'true' ? 'true' : undefined,
     }, ctx.signal));
