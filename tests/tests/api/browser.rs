@@ -568,3 +568,118 @@ async fn every_page_meets_wcag_2_1_aa_at_a_phones_and_a_desktops_width() {
 fn urlencode(text: &str) -> String {
     text.replace('+', "%2B").replace(':', "%3A")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_reads_their_notices_and_manages_their_account() {
+    on_each_backend(|app: TestApp| async move {
+        let admin = app.admin().await;
+        let (staff, _) = app.staff(&admin, "cyzx").await;
+        let resident = app.resident("张三").await;
+        // An open day they signed up for is cancelled: one notice waits for them.
+        let event = app.open_event(&staff, 10, 2).await;
+        expect_status(
+            app.send(
+                Method::POST,
+                &format!("/events/{event}/signups"),
+                Some(&resident.token),
+                json!({}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        expect_status(
+            app.send(
+                Method::PATCH,
+                &format!("/events/{event}"),
+                Some(&staff.token),
+                json!({"status": "cancelled"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        canyu::outbox::deliver_pending(&app.state).await.unwrap();
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let base = format!("http://{}", app.addr);
+        browser.resize(390, 844).await;
+        browser.log_in(&base, &resident.login, PASSWORD, "me").await;
+
+        // The inbox shows it unread, then marks it read: the header's badge goes.
+        browser.wait_for_text("#notifications", "活动取消").await;
+        browser.wait_for_text("#notifications", "未读").await;
+        browser
+            .client
+            .goto(&format!("{base}/#/decisions"))
+            .await
+            .unwrap();
+        browser.find("[data-page=decisions]").await;
+        let badge = browser
+            .client
+            .find_all(fantoccini::Locator::Css("#nav-unread"))
+            .await
+            .unwrap();
+        assert!(badge.is_empty(), "no badge once the inbox was shown");
+
+        // A new name shows in the header at once.
+        browser.client.goto(&format!("{base}/#/me")).await.unwrap();
+        browser.find("[data-page=me]").await;
+        browser.fill("#account-display-name", "张小三").await;
+        browser.click("#account-name-submit").await;
+        browser.wait_for_text("#nav-me", "张小三").await;
+
+        // Deleting the account asks first; the question itself meets WCAG too; "no" keeps all.
+        browser.fill("#account-erase-password", PASSWORD).await;
+        browser.click("#account-erase-submit").await;
+        browser.find(".confirm-ask .confirm-yes").await;
+        let violations = browser.accessibility_violations().await;
+        assert!(violations.is_empty(), "{violations:?}");
+        browser.click(".confirm-ask .confirm-no").await;
+        browser.find("#account-erase-submit").await;
+        browser.close().await;
+        let me = expect_status(
+            app.send(Method::GET, "/me", Some(&resident.token), Value::Null)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(me["display_name"], "张小三");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_land_on_the_counts_of_what_waits_for_them() {
+    on_each_backend(|app: TestApp| async move {
+        let admin = app.admin().await;
+        let (staff, _) = app.staff(&admin, "fgw").await;
+        let resident = app.resident("张三").await;
+        let decision = app.decision_in_consultation(&staff, "数字经济政策").await;
+        expect_status(
+            app.comment(&resident, &decision, json!({"body": "建议增加充电桩"}))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let base = format!("http://{}", app.addr);
+        browser.log_in(&base, &staff.login, PASSWORD, "staff").await;
+        let tile = browser
+            .wait_for_text("#tile-comments-to-moderate .tile-count", "1")
+            .await;
+        assert_eq!(tile.trim(), "1");
+        let quiet = browser
+            .find("#tile-signups-today .tile-count")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(quiet.trim(), "0");
+        browser.close().await;
+    })
+    .await;
+}
