@@ -522,6 +522,22 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// `staff` publish `comment` (as the API answered its submission).
+    pub async fn publish_comment(&self, staff: &Person, comment: &Value) {
+        let id = comment["id"].as_str().expect("a comment's id");
+        expect_status(
+            self.send(
+                Method::POST,
+                &format!("/comments/{id}/moderation"),
+                Some(&staff.token),
+                json!({"action": "publish"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+
     /// A catalogued decision of `staff`'s department; returns its id.
     pub async fn catalogued_decision(&self, staff: &Person, title: &str) -> String {
         let body = json!({
@@ -612,6 +628,37 @@ impl TestApp {
         )
         .await;
         created["id"].as_str().unwrap().to_string()
+    }
+
+    /// `person`'s signup for `event`, for themselves alone, as the API answers it.
+    pub async fn sign_up(&self, person: &Person, event: &str) -> Value {
+        expect_status(
+            self.send(
+                Method::POST,
+                &format!("/events/{event}/signups"),
+                Some(&person.token),
+                json!({"party_size": 1}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// `staff` cancel `event`, and everyone signed up has been told.
+    pub async fn cancel_event(&self, staff: &Person, event: &str) {
+        expect_status(
+            self.send(
+                Method::PATCH,
+                &format!("/events/{event}"),
+                Some(&staff.token),
+                json!({"status": "cancelled"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        canyu::outbox::deliver_pending(&self.state).await.unwrap();
     }
 
     /// `n` logged-in residents, written straight to the database: hashing `n` passwords

@@ -577,29 +577,8 @@ async fn a_resident_reads_their_notices_and_manages_their_account() {
         let resident = app.resident("张三").await;
         // An open day they signed up for is cancelled: one notice waits for them.
         let event = app.open_event(&staff, 10, 2).await;
-        expect_status(
-            app.send(
-                Method::POST,
-                &format!("/events/{event}/signups"),
-                Some(&resident.token),
-                json!({}),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
-        expect_status(
-            app.send(
-                Method::PATCH,
-                &format!("/events/{event}"),
-                Some(&staff.token),
-                json!({"status": "cancelled"}),
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await;
-        canyu::outbox::deliver_pending(&app.state).await.unwrap();
+        app.sign_up(&resident, &event).await;
+        app.cancel_event(&staff, &event).await;
         let Some(browser) = Browser::start().await else {
             return;
         };

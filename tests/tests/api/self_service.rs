@@ -54,30 +54,9 @@ async fn cancelled_event(app: &TestApp, people: &[&Person]) -> String {
     let (staff, _) = app.staff(&admin, "cyzx").await;
     let id = app.open_event(&staff, 5, 1).await;
     for person in people {
-        expect_status(
-            app.send(
-                Method::POST,
-                &format!("/events/{id}/signups"),
-                Some(&person.token),
-                json!({"party_size": 1}),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
+        app.sign_up(person, &id).await;
     }
-    expect_status(
-        app.send(
-            Method::PATCH,
-            &format!("/events/{id}"),
-            Some(&staff.token),
-            json!({"status": "cancelled"}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    canyu::outbox::deliver_pending(&app.state).await.unwrap();
+    app.cancel_event(&staff, &id).await;
     id
 }
 
@@ -402,17 +381,7 @@ async fn deleting_an_account_erases_the_person_and_keeps_the_record(app: TestApp
         StatusCode::CREATED,
     )
     .await;
-    expect_status(
-        app.send(
-            Method::POST,
-            &format!("/comments/{}/moderation", comment["id"].as_str().unwrap()),
-            Some(&staff.token),
-            json!({"action": "publish"}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    app.publish_comment(&staff, &comment).await;
 
     // A past open day they came to, and a full one to come with someone waiting.
     let (host, _) = app.staff(&admin, "cyzx").await;
@@ -421,17 +390,7 @@ async fn deleting_an_account_erases_the_person_and_keeps_the_record(app: TestApp
     app.clock.advance(Duration::days(12));
     let coming = app.open_event(&host, 1, 1).await;
     for who in [&person, &waiting] {
-        expect_status(
-            app.send(
-                Method::POST,
-                &format!("/events/{coming}/signups"),
-                Some(&who.token),
-                json!({"party_size": 1}),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
+        app.sign_up(who, &coming).await;
     }
 
     let erased = expect_status(erase(&app, &person, PASSWORD).await, StatusCode::OK).await;
@@ -518,17 +477,7 @@ async fn a_wrong_password_or_a_staff_account_deletes_nothing(app: TestApp) {
     let (staff, _) = app.staff(&admin, "cyzx").await;
     let person = app.resident("张三").await;
     let event = app.open_event(&staff, 5, 1).await;
-    expect_status(
-        app.send(
-            Method::POST,
-            &format!("/events/{event}/signups"),
-            Some(&person.token),
-            json!({"party_size": 1}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    app.sign_up(&person, &event).await;
     expect_problem(
         erase(&app, &person, "not my password").await,
         StatusCode::FORBIDDEN,
@@ -667,17 +616,7 @@ async fn an_author_gives_and_withdraws_consent_to_be_named(app: TestApp) {
         StatusCode::CREATED,
     )
     .await;
-    expect_status(
-        app.send(
-            Method::POST,
-            &format!("/comments/{}/moderation", comment["id"].as_str().unwrap()),
-            Some(&staff.token),
-            json!({"action": "publish"}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    app.publish_comment(&staff, &comment).await;
     let number = comment["tracking_number"].as_str().unwrap().to_lowercase();
     let path = format!("/me/comments/{number}/name-consent");
     let consent = |who: &Person, given: bool| {
