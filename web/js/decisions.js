@@ -2,7 +2,7 @@
 // report and the catalog-entry fields. Text only through textContent (via h()).
 
 import { api, query, fetchAll } from './api.js';
-import { t } from './i18n.js';
+import { t, plural } from './i18n.js';
 import {
   h, append, keyedField, timeEl, textBlocks, pagedList, recordText, recordLang,
 } from './ui.js';
@@ -240,7 +240,8 @@ export function feedbackReport(report, idPrefix, level = 2) {
     report.not_adopted.length
       ? h('ul', { class: 'reasons' }, report.not_adopted.map((r) => h('li', {},
         h('span', { class: 'reason-section' }, sectionTitle(r.section_anchor, headings.get(r.section_anchor))),
-        r.reason)))
+        recordText(r.reason),
+        r.comments > 1 && h('span', { class: 'reason-count' }, ` (${plural('feedback.reason_comments', r.comments)})`))))
       : h('p', { class: 'empty' }, t('feedback.none_not_adopted')),
   ];
 }

@@ -264,6 +264,7 @@ const messages = {
     'feedback.no_comments': '没有公开的意见。',
     'feedback.not_adopted': '未采纳意见及理由',
     'feedback.none_not_adopted': '没有未采纳的意见。',
+    'feedback.reason_comments.other': '{n} 条意见',
 
     'me.notifications': '通知',
     'me.notifications_empty': '暂无通知。',
@@ -1614,6 +1615,8 @@ const messages = {
     'feedback.no_comments': 'No published comments.',
     'feedback.not_adopted': 'Comments not adopted, and why',
     'feedback.none_not_adopted': 'Every comment was adopted in some form.',
+    'feedback.reason_comments.one': '{n} comment',
+    'feedback.reason_comments.other': '{n} comments',
 
     'me.notifications': 'Notifications',
     'me.notifications_empty': 'No notifications.',
@@ -2275,9 +2278,9 @@ const messages = {
     'survey_edit.options_hint': 'One per line: 2 to 20 options, each at most 200 characters.',
     'survey_edit.required': 'Must be answered',
     'survey_edit.up': 'Move up',
-    'survey_edit.up_n': 'Move question {n} up',
+    'survey_edit.up_n': 'Move up, question {n}', // the name starts with the visible label (WCAG 2.5.3)
     'survey_edit.down': 'Move down',
-    'survey_edit.down_n': 'Move question {n} down',
+    'survey_edit.down_n': 'Move down, question {n}',
     'survey_edit.remove': 'Remove',
     'survey_edit.remove_n': 'Remove question {n}',
     'field_error.options_count': 'A choice needs 2 to 20 options.',

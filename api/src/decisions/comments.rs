@@ -210,6 +210,7 @@ pub async fn list(
     session: Option<&Session>,
     decision_id: Uuid,
     filter: CommentFilter,
+    outcome: Option<Outcome>,
     page: PageRequest,
 ) -> Result<Page<Comment>> {
     let decision = load(&state.db, decision_id).await?;
@@ -233,6 +234,12 @@ pub async fn list(
             Audience::Staff
         }
     };
+    if let Some(outcome) = outcome {
+        // Outcomes are public with the feedback report: before it, none is known but to staff.
+        let known = decision.feedback_published_at.is_some() || audience == Audience::Staff;
+        let outcome = known.then(|| name(outcome));
+        select = select.filter(comment::Column::Outcome.eq(outcome));
+    }
     let rows = page
         .apply(select, comment::Column::Id)
         .all(&state.db)
@@ -476,12 +483,6 @@ pub async fn feedback(
     if decision.feedback_published_at.is_none() && !preview_allowed {
         return Err(Error::NotFound("feedback report"));
     }
-    let comments = comment::Entity::find()
-        .filter(comment::Column::DecisionId.eq(decision_id))
-        .filter(comment::Column::Status.eq(name(CommentStatus::Published)))
-        .order_by_asc(comment::Column::Id)
-        .all(&state.db)
-        .await?;
     let drafts = draft::Entity::find()
         .filter(draft::Column::DecisionId.eq(decision_id))
         .all(&state.db)
@@ -491,29 +492,64 @@ pub async fn feedback(
         .all(&state.db)
         .await?;
     let (received, not_published) = received_and_not_published(&state.db, decision_id).await?;
+    // Counted in the database, a row per version, section and outcome: a decision with a
+    // million comments answers like one with ten.
+    let published = || {
+        comment::Entity::find()
+            .select_only()
+            .filter(comment::Column::DecisionId.eq(decision_id))
+            .filter(comment::Column::Status.eq(name(CommentStatus::Published)))
+    };
+    let counted: Vec<(Uuid, Option<String>, Option<String>, i64)> = published()
+        .column(comment::Column::DraftId)
+        .column(comment::Column::SectionAnchor)
+        .column(comment::Column::Outcome)
+        .column_as(comment::Column::Id.count(), "comments")
+        .group_by(comment::Column::DraftId)
+        .group_by(comment::Column::SectionAnchor)
+        .group_by(comment::Column::Outcome)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
     let mut totals = OutcomeCounts::default();
     let mut by_section: BTreeMap<(i32, String), OutcomeCounts> = BTreeMap::new();
-    let mut not_adopted = Vec::new();
-    for c in &comments {
+    for (draft_id, anchor, outcome, n) in counted {
         let version = drafts
             .iter()
-            .find(|d| d.id == c.draft_id)
+            .find(|d| d.id == draft_id)
             .map_or(1, |d| d.version);
-        let anchor = c.section_anchor.clone().unwrap_or_default();
+        let outcome = outcome.as_deref().map(parse).transpose()?;
         for counts in [
             &mut totals,
-            by_section.entry((version, anchor)).or_default(),
+            by_section
+                .entry((version, anchor.unwrap_or_default()))
+                .or_default(),
         ] {
-            rules::tally(counts, c.outcome.as_deref().map(parse).transpose()?);
-        }
-        if c.outcome.as_deref() == Some(name(Outcome::NotAdopted).as_str()) {
-            not_adopted.push(NotAdoptedReason {
-                comment_id: c.id,
-                section_anchor: c.section_anchor.clone(),
-                reason: c.outcome_reason.clone().unwrap_or_default(),
-            });
+            rules::tally(counts, outcome, n as u64);
         }
     }
+    let reasons: Vec<(Option<String>, Option<String>, i64)> = published()
+        .column(comment::Column::SectionAnchor)
+        .column(comment::Column::OutcomeReason)
+        .column_as(comment::Column::Id.count(), "comments")
+        .filter(comment::Column::Outcome.eq(name(Outcome::NotAdopted)))
+        .group_by(comment::Column::SectionAnchor)
+        .group_by(comment::Column::OutcomeReason)
+        .order_by_desc(comment::Column::Id.count())
+        .order_by_asc(comment::Column::SectionAnchor)
+        .order_by_asc(comment::Column::OutcomeReason)
+        .limit(NOT_ADOPTED_REASONS)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let not_adopted = reasons
+        .into_iter()
+        .map(|(section_anchor, reason, n)| NotAdoptedReason {
+            section_anchor,
+            reason: reason.unwrap_or_default(),
+            comments: n as u64,
+        })
+        .collect();
     let by_section = by_section
         .into_iter()
         .map(|((draft_version, section_anchor), counts)| {
@@ -546,6 +582,9 @@ pub async fn feedback(
         not_adopted,
     })
 }
+
+/// The most reasons for not adopting a report lists (each given for any number of comments).
+const NOT_ADOPTED_REASONS: u64 = 500;
 
 /// Where the comment with this tracking number stands (a letter's sender has only the number).
 pub async fn receipt(state: &AppState, tracking_number: &str) -> Result<CommentReceipt> {

@@ -620,11 +620,14 @@ pub struct RejectionCount {
     pub comments: u64,
 }
 
+/// A reason given for not adopting comments on one section (or the draft as a whole), with
+/// how many comments it was given for: the same words for many comments are one line.
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NotAdoptedReason {
-    pub comment_id: Uuid,
     pub section_anchor: Option<String>,
     pub reason: String,
+    pub comments: u64,
 }
 
 /// 采纳情况: computed from the comments' outcomes, never typed.
@@ -641,5 +644,7 @@ pub struct FeedbackReport {
     pub not_published: Vec<RejectionCount>,
     pub totals: OutcomeCounts,
     pub by_section: Vec<SectionFeedback>,
+    /// The reasons for not adopting, the most given first; at most 500 (the comments
+    /// themselves are listed, page by page, at `GET /decisions/{id}/comments?outcome=not_adopted`).
     pub not_adopted: Vec<NotAdoptedReason>,
 }

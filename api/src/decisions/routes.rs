@@ -13,7 +13,7 @@ use super::{
     dto::{
         Comment, CommentReceipt, CommentStatus, ConsultationRequest, Decision, DecisionPatch,
         DecisionSummary, DeliberationRequest, Draft, FeedbackReport, FeedbackRequest,
-        ModerationRequest, NameConsent, NewComment, NewDecision, NewDraft, OutcomeRequest,
+        ModerationRequest, NameConsent, NewComment, NewDecision, NewDraft, Outcome, OutcomeRequest,
         ResultRequest, TimelineEntry, WithdrawalRequest,
     },
     service::{self, CatalogFilter},
@@ -219,7 +219,9 @@ impl DecisionsApi {
     ///
     /// Public: published comments, authors' names masked. With `mine=true`, the caller's own
     /// comments in any status; with `status`, staff of the sponsoring department see that
-    /// status (`pending` is the moderation queue).
+    /// status (`pending` is the moderation queue). With `outcome`, those given that outcome
+    /// (the feedback report's comments, page by page): public once the report is, so before
+    /// it the page is empty but for staff.
     #[oai(
         path = "/decisions/:id/comments",
         method = "get",
@@ -234,6 +236,7 @@ impl DecisionsApi {
         mine: Query<Option<bool>>,
         /// Staff only.
         status: Query<Option<CommentStatus>>,
+        outcome: Query<Option<Outcome>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
         #[oai(validator(pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"))] cursor: Query<Option<String>>,
     ) -> Result<Json<Page<Comment>>> {
@@ -245,7 +248,7 @@ impl DecisionsApi {
             (false, None) => CommentFilter::Published,
         };
         Ok(Json(
-            comments::list(&state, session, id.0, filter, page).await?,
+            comments::list(&state, session, id.0, filter, outcome.0, page).await?,
         ))
     }
 

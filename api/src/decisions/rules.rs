@@ -244,14 +244,14 @@ pub fn check_ready_for_feedback(pending: u64, without_outcome: u64) -> Result<()
     Ok(())
 }
 
-/// Adds one published comment with `outcome` to the report's counts.
-pub fn tally(counts: &mut OutcomeCounts, outcome: Option<Outcome>) {
-    counts.total += 1;
+/// Adds `n` published comments with `outcome` to the report's counts.
+pub fn tally(counts: &mut OutcomeCounts, outcome: Option<Outcome>, n: u64) {
+    counts.total += n;
     match outcome {
-        Some(Outcome::Adopted) => counts.adopted += 1,
-        Some(Outcome::PartiallyAdopted) => counts.partially_adopted += 1,
-        Some(Outcome::NotAdopted) => counts.not_adopted += 1,
-        Some(Outcome::Duplicate) => counts.duplicate += 1,
+        Some(Outcome::Adopted) => counts.adopted += n,
+        Some(Outcome::PartiallyAdopted) => counts.partially_adopted += n,
+        Some(Outcome::NotAdopted) => counts.not_adopted += n,
+        Some(Outcome::Duplicate) => counts.duplicate += n,
         None => {}
     }
 }
@@ -418,11 +418,17 @@ mod tests {
             Some(Outcome::NotAdopted),
             None,
         ] {
-            tally(&mut counts, outcome);
+            tally(&mut counts, outcome, 1);
         }
+        tally(&mut counts, Some(Outcome::Duplicate), 3);
         assert_eq!(
-            (counts.total, counts.adopted, counts.not_adopted),
-            (4, 1, 2)
+            (
+                counts.total,
+                counts.adopted,
+                counts.not_adopted,
+                counts.duplicate
+            ),
+            (7, 1, 2, 3)
         );
         assert!(check_ready_for_feedback(0, 0).is_ok());
         assert!(check_ready_for_feedback(1, 0).is_err());

@@ -18,6 +18,7 @@ on_every_backend!(
     not_adopted_needs_a_reason_and_duplicate_its_original,
     commenters_are_notified_of_their_outcome,
     the_csv_export_holds_every_comment,
+    one_reason_given_for_many_comments_is_one_line_and_they_are_listed_by_outcome,
 );
 
 async fn moderate(app: &TestApp, staff: &Person, comment: &Value, action: Value) -> Value {
@@ -528,7 +529,10 @@ async fn feedback_waits_for_every_outcome_and_counts_them(app: TestApp) {
         .unwrap();
     assert_eq!(s2["heading"], "第一条");
     assert_eq!(s2["counts"]["total"], 2);
-    assert_eq!(report["not_adopted"][0]["reason"], "已在其他规划中安排");
+    assert_eq!(
+        report["not_adopted"],
+        json!([{"section_anchor": "s2", "reason": "已在其他规划中安排", "comments": 1}])
+    );
     assert_eq!(report["narrative"], "感谢各位的意见。");
 
     let after = public_comments(&app, &id).await;
@@ -847,4 +851,69 @@ async fn the_csv_export_holds_every_comment(app: TestApp) {
         "unauthorized",
     )
     .await;
+}
+
+async fn one_reason_given_for_many_comments_is_one_line_and_they_are_listed_by_outcome(
+    app: TestApp,
+) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "fgw").await;
+    let id = app.decision_in_consultation(&staff, "数字经济政策").await;
+    let reasons = ["已在其他规划中安排", "已在其他规划中安排", "超出本政策范围"];
+    let mut comments = Vec::new();
+    for n in 0..reasons.len() {
+        let resident = app.resident(&format!("居民{n}")).await;
+        let comment = expect_status(
+            app.comment(&resident, &id, json!({ "body": format!("意见{n}") }))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        app.publish_comment(&staff, &comment).await;
+        comments.push(comment);
+    }
+    let by_outcome = |who: Option<&Person>| {
+        let mut request = app.get(&format!("/decisions/{id}/comments?outcome=not_adopted"));
+        if let Some(who) = who {
+            request = request.bearer_auth(&who.token);
+        }
+        request.send()
+    };
+    for (comment, reason) in comments.iter().zip(reasons) {
+        let outcome = json!({"outcome": "not_adopted", "reason": reason});
+        expect_status(
+            set_outcome(&app, &staff, comment, outcome).await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let before = expect_status(by_outcome(None).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(before["items"], json!([]), "not public before the report");
+
+    app.clock.advance(Duration::days(30));
+    let report = expect_status(
+        app.send(
+            Method::POST,
+            &format!("/decisions/{id}/feedback"),
+            Some(&staff.token),
+            json!({"narrative": "感谢各位的意见。"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        report["not_adopted"],
+        json!([
+            {"reason": "已在其他规划中安排", "comments": 2},
+            {"reason": "超出本政策范围", "comments": 1},
+        ])
+    );
+    let listed = expect_status(by_outcome(None).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 3);
+    assert!(listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["outcome"] == "not_adopted"));
 }
