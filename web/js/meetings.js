@@ -377,7 +377,9 @@ export function drawPanel(m, draw, mine = null) {
     h('h3', { id: 'draw-commitment-title' }, t('draw.commitment')),
     h('p', { class: 'hint' }, t('draw.commitment_hint')),
     h('pre', {
-      class: 'commitment', id: 'draw-commitment', tabindex: 0, 'aria-labelledby': 'draw-commitment-title',
+      // A scrolled box takes focus; as a named region (a <pre> may not be named otherwise).
+      class: 'commitment', id: 'draw-commitment', tabindex: 0, role: 'region',
+      'aria-labelledby': 'draw-commitment-title',
       lang: 'zh-CN', translate: 'no',
     }, draw.commitment.text),
     details([[t('draw.sha256'), h('code', { class: 'hash', id: 'draw-sha256' }, draw.commitment.sha256)]]),
