@@ -3,8 +3,9 @@
 //! a miss. It keeps throttling counts, sets of counters (a survey's figures, kept exact by a
 //! watermark) and values loaded from the database (kept fresh by writers forgetting them).
 //!
-//! Redis is asked with a short timeout, and after it fails to answer it is left alone for a
-//! few seconds, so a dead or hung server costs one short wait, not one per request. Meanwhile
+//! Redis is asked with a short timeout, and after it fails to answer it is left alone until a
+//! probe in the background finds it answering, so a dead or hung server costs the requests
+//! under way one short wait, and no request after them any. Meanwhile
 //! the throttling counts (`increment`, `count`, `ttl`, `delete`) go on in process, per
 //! instance; counters and values are loaded from the database, one load per key at a time.
 
@@ -12,7 +13,10 @@ use std::{
     any::Any,
     collections::{HashMap, HashSet},
     future::Future,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     time::{Duration, Instant},
 };
 
@@ -29,8 +33,8 @@ pub type Counters = HashMap<String, i64>;
 /// How long one Redis command may take before it counts as a failure: long enough for a
 /// loaded instance to get round to the answer, short beside a login's own time.
 const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
-/// How long Redis is left alone after a failure before it is tried again.
-const REDIS_REST: Duration = Duration::from_secs(5);
+/// How often Redis is probed, in the background, after it failed.
+const REDIS_PROBE_EVERY: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct Cache {
@@ -48,8 +52,9 @@ pub struct Cache {
 struct Redis {
     conn: ConnectionManager,
     prefix: String,
-    /// Set when Redis last failed to answer: it is not asked again before then.
-    resting_until: Arc<Mutex<Option<Instant>>>,
+    /// Set when Redis failed to answer, until a probe finds it answering again: meanwhile
+    /// it is not asked.
+    resting: Arc<AtomicBool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +152,7 @@ impl Cache {
             redis: Some(Redis {
                 conn,
                 prefix: prefix.to_string(),
-                resting_until: Arc::default(),
+                resting: Arc::default(),
             }),
             ..Self::memory()
         })
@@ -434,7 +439,7 @@ impl Cache {
     /// Runs `load` unless a load of `key` is already under way in this process, in which case
     /// its result is awaited and shared: a miss costs one load however many readers find it
     /// (a load that fails is tried again by the next reader waiting).
-    async fn single_flight<T, F, Fut, E>(&self, key: &str, load: F) -> Result<T, E>
+    pub async fn single_flight<T, F, Fut, E>(&self, key: &str, load: F) -> Result<T, E>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
@@ -508,6 +513,29 @@ impl Cache {
         Some(work.await)
     }
 
+    /// A number every instance shares (Redis only): `None` without Redis, or when it does
+    /// not answer; 0 before the first `advance`.
+    pub async fn shared_number(&self, key: &str) -> Option<i64> {
+        let redis = self.redis.as_ref()?;
+        let full = redis.key(key);
+        redis
+            .run(|mut conn| async move { conn.get::<_, Option<i64>>(full).await })
+            .await
+            .ok()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Adds one to a shared number (see `shared_number`); without Redis, nothing.
+    pub async fn advance(&self, key: &str) -> Result<(), CacheError> {
+        let Some(redis) = &self.redis else {
+            return Ok(());
+        };
+        let full = redis.key(key);
+        redis
+            .run(|mut conn| async move { conn.incr::<_, _, ()>(full, 1).await })
+            .await
+    }
+
     /// For `/readyz`: whether Redis answers now (a resting Redis does not).
     pub async fn ping(&self) -> Result<(), CacheError> {
         match &self.redis {
@@ -527,13 +555,13 @@ impl Redis {
     }
 
     /// Runs one command, unless Redis is resting; a connection failure or a late answer
-    /// starts a rest.
+    /// starts a rest, which lasts until a probe in the background finds Redis answering.
     async fn run<T, F, Fut>(&self, command: F) -> Result<T, CacheError>
     where
         F: FnOnce(ConnectionManager) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
     {
-        if self.resting() {
+        if self.resting.load(Ordering::Acquire) {
             return Err(CacheError::Resting);
         }
         let failure = match tokio::time::timeout(REDIS_TIMEOUT, command(self.conn.clone())).await {
@@ -542,26 +570,33 @@ impl Redis {
             Ok(Err(err)) => CacheError::Redis(err),
             Err(_) => CacheError::TimedOut,
         };
-        tracing::warn!(error = %failure, rest = ?REDIS_REST, "Redis failed; counting in process meanwhile");
-        *self.resting_until.lock().expect("cache lock poisoned") =
-            Some(Instant::now() + REDIS_REST);
+        if !self.resting.swap(true, Ordering::AcqRel) {
+            tracing::warn!(error = %failure, "Redis failed; counting in process until it answers again");
+            self.probe_until_it_answers();
+        }
         Err(failure)
     }
 
-    fn resting(&self) -> bool {
-        let mut until = self.resting_until.lock().expect("cache lock poisoned");
-        match *until {
-            Some(end) if end > Instant::now() => true,
-            Some(_) => {
-                *until = None;
-                false
+    /// Asks Redis every `REDIS_PROBE_EVERY` until it answers, then ends the rest: no request
+    /// waits on a Redis that is down or hung.
+    fn probe_until_it_answers(&self) {
+        let redis = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(REDIS_PROBE_EVERY).await;
+                let mut conn = redis.conn.clone();
+                let ping = redis::cmd("PING");
+                let answer = tokio::time::timeout(REDIS_TIMEOUT, ping.query_async::<()>(&mut conn));
+                if let Ok(Ok(())) = answer.await {
+                    tracing::info!("Redis answers again");
+                    redis.resting.store(false, Ordering::Release);
+                    return;
+                }
             }
-            None => false,
-        }
+        });
     }
 }
 
-/// Whether `err` says the server cannot be reached (rather than that a command was wrong).
 fn unreachable(err: &RedisError) -> bool {
     err.is_io_error()
         || err.is_connection_refusal()

@@ -23,7 +23,7 @@ const COMPRESSIBLE: &[&str] = &[
 
 /// Brotli 5 and gzip 5: most of the gain of the slowest levels (the portal's largest file,
 /// 173 kB, goes to about 40 kB) at a small part of their cost, paid on every answer.
-const QUALITY: i32 = 5;
+pub const QUALITY: i32 = 5;
 
 pub async fn compress<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
     let algo = accepted(req.headers().get(header::ACCEPT_ENCODING));
@@ -55,7 +55,7 @@ pub async fn compress<E: Endpoint>(next: E, req: Request) -> poem::Result<Respon
 
 /// Brotli when the client takes it, gzip otherwise, nothing when it takes neither (or
 /// refuses them with `q=0`).
-fn accepted(header: Option<&HeaderValue>) -> Option<CompressionAlgo> {
+pub fn accepted(header: Option<&HeaderValue>) -> Option<CompressionAlgo> {
     let header = header?.to_str().ok()?;
     let takes = |coding: &str| {
         header.split(',').any(|part| {

@@ -14,9 +14,7 @@ use sea_orm::{
 
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url);
-    options
-        .sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(30));
+    options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
         create_sqlite_folder(url)?;
         // One connection serialises the writes, so concurrent requests queue instead of failing
@@ -28,9 +26,15 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 opts.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
-            });
+            })
+            .acquire_timeout(Duration::from_secs(30));
     } else {
-        options.max_connections(20);
+        // A request waits this long for a connection before it gets a 503 to retry: while
+        // the server restarts, clients hear so at once rather than hang.
+        options
+            .max_connections(20)
+            .connect_timeout(Duration::from_secs(2))
+            .acquire_timeout(Duration::from_secs(5));
     }
     Database::connect(options)
         .await

@@ -199,7 +199,7 @@ pub enum Error {
         retry_after_secs: u64,
     },
     #[error(transparent)]
-    Database(#[from] DbErr),
+    Database(DbErr),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -240,6 +240,42 @@ impl Error {
             detail: message.clone(),
             errors: vec![FieldError::new(field, code, message)],
         }
+    }
+}
+
+impl From<DbErr> for Error {
+    /// A database that cannot be reached is a 503 the client may retry, not a failure of
+    /// this request.
+    fn from(err: DbErr) -> Self {
+        if !unreachable(&err) {
+            return Self::Database(err);
+        }
+        tracing::warn!(error = %err, "database unreachable");
+        Self::Unavailable {
+            code: "database_unavailable",
+            detail: "The database cannot be reached right now; try again shortly.".into(),
+            retry_after_secs: 2,
+        }
+    }
+}
+
+/// Whether `err` says the database is out of reach (down, restarting, no connection free in
+/// time) rather than that this request went wrong.
+fn unreachable(err: &DbErr) -> bool {
+    use sea_orm::{sqlx::Error as Sqlx, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(err))
+        | DbErr::Exec(RuntimeErr::SqlxError(err))
+        | DbErr::Query(RuntimeErr::SqlxError(err)) => match err {
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+            // Class 08 (connection exception), 57P01-03 (shutting down, cannot connect now).
+            Sqlx::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

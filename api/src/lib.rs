@@ -34,6 +34,7 @@ pub mod pagination;
 pub mod passwords;
 pub mod personal_data;
 pub mod privacy;
+pub mod public_reads;
 pub mod reports;
 pub mod startup;
 pub mod state;

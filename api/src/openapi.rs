@@ -66,6 +66,7 @@ pub fn document() -> &'static Value {
                 personal_data::routes::PROBLEMS,
                 console::routes::PROBLEMS,
             ],
+            crate::public_reads::OPERATIONS,
         );
         doc
     });

@@ -11,8 +11,17 @@ use poem::{
 };
 
 use crate::{
-    cache::Cache, clock::Clock, compression, config::Config, contract, db, limits, openapi, ops,
-    passwords::Passwords, state::AppState, telemetry, telemetry::Metrics, web, worker,
+    cache::Cache,
+    clock::Clock,
+    compression,
+    config::Config,
+    contract, db, limits, openapi, ops,
+    passwords::Passwords,
+    public_reads::{self, PublicReads},
+    state::AppState,
+    telemetry,
+    telemetry::Metrics,
+    web, worker,
 };
 use tokio::task::JoinHandle;
 
@@ -28,6 +37,7 @@ pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
             .with_context(|| format!("cannot reach Redis at {url}"))?,
         None => Cache::memory(),
     };
+    let public_reads = PublicReads::new(cache.clone(), clock.clone());
     Ok(AppState {
         db,
         cache,
@@ -35,6 +45,7 @@ pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         passwords: Arc::new(Passwords::new(config.password_slots)),
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
+        public_reads,
     })
 }
 
@@ -44,12 +55,14 @@ pub fn routes(state: AppState) -> impl Endpoint {
     openapi::document();
     let api = openapi::service();
     let metrics = state.metrics.clone();
+    let reads = state.public_reads.clone();
     Route::new()
         .nest(
             contract::BASE_PATH,
             Route::new()
                 .at("/openapi.yaml", openapi::spec_endpoint())
                 .nest("/", api.around(contract::problem_json))
+                .around(move |next, req| public_reads::serve(next, req, reads.clone()))
                 .around(contract::api_headers),
         )
         .nest("/docs", openapi::docs_endpoint())

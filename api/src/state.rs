@@ -2,7 +2,10 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{cache::Cache, clock::Clock, config::Config, passwords::Passwords, telemetry::Metrics};
+use crate::{
+    cache::Cache, clock::Clock, config::Config, passwords::Passwords, public_reads::PublicReads,
+    telemetry::Metrics,
+};
 
 /// What every request handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -14,4 +17,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Bounds password hashing, which anyone can ask for.
     pub passwords: Arc<Passwords>,
+    /// Anonymous answers kept for the public reads; every write makes them stale.
+    pub public_reads: PublicReads,
 }

@@ -6,7 +6,8 @@ use std::{future::Future, time::Duration};
 use tokio::task::JoinHandle;
 
 use crate::{
-    error::Result, events::signups, maintenance, outbox, state::AppState, surveys, webhooks,
+    error::Result, events::signups, maintenance, outbox, public_reads, state::AppState, surveys,
+    webhooks,
 };
 
 /// Starts every job; abort the handles to stop them.
@@ -17,6 +18,15 @@ pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
             "outbox delivery",
             state.clone(),
             |s| async move { outbox::deliver_pending(&s).await },
+        ),
+        every(
+            public_reads::FOLLOW_EVERY,
+            "public reads epoch",
+            state.clone(),
+            |s| async move {
+                s.public_reads.follow().await;
+                Ok(())
+            },
         ),
         every(
             Duration::from_secs(5),

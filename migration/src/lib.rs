@@ -12,6 +12,7 @@ mod m20261129_000002_survey_invited_signups;
 mod m20261129_000003_meetings;
 mod m20261129_000004_meeting_outcomes;
 mod m20261207_000001_self_service;
+mod m20261207_000002_take_place;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_meetings::Migration),
             Box::new(m20261129_000004_meeting_outcomes::Migration),
             Box::new(m20261207_000001_self_service::Migration),
+            Box::new(m20261207_000002_take_place::Migration),
         ]
     }
 }

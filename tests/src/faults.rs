@@ -1,6 +1,6 @@
-//! A TCP link to a real server that a test can make fall silent: the server seems to hang,
+//! A TCP link to a real server that a test can make fall silent (the server seems to hang,
 //! accepting connections and commands but never answering, which is the worst way for a
-//! dependency to fail.
+//! dependency to fail) or go down (connections cut and refused, as while it restarts).
 
 use std::{
     net::SocketAddr,
@@ -19,6 +19,7 @@ use tokio::{
 pub struct FaultyLink {
     addr: SocketAddr,
     silent: Arc<AtomicBool>,
+    down: Arc<AtomicBool>,
     /// Writes the server would have received while silent (each is one or more commands).
     unanswered: Arc<AtomicUsize>,
     forwarding: Arc<Mutex<Vec<JoinHandle<()>>>>,
@@ -31,13 +32,22 @@ impl FaultyLink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let silent = Arc::new(AtomicBool::new(false));
+        let down = Arc::new(AtomicBool::new(false));
         let unanswered = Arc::new(AtomicUsize::new(0));
         let forwarding = Arc::new(Mutex::new(Vec::new()));
         let accepting = tokio::spawn({
-            let (silent, unanswered, forwarding) =
-                (silent.clone(), unanswered.clone(), forwarding.clone());
+            let (silent, down, unanswered, forwarding) = (
+                silent.clone(),
+                down.clone(),
+                unanswered.clone(),
+                forwarding.clone(),
+            );
             async move {
                 while let Ok((client, _)) = listener.accept().await {
+                    if down.load(Ordering::SeqCst) {
+                        drop(client);
+                        continue;
+                    }
                     let task = if silent.load(Ordering::SeqCst) {
                         tokio::spawn(swallow(client, unanswered.clone()))
                     } else {
@@ -50,6 +60,7 @@ impl FaultyLink {
         Self {
             addr,
             silent,
+            down,
             unanswered,
             forwarding,
             accepting,
@@ -58,6 +69,19 @@ impl FaultyLink {
 
     pub fn redis_url(&self) -> String {
         format!("redis://{}", self.addr)
+    }
+
+    /// The link's own `host:port`, to put in a URL in place of the server's.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// From now on the server is gone: open connections are cut, new ones closed at once.
+    pub fn go_down(&self) {
+        self.down.store(true, Ordering::SeqCst);
+        for task in self.forwarding.lock().unwrap().drain(..) {
+            task.abort();
+        }
     }
 
     /// From now on nothing is answered: open connections are cut, new ones hang.
@@ -71,6 +95,7 @@ impl FaultyLink {
     /// Forwards again, on new connections.
     pub fn speak_again(&self) {
         self.silent.store(false, Ordering::SeqCst);
+        self.down.store(false, Ordering::SeqCst);
         for task in self.forwarding.lock().unwrap().drain(..) {
             task.abort();
         }

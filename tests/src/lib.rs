@@ -733,6 +733,8 @@ impl TestApp {
         .insert(&self.state.db)
         .await
         .unwrap();
+        // Written behind the API's back: the public reads must hear of it as of any write.
+        self.state.public_reads.invalidate().await;
         id
     }
 

@@ -80,6 +80,11 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
     spec::allowed_methods(published(), path)
 }
 
+/// The id of the operation answering `method` on `path` (under the base path).
+pub fn operation_id(method: &Method, path: &str) -> Option<&'static str> {
+    spec::operation_for(published(), method, path)?.0["operationId"].as_str()
+}
+
 /// The spec's name of a path parameter the framework calls by its place (`param0` is the
 /// first in the path).
 fn path_parameter_name(method: &Method, path: &str, place: &str) -> Option<String> {

@@ -27,8 +27,18 @@ impl Problems {
     }
 }
 
-/// Finishes poem-openapi's document in place.
-pub fn finish(doc: &mut Value, declared: &[&[Problems]]) {
+/// The operations that answer from configuration alone: they cannot find the database out
+/// of reach (`503 database_unavailable`), as every other operation can.
+const WITHOUT_DATABASE: &[&str] = &[
+    "getDistrict",
+    "listThemes",
+    "getRepresentativeEligibility",
+    "getSurveyTemplate",
+];
+
+/// Finishes poem-openapi's document in place; `cached` names the operations whose anonymous
+/// answers carry an `ETag` and may answer `304`.
+pub fn finish(doc: &mut Value, declared: &[&[Problems]], cached: &[&str]) {
     standard_formats(doc);
     let request_schemas = request_schemas(doc);
     if let Some(schemas) = doc
@@ -60,8 +70,54 @@ pub fn finish(doc: &mut Value, declared: &[&[Problems]]) {
             .flat_map(|area| area.iter())
             .find(|p| p.operation == id)
             .map_or(&[][..], |p| p.answers);
-        set_error_responses(operation, own);
+        set_error_responses(operation, own, !WITHOUT_DATABASE.contains(&id.as_str()));
+        if cached.contains(&id.as_str()) {
+            set_revalidation(operation);
+        }
     }
+}
+
+/// Documents an operation's cached anonymous answers: their `ETag` and `Cache-Control`, and
+/// the `304` for an `If-None-Match` that names the current version.
+fn set_revalidation(operation: &mut Value) {
+    let etag = json!({
+        "description": "The version of this answer (to anonymous requests): send it back in `If-None-Match` to get `304` while it holds.",
+        "schema": {"type": "string"},
+        "example": "\"5f1c0a7e9b2d4c3a8e6f0b1d2c3e4f5a\""
+    });
+    let cache_control = json!({
+        "description": "How long anonymous answers may be reused (`public, max-age=2`); `no-store` for requests with credentials.",
+        "schema": {"type": "string"}
+    });
+    let parameters = operation
+        .as_object_mut()
+        .expect("an operation is an object")
+        .entry("parameters")
+        .or_insert_with(|| json!([]));
+    if let Some(parameters) = parameters.as_array_mut() {
+        parameters.push(json!({
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "The `ETag` of a copy the client holds; `304` if it is still current.",
+            "schema": {"type": "string"}
+        }));
+    }
+    let responses = operation["responses"]
+        .as_object_mut()
+        .expect("an operation has responses");
+    if let Some(ok) = responses.get_mut("200").and_then(Value::as_object_mut) {
+        let headers = ok.entry("headers").or_insert_with(|| json!({}));
+        headers["ETag"] = etag.clone();
+        headers["Cache-Control"] = cache_control.clone();
+    }
+    responses.insert(
+        "304".into(),
+        json!({
+            "description": "The copy named in `If-None-Match` is current; no body.",
+            "headers": {"ETag": etag, "Cache-Control": cache_control}
+        }),
+    );
 }
 
 /// Every operation id in the document, for the test that keeps `PROBLEMS` in step.
@@ -210,12 +266,16 @@ fn status_description(status: u16) -> &'static str {
         415 => "The body is not `application/json`.",
         422 => "Well-formed fields that break a rule; `errors` names each field with a `code`.",
         429 => "Too many attempts; retry after the number of seconds in `Retry-After`.",
-        503 => "Busy right now; retry after the number of seconds in `Retry-After`.",
+        503 => "Busy right now, or the database is out of reach; retry after the number of seconds in `Retry-After`.",
         _ => "An unexpected failure; it has been logged.",
     }
 }
 
-fn set_error_responses(operation: &mut Value, own: &[(u16, &[&'static str])]) {
+fn set_error_responses(
+    operation: &mut Value,
+    own: &[(u16, &[&'static str])],
+    touches_database: bool,
+) {
     let has_body = operation.get("requestBody").is_some();
     let security = operation["security"].as_array();
     let needs_credentials = security.is_some_and(|s| {
@@ -243,6 +303,9 @@ fn set_error_responses(operation: &mut Value, own: &[(u16, &[&'static str])]) {
         add(*status, codes);
     }
     add(500, &["internal"]);
+    if touches_database {
+        add(503, &["database_unavailable"]);
+    }
     answers.sort_by_key(|(status, _)| *status);
 
     let responses = operation["responses"]
@@ -377,9 +440,16 @@ mod tests {
             "security": [{"BearerAuth": []}],
             "responses": {"201": {}, "403": {}, "418": {}}
         });
-        set_error_responses(&mut op, &[(409, &["already_signed_up", "signup_closed"])]);
+        set_error_responses(
+            &mut op,
+            &[(409, &["already_signed_up", "signup_closed"])],
+            true,
+        );
         let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
-        assert_eq!(statuses, ["201", "400", "401", "409", "413", "415", "500"]);
+        assert_eq!(
+            statuses,
+            ["201", "400", "401", "409", "413", "415", "500", "503"]
+        );
         let conflict = op["responses"]["409"]["description"].as_str().unwrap();
         assert!(
             conflict.ends_with("`code`: `already_signed_up`, `signup_closed`."),
@@ -388,7 +458,7 @@ mod tests {
 
         let mut public_read =
             json!({"security": [{"BearerAuth": []}, {}], "responses": {"200": {}}});
-        set_error_responses(&mut public_read, &[]);
+        set_error_responses(&mut public_read, &[], false);
         let statuses: Vec<&String> = public_read["responses"]
             .as_object()
             .unwrap()

@@ -8,8 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{event, signup, user};
 use sea_orm::{
     sea_query::{Expr, Query, SelectStatement, SimpleExpr},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -39,6 +40,15 @@ const ALREADY_SIGNED_UP: UniqueIndex = UniqueIndex {
     detail: "you have already signed up for this event; see your signups",
 };
 
+/// A check-in code is unique within its event. Only the host's staff can check a code in, so
+/// eight characters need not be unguessable, only unique where they are typed.
+const CHECKIN_CODE_TAKEN: UniqueIndex = UniqueIndex {
+    name: "ux_signups_event_checkin_code",
+    sqlite_columns: "signups.event_id, signups.checkin_code",
+    code: "checkin_code_taken",
+    detail: "a check-in code was drawn twice",
+};
+
 /// Statuses that hold a person's place: a seat or a place in line.
 const ACTIVE: [SignupStatus; 3] = [
     SignupStatus::Confirmed,
@@ -53,44 +63,150 @@ pub async fn sign_up(
     party_size: i32,
 ) -> Result<Signup> {
     let now = state.clock.now();
-    // Everything below happens under the event's row lock: a cancellation freeing a seat, a
-    // capacity change or the event's cancellation comes wholly before or wholly after.
-    let txn = state.db.begin().await?;
-    let found = load_locked(&txn, event_id).await?;
-    rules::admit(
-        parse::<EventStatus>(&found.status)?,
-        signup_window(&found),
-        now,
-        party_size,
-        found.max_party_size,
-    )?;
-    let (status, queue_number) = if take_seats(&txn, event_id, party_size, true).await? {
-        (SignupStatus::Confirmed, None)
+    loop {
+        // The rules are checked on the event as read; the place is taken only if what they
+        // were checked on is unchanged (a closing or a cancellation in between: read again).
+        let found = load(&state.db, event_id).await?;
+        rules::admit(
+            parse::<EventStatus>(&found.status)?,
+            signup_window(&found),
+            now,
+            party_size,
+            found.max_party_size,
+        )?;
+        let place = Place {
+            signup_id: Uuid::now_v7(),
+            user_id: session.user_id,
+            party_size,
+            checkin_code: codes::new_code(),
+            now,
+        };
+        if let Some(created) = take_place(&state.db, &found, &place).await? {
+            return view(&state.db, created, &found).await;
+        }
+    }
+}
+
+/// A signup about to take its seat or place in line.
+struct Place {
+    signup_id: Uuid,
+    user_id: Uuid,
+    party_size: i32,
+    checkin_code: String,
+    now: DateTime<Utc>,
+}
+
+/// Takes a seat for `place` if one is free and nobody waits, otherwise the next place in
+/// line, under the event's row lock, and stores the signup; nothing (`None`) when the facts
+/// the admission rules were checked on (`admitted_on`) have changed meanwhile, or when the
+/// check-in code was drawn before in this event (about once in 10^12). On PostgreSQL
+/// one call of `canyu_take_place`, the row locked for that one statement; on SQLite the
+/// same steps in one transaction.
+async fn take_place(
+    db: &DatabaseConnection,
+    admitted_on: &event::Model,
+    place: &Place,
+) -> Result<Option<signup::Model>> {
+    let refused = |err: DbErr| {
+        if CHECKIN_CODE_TAKEN.is_violated_by(&err) {
+            Ok(None)
+        } else {
+            Err(ALREADY_SIGNED_UP.conflict(err))
+        }
+    };
+    let e = admitted_on;
+    if db.get_database_backend() == DbBackend::Postgres {
+        let taken = match db
+            .query_one(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT taken_status, taken_queue_number \
+                 FROM canyu_take_place($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                [
+                    e.id.into(),
+                    place.signup_id.into(),
+                    place.user_id.into(),
+                    place.party_size.into(),
+                    place.checkin_code.clone().into(),
+                    place.now.into(),
+                    e.status.clone().into(),
+                    e.signup_opens_at.into(),
+                    e.signup_closes_at.into(),
+                    e.max_party_size.into(),
+                ],
+            ))
+            .await
+        {
+            Ok(taken) => taken,
+            Err(err) => return refused(err),
+        };
+        let Some(row) = taken else {
+            return Ok(None);
+        };
+        return Ok(Some(place.signup(
+            e.id,
+            row.try_get("", "taken_status")?,
+            row.try_get("", "taken_queue_number")?,
+        )));
+    }
+    let txn = db.begin().await?;
+    let current = event::Entity::find_by_id(e.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let unchanged = current.is_some_and(|c| {
+        (
+            c.status,
+            c.signup_opens_at,
+            c.signup_closes_at,
+            c.max_party_size,
+        ) == (
+            e.status.clone(),
+            e.signup_opens_at,
+            e.signup_closes_at,
+            e.max_party_size,
+        )
+    });
+    if !unchanged {
+        return Ok(None);
+    }
+    let (status, queue_number) = if take_seats(&txn, e.id, place.party_size, true).await? {
+        (name(SignupStatus::Confirmed), None)
     } else {
         (
-            SignupStatus::Waitlisted,
-            Some(next_queue_number(&txn, event_id).await?),
+            name(SignupStatus::Waitlisted),
+            Some(next_queue_number(&txn, e.id).await?),
         )
     };
-    let created = signup::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        event_id: Set(event_id),
-        user_id: Set(Some(session.user_id)),
-        party_size: Set(party_size),
-        status: Set(name(status)),
-        queue_number: Set(queue_number),
-        offer_expires_at: Set(None),
-        checkin_code: Set(unused_checkin_code(&txn, event_id).await?),
-        checked_in_at: Set(None),
-        checkin_nonce: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(|err| ALREADY_SIGNED_UP.conflict(err))?;
+    let created = match place
+        .signup(e.id, status, queue_number)
+        .into_active_model()
+        .insert(&txn)
+        .await
+    {
+        Ok(created) => created,
+        Err(err) => return refused(err),
+    };
     txn.commit().await?;
-    view(&state.db, created, &found).await
+    Ok(Some(created))
+}
+
+impl Place {
+    fn signup(&self, event_id: Uuid, status: String, queue_number: Option<i32>) -> signup::Model {
+        signup::Model {
+            id: self.signup_id,
+            event_id,
+            user_id: Some(self.user_id),
+            party_size: self.party_size,
+            status,
+            queue_number,
+            offer_expires_at: None,
+            checkin_code: self.checkin_code.clone(),
+            checked_in_at: None,
+            checkin_nonce: None,
+            created_at: self.now,
+            updated_at: self.now,
+        }
+    }
 }
 
 /// The next place in the event's waitlist. Taking it locks the event's row until the
@@ -409,6 +525,10 @@ pub async fn expire_offers(state: &AppState) -> Result<u64> {
         txn.commit().await?;
         expired += 1;
     }
+    if expired > 0 {
+        // Seats and waitlists are public: no request wrote this, so no request says so.
+        state.public_reads.invalidate().await;
+    }
     Ok(expired)
 }
 
@@ -530,23 +650,6 @@ async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model)
         checked_in_at: s.checked_in_at.map(Into::into),
         created_at: s.created_at.into(),
     })
-}
-
-/// A check-in code no other signup of the event has (the event's row is locked, so none
-/// can take it meanwhile). Only the host's staff can check a code in, so eight characters
-/// need not be unguessable, only unique where they are typed.
-async fn unused_checkin_code(txn: &DatabaseTransaction, event_id: Uuid) -> Result<String> {
-    loop {
-        let code = codes::new_code();
-        let taken = signup::Entity::find()
-            .filter(signup::Column::EventId.eq(event_id))
-            .filter(signup::Column::CheckinCode.eq(&code))
-            .count(txn)
-            .await?;
-        if taken == 0 {
-            return Ok(code);
-        }
-    }
 }
 
 /// The owner's check-in code as an SVG QR code, to show at the door: a link to the event's

@@ -272,7 +272,7 @@ async fn logins_stay_throttled_and_prompt_while_redis_hangs() {
             expect_problem(sixth, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
         assert!(refused["detail"].as_str().unwrap().contains("minutes"));
         // Six logins make about four cache calls each; Redis, once found silent, is asked
-        // at most once per rest of five seconds.
+        // no more, but for a probe in the background every five seconds.
         let rests = 1 + started.elapsed().as_secs() / 5;
         assert!(
             link.unanswered_writes() as u64 <= 2 * rests,

@@ -872,6 +872,9 @@ async fn another_area_records_a_deliberation_inside_its_own_transaction(app: Tes
     .await
     .unwrap();
     meeting.commit().await.unwrap();
+    // Written beside the API, as the meetings area does inside its own request: the public
+    // reads hear of it as they would of that request.
+    app.state.public_reads.invalidate().await;
     assert_eq!(
         timeline_kinds(&app, &id).await.last().unwrap(),
         "deliberated"

@@ -15,6 +15,8 @@ mod meeting_outcomes;
 mod meetings;
 mod openapi_spec;
 mod ops;
+mod outages;
+mod public_reads;
 mod reports;
 mod self_service;
 mod surveys;
