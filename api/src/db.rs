@@ -75,6 +75,24 @@ where
         .ok_or(crate::error::Error::NotFound(what))
 }
 
+/// `find`, keeping the row from changing until the transaction ends (`FOR SHARE`): writers
+/// that lock it (`find_locked`) wait, while others that only share it go on together.
+pub async fn find_shared<E>(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    what: &'static str,
+) -> crate::error::Result<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    E::find_by_id(id)
+        .lock_shared()
+        .one(txn)
+        .await?
+        .ok_or(crate::error::Error::NotFound(what))
+}
+
 fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();

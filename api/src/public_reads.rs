@@ -116,6 +116,8 @@ struct Stored {
 struct Answer {
     /// The body's digest: the strong `ETag` of its plain form, suffixed for the others.
     digest: String,
+    /// The `ETag` of each form: plain, brotli, gzip.
+    etags: [HeaderValue; 3],
     headers: Vec<(header::HeaderName, HeaderValue)>,
     plain: Bytes,
     brotli: OnceCell<Bytes>,
@@ -206,20 +208,20 @@ pub async fn serve<E: Endpoint>(
     }
     let anonymous = !req.headers().contains_key(header::AUTHORIZATION)
         && !req.headers().contains_key("x-api-key");
-    let Some(key) = req.original_uri().path_and_query().map(|p| p.to_string()) else {
-        return Ok(next.call(req).await?.into_response());
-    };
     if !anonymous {
         return Ok(next.call(req).await?.into_response());
     }
     let epoch = reads.epoch();
     let slice = reads.clock.now().timestamp().div_euclid(FRESH_FOR_SECS);
-    if let Some(answer) = reads.kept(&key, epoch, slice) {
+    let uri = req.original_uri();
+    let key = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    if let Some(answer) = reads.kept(key, epoch, slice) {
         return Ok(answer.respond(&req).await);
     }
-    if !cacheable(req.method(), req.original_uri().path()) {
+    if !cacheable(req.method(), uri.path()) {
         return Ok(next.call(req).await?.into_response());
     }
+    let key = key.to_string();
     let flight = format!("public-reads:{}:{}:{slice}:{key}", epoch.0, epoch.1);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept_encoding = req.headers().get(header::ACCEPT_ENCODING).cloned();
@@ -291,7 +293,12 @@ async fn load<E: Endpoint>(next: &E, req: Request) -> Result<Stored, Response> {
 impl Answer {
     fn new(stored: Stored) -> Self {
         let digest = hex::encode(&Sha256::digest(stored.body.as_bytes())[..16]);
+        // A strong tag names one representation: each coding has its own.
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{digest}{suffix}\"")).expect("hex is a header value")
+        };
         Self {
+            etags: [etag(""), etag("-br"), etag("-gzip")],
             digest,
             headers: stored
                 .headers
@@ -325,26 +332,24 @@ impl Answer {
         if_none_match: Option<&HeaderValue>,
         accept_encoding: Option<&HeaderValue>,
     ) -> Response {
-        let cell = match compression::accepted(accept_encoding) {
-            Some(algo @ CompressionAlgo::BR) => Some((algo, &self.brotli)),
-            Some(algo @ CompressionAlgo::GZIP) => Some((algo, &self.gzip)),
+        let form = match compression::accepted(accept_encoding) {
+            Some(algo @ CompressionAlgo::BR) => Some((algo, &self.brotli, 1)),
+            Some(algo @ CompressionAlgo::GZIP) => Some((algo, &self.gzip, 2)),
             _ => None,
         };
-        let (body, coding) = match cell {
-            Some((algo, cell)) => match self.compressed(cell, algo).await {
-                Some(body) => (body, Some(coding_name(algo))),
-                None => (self.plain.clone(), None),
+        let (body, coding, etag) = match form {
+            Some((algo, cell, form)) => match self.compressed(cell, algo).await {
+                Some(body) => (body, Some(coding_name(algo)), &self.etags[form]),
+                None => (self.plain.clone(), None, &self.etags[0]),
             },
-            None => (self.plain.clone(), None),
-        };
-        // A strong tag names one representation: each coding has its own.
-        let etag = match coding {
-            Some(coding) => format!("\"{}-{coding}\"", self.digest),
-            None => format!("\"{}\"", self.digest),
+            None => (self.plain.clone(), None, &self.etags[0]),
         };
         let builder = Response::builder()
-            .header(header::ETAG, etag)
-            .header(header::CACHE_CONTROL, CACHE_CONTROL);
+            .header(header::ETAG, etag.clone())
+            .header(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(CACHE_CONTROL),
+            );
         if if_none_match.is_some_and(|tags| holds(tags, &self.digest)) {
             return builder
                 .header(header::VARY, "accept-encoding")

@@ -22,7 +22,8 @@ use super::{
     },
     rules::{self, Move},
     service::{
-        audit_write, latest_draft, load, load_locked, window_of, DecisionChanges, Entry, Step,
+        audit_write, latest_draft, load, load_locked, load_shared, window_of, DecisionChanges,
+        Entry, Step,
     },
     stage::Stage,
 };
@@ -64,10 +65,10 @@ pub async fn submit(
     form: NewComment,
 ) -> Result<Comment> {
     let now = state.clock.now();
-    // Under the decision's row lock, a comment is wholly before or after a stage move such as
-    // publishing the feedback report.
+    // Sharing the decision's row, a comment is wholly before or after a stage move such as
+    // publishing the feedback report; comments do not wait for each other.
     let txn = state.db.begin().await?;
-    let decision = load_locked(&txn, decision_id).await?;
+    let decision = load_shared(&txn, decision_id).await?;
     let stage = Stage::of(&decision, now)?;
     let offline = form.channel.filter(|c| *c != Channel::Online);
     let body = input::multi_line("body", &form.body)?;

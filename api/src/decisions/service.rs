@@ -900,9 +900,15 @@ pub(super) async fn load(db: &impl ConnectionTrait, id: Uuid) -> Result<decision
 }
 
 /// Loads a decision and locks its row until the transaction ends, so that writes about it
-/// (a stage move, a comment's outcome, an offline comment) happen one after another.
+/// (a stage move, a comment's outcome) happen one after another.
 pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<decision::Model> {
     db::find_locked::<decision::Entity>(txn, id, "decision").await
+}
+
+/// Loads a decision and keeps its stage from moving until the transaction ends: comments
+/// share the row, so they go on side by side, each wholly before or after a stage move.
+pub(super) async fn load_shared(txn: &DatabaseTransaction, id: Uuid) -> Result<decision::Model> {
+    db::find_shared::<decision::Entity>(txn, id, "decision").await
 }
 
 pub(super) async fn latest_draft(
