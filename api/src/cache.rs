@@ -125,6 +125,16 @@ fn generation_key(key: &str) -> String {
     format!("{key}#generation")
 }
 
+/// The key in Redis: after the prefix, the key's base (up to a `#`) is a hash tag, so that a
+/// value and its generation (`key#generation`), written together, live in the same slot of a
+/// Redis Cluster.
+fn redis_key(prefix: &str, key: &str) -> String {
+    match key.split_once('#') {
+        Some((base, rest)) => format!("{prefix}{{{base}}}#{rest}"),
+        None => format!("{prefix}{{{key}}}"),
+    }
+}
+
 /// The in-process store sweeps expired entries every this many writes, bounding its size by
 /// the live entries.
 const SWEEP_EVERY: usize = 1024;
@@ -551,7 +561,7 @@ impl Cache {
 
 impl Redis {
     fn key(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
+        redis_key(&self.prefix, key)
     }
 
     /// Runs one command, unless Redis is resting; a connection failure or a late answer
@@ -662,6 +672,16 @@ impl MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_and_its_generation_share_a_cluster_slot() {
+        let value = redis_key("canyu:", "survey:42");
+        assert_eq!(value, "canyu:{survey:42}");
+        assert_eq!(
+            redis_key("canyu:", &generation_key("survey:42")),
+            "canyu:{survey:42}#generation"
+        );
+    }
 
     #[tokio::test]
     async fn counters_count_until_they_expire() {

@@ -9,12 +9,14 @@
 use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
+use chrono::{DateTime, Utc};
 use entity::idempotency_key;
+use futures_util::FutureExt;
 use poem::{
     http::{header, HeaderValue, StatusCode},
     Endpoint, EndpointExt, IntoResponse, Request, Response,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -120,7 +122,11 @@ async fn handle<E: Endpoint>(
         }
     }
 
-    let response = answer(ep.call(req).await.map(IntoResponse::into_response));
+    let write = WRITE.scope(
+        (scope.clone(), key.clone()),
+        ep.call(req).map(|r| r.map(IntoResponse::into_response)),
+    );
+    let response = answer(write.await);
     let (parts, body) = response.into_parts();
     let body = body.into_bytes().await.unwrap_or_default();
     if parts.status.is_server_error() || parts.status == StatusCode::UNAUTHORIZED {
@@ -153,6 +159,33 @@ async fn handle<E: Endpoint>(
             .await?;
     }
     Ok(Response::from_parts(parts, body.into()))
+}
+
+tokio::task_local! {
+    /// The key (scope, key) of the idempotent write the current request task is doing.
+    static WRITE: (String, String);
+}
+
+/// The (scope, key) of the idempotent write the current request is doing, for a write that
+/// marks it in a statement of its own making (see `record_in`).
+pub fn current_write() -> Option<(String, String)> {
+    WRITE.try_with(Clone::clone).ok()
+}
+
+/// Marks the current request's `Idempotency-Key` (if it has one) as carried out, inside the
+/// write's own transaction, just before it commits: if the instance dies before the answer is
+/// stored, a retry finds the write done instead of doing it again.
+pub async fn record_in(txn: &DatabaseTransaction, now: DateTime<Utc>) -> Result<(), Error> {
+    let Some((scope, key)) = current_write() else {
+        return Ok(());
+    };
+    idempotency_key::Entity::update_many()
+        .filter(idempotency_key::Column::Scope.eq(scope))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .col_expr(idempotency_key::Column::CommittedAt, Some(now).into())
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Deletes records past their retention; returns how many.
@@ -214,6 +247,14 @@ async fn claim(
     if let Some(row) = existing {
         let expired = row.created_at < now - RETENTION;
         let abandoned = row.status_code.is_none() && row.created_at < now - STALE_CLAIM;
+        if abandoned && !expired && row.committed_at.is_some() {
+            // The instance died after the write committed, before its answer was stored.
+            return Err(Error::conflict(
+                "idempotency_key_completed",
+                "the request with this Idempotency-Key was carried out, but its answer was lost; \
+                 look the result up rather than sending it again",
+            ));
+        }
         if !(expired || abandoned) {
             if row.request_hash != request_hash {
                 return Err(Error::Invalid(vec![FieldError::new(
@@ -240,6 +281,7 @@ async fn claim(
         content_type: Set(None),
         response_body: Set(None),
         created_at: Set(now),
+        committed_at: Set(None),
     }
     .insert(&state.db)
     .await;

@@ -10,7 +10,7 @@ use std::{
 use poem::web::RemoteAddr;
 
 use crate::{
-    cache::Cache,
+    cache::{Cache, CacheError},
     error::{Error, Result},
 };
 
@@ -53,8 +53,10 @@ impl Limit {
     }
 
     pub async fn reset(&self, cache: &Cache, subject: &str) {
-        if let Err(err) = cache.delete(&self.key(subject)).await {
-            tracing::warn!(error = %err, limit = self.name, "cannot reset a count");
+        match cache.delete(&self.key(subject)).await {
+            // The failure that began the rest was logged once; the count in process is reset.
+            Err(CacheError::Resting) | Ok(()) => {}
+            Err(err) => tracing::warn!(error = %err, limit = self.name, "cannot reset a count"),
         }
     }
 

@@ -16,6 +16,9 @@ pub struct Model {
     pub content_type: Option<String>,
     pub response_body: Option<String>,
     pub created_at: DateTimeUtc,
+    /// When the write committed, set inside the write's own transaction: a claim without an
+    /// answer but with this set was done, its answer lost.
+    pub committed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,7 +12,8 @@ mod m20261129_000002_survey_invited_signups;
 mod m20261129_000003_meetings;
 mod m20261129_000004_meeting_outcomes;
 mod m20261207_000001_self_service;
-mod m20261207_000002_take_place;
+mod m20261207_000002_idempotent_commit;
+mod m20261207_000003_take_place;
 
 pub struct Migrator;
 
@@ -28,7 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_meetings::Migration),
             Box::new(m20261129_000004_meeting_outcomes::Migration),
             Box::new(m20261207_000001_self_service::Migration),
-            Box::new(m20261207_000002_take_place::Migration),
+            Box::new(m20261207_000002_idempotent_commit::Migration),
+            Box::new(m20261207_000003_take_place::Migration),
         ]
     }
 }

@@ -575,7 +575,7 @@ impl AccountsApi {
 #[rustfmt::skip]
 pub const PROBLEMS: &[Problems] = &[
     Problems::new("getDistrict", &[]),
-    Problems::new("registerAccount", &[(409, &["idempotency_key_in_progress", "login_taken"]), (422, &["validation_failed"]), (429, &["too_many_registrations"]), (503, &["busy"])]),
+    Problems::new("registerAccount", &[(409, &["idempotency_key_completed", "idempotency_key_in_progress", "login_taken"]), (422, &["validation_failed"]), (429, &["too_many_registrations"]), (503, &["busy"])]),
     Problems::new("logIn", &[(401, &["invalid_credentials"]), (429, &["too_many_attempts"]), (503, &["busy"])]),
     Problems::new("logOut", &[]),
     Problems::new("getMe", &[]),

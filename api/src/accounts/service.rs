@@ -23,7 +23,7 @@ use crate::{
     departments::{Department, Directory},
     enums::parse,
     error::{Error, FieldCode, FieldError, Result, UniqueIndex},
-    input,
+    idempotency, input,
     notices::Language,
     pagination::{Page, PageRequest},
     passwords,
@@ -51,7 +51,10 @@ pub struct Registration {
 
 pub async fn register(state: &AppState, form: Registration) -> Result<User> {
     let account = new_account(state, form).await?;
-    let user = insert_account(&state.db, account).await?;
+    let txn = state.db.begin().await?;
+    let user = insert_account(&txn, account).await?;
+    idempotency::record_in(&txn, user.created_at).await?;
+    txn.commit().await?;
     user_view(user, vec![], &Directory::default())
 }
 

@@ -32,7 +32,7 @@ use crate::{
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
     export::{csv_line, stream_csv},
-    input,
+    idempotency, input,
     notices::{Notice, NoticeKind},
     outbox,
     pagination::{Page, PageRequest},
@@ -172,6 +172,7 @@ pub async fn submit(
         )
         .await?;
     }
+    idempotency::record_in(&txn, now).await?;
     txn.commit().await?;
     view(created, draft.version, Audience::Author, false)
 }

@@ -496,7 +496,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("getCommentByTrackingNumber", &[(404, &["not_found"])]),
     Problems::new("listMyComments", &[]),
     Problems::new("setMyCommentNameConsent", &[(404, &["not_found"]), (422, &["validation_failed"])]),
-    Problems::new("submitComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["consultation_not_open", "idempotency_key_in_progress", "stage_is_catalogued", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn", "tracking_number_taken"]), (422, &["validation_failed"]), (429, &["too_many_comments"])]),
+    Problems::new("submitComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["consultation_not_open", "idempotency_key_completed", "idempotency_key_in_progress", "stage_is_catalogued", "stage_is_decided", "stage_is_deliberated", "stage_is_draft_published", "stage_is_feedback_published", "stage_is_withdrawn", "tracking_number_taken"]), (422, &["validation_failed"]), (429, &["too_many_comments"])]),
     Problems::new("listComments", &[(401, &["unauthorized"]), (403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("exportComments", &[(403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("moderateComment", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["stage_is_decided", "stage_is_deliberated", "stage_is_feedback_published", "stage_is_withdrawn"]), (422, &["validation_failed"])]),

@@ -351,7 +351,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("getEvent", &[(404, &["not_found"])]),
     Problems::new("getEventCalendar", &[(404, &["not_found"])]),
     Problems::new("updateEvent", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["capacity_below_taken", "event_cancelled"]), (422, &["validation_failed"])]),
-    Problems::new("signUp", &[(404, &["not_found"]), (409, &["already_signed_up", "event_cancelled", "idempotency_key_in_progress", "signup_closed", "signup_not_open"]), (422, &["validation_failed"])]),
+    Problems::new("signUp", &[(404, &["not_found"]), (409, &["already_signed_up", "event_cancelled", "idempotency_key_completed", "idempotency_key_in_progress", "signup_closed", "signup_not_open"]), (422, &["validation_failed"])]),
     Problems::new("listEventSignups", &[(403, &["forbidden"]), (404, &["not_found"])]),
     Problems::new("cancelSignup", &[(404, &["not_found"]), (409, &["event_started", "signup_changed", "signup_not_active"])]),
     Problems::new("respondToOffer", &[(404, &["not_found"]), (409, &["no_open_offer", "signup_changed"])]),

@@ -26,6 +26,7 @@ use crate::{
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
     export::{csv_line, BYTE_ORDER_MARK},
+    idempotency,
     notices::{Notice, NoticeKind},
     outbox,
     pagination::{Page, PageRequest},
@@ -115,12 +116,13 @@ async fn take_place(
         }
     };
     let e = admitted_on;
+    let idempotency = idempotency::current_write();
     if db.get_database_backend() == DbBackend::Postgres {
         let taken = match db
             .query_one(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT taken_status, taken_queue_number \
-                 FROM canyu_take_place($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 FROM canyu_take_place($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 [
                     e.id.into(),
                     place.signup_id.into(),
@@ -132,6 +134,8 @@ async fn take_place(
                     e.signup_opens_at.into(),
                     e.signup_closes_at.into(),
                     e.max_party_size.into(),
+                    idempotency.as_ref().map(|(scope, _)| scope.clone()).into(),
+                    idempotency.map(|(_, key)| key).into(),
                 ],
             ))
             .await
@@ -186,6 +190,7 @@ async fn take_place(
         Ok(created) => created,
         Err(err) => return refused(err),
     };
+    idempotency::record_in(&txn, place.now).await?;
     txn.commit().await?;
     Ok(Some(created))
 }

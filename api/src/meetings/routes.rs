@@ -540,7 +540,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("getMeeting", &[(404, &["not_found"])]),
     Problems::new("addAgendaItem", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["meeting_over"]), (422, &["validation_failed"])]),
     Problems::new("planMeetingSeats", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["plan_frozen"]), (422, &["validation_failed"])]),
-    Problems::new("applyForMeetingSeat", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_applied", "applications_not_open", "idempotency_key_in_progress", "no_seats_for_category"]), (422, &["validation_failed"])]),
+    Problems::new("applyForMeetingSeat", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_applied", "applications_not_open", "idempotency_key_completed", "idempotency_key_in_progress", "no_seats_for_category"]), (422, &["validation_failed"])]),
     Problems::new("listMeetingApplications", &[(404, &["not_found"])]),
     Problems::new("withdrawMeetingApplication", &[(404, &["not_found"]), (409, &["withdrawal_closed"])]),
     Problems::new("reviewMeetingApplication", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["already_reviewed", "not_by_review", "not_verified", "review_closed"]), (422, &["validation_failed"])]),

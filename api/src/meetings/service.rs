@@ -39,7 +39,7 @@ use crate::{
     departments::Directory,
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
-    input,
+    idempotency, input,
     notices::{Notice, NoticeKind},
     outbox,
     pagination::{Page, PageRequest},
@@ -533,6 +533,7 @@ pub async fn apply(
     .insert(&txn)
     .await
     .map_err(|err| ALREADY_APPLIED.conflict(err))?;
+    idempotency::record_in(&txn, now).await?;
     txn.commit().await?;
     application_view(&state.db, created, false).await
 }

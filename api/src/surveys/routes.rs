@@ -243,7 +243,7 @@ pub const PROBLEMS: &[Problems] = &[
     Problems::new("getSurveyTemplate", &[]),
     Problems::new("createSurvey", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["event_cancelled", "survey_exists"]), (422, &["validation_failed"])]),
     Problems::new("getEventSurvey", &[(404, &["not_found"])]),
-    Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
+    Problems::new("submitSurveyResponse", &[(403, &["not_an_attendee"]), (404, &["not_found"]), (409, &["already_answered", "idempotency_key_completed", "idempotency_key_in_progress", "survey_not_open"]), (422, &["validation_failed"])]),
     Problems::new("getSurveyResults", &[(404, &["not_found"])]),
     Problems::new("changeSurvey", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["questions_frozen", "results_published"]), (422, &["validation_failed"])]),
     Problems::new("publishSurveyResults", &[(403, &["forbidden"]), (404, &["not_found"]), (409, &["survey_still_open"])]),

@@ -39,7 +39,7 @@ use crate::{
     error::{Error, FieldCode, Result, UniqueIndex},
     events::checkins,
     export::{csv_line, stream_csv},
-    input,
+    idempotency, input,
     notices::{Notice, NoticeKind},
     outbox,
     pagination::{Page, PageRequest},
@@ -259,6 +259,7 @@ pub async fn respond(
         .insert(&txn)
         .await?;
     }
+    idempotency::record_in(&txn, now).await?;
     txn.commit().await?;
     count_in_cache(state, survey_id, seq, &rules::increments(&plain, &rows)).await;
     Ok(ResponseReceipt {

@@ -333,14 +333,16 @@ async fn a_cancelled_seat_is_offered_to_the_first_in_line(app: TestApp) {
     expect_problem(others, StatusCode::NOT_FOUND, "not_found").await;
 }
 
-async fn an_expired_offer_passes_to_the_next_person(app: TestApp) {
+/// An event of one seat with three people signed up, whose first has cancelled: the second
+/// holds an offer (returned), the third waits. Returns the event and the people.
+async fn an_offer_held(app: &TestApp) -> (String, Vec<Person>, Value) {
     let admin = app.admin().await;
     let (staff, _) = app.staff(&admin, "cyzx").await;
     let id = app.open_event(&staff, 1, 1).await;
     let people = app.crowd(3).await;
-    let holder = signed_up(&app, &people[0], &id).await;
-    signed_up(&app, &people[1], &id).await;
-    signed_up(&app, &people[2], &id).await;
+    let holder = signed_up(app, &people[0], &id).await;
+    signed_up(app, &people[1], &id).await;
+    signed_up(app, &people[2], &id).await;
     app.send(
         Method::DELETE,
         &format!("/signups/{}", holder["id"].as_str().unwrap()),
@@ -348,8 +350,13 @@ async fn an_expired_offer_passes_to_the_next_person(app: TestApp) {
         Value::Null,
     )
     .await;
-    let offer = my_signup(&app, &people[1]).await;
+    let offer = my_signup(app, &people[1]).await;
     assert_eq!(offer["status"], "offered");
+    (id, people, offer)
+}
+
+async fn an_expired_offer_passes_to_the_next_person(app: TestApp) {
+    let (id, people, offer) = an_offer_held(&app).await;
 
     app.clock
         .advance(Duration::hours(24) - Duration::seconds(1));
@@ -1228,4 +1235,42 @@ async fn an_open_day_goes_into_a_calendar_with_its_address(app: TestApp) {
         .await
         .unwrap();
     expect_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+on_every_backend!(background_work_on_two_instances_handles_each_item_once);
+
+/// Every instance runs the background jobs; an expired offer is expired, passed on and told
+/// once, whichever instances get to it at the same moment.
+async fn background_work_on_two_instances_handles_each_item_once(app: TestApp) {
+    let other = canyu::startup::connect(app.config.clone(), app.clock.clone())
+        .await
+        .unwrap();
+    let (_, people, _) = an_offer_held(&app).await;
+    app.clock.advance(Duration::hours(24));
+
+    let (here, there) = tokio::join!(expire_offers(&app.state), expire_offers(&other));
+    assert_eq!(here.unwrap() + there.unwrap(), 1, "one offer, expired once");
+    assert_eq!(my_signup(&app, &people[2]).await["status"], "offered");
+    let (here, there) = tokio::join!(
+        canyu::outbox::deliver_pending(&app.state),
+        canyu::outbox::deliver_pending(&other)
+    );
+    here.unwrap();
+    there.unwrap();
+    let inbox = expect_status(
+        app.get("/me/notifications")
+            .bearer_auth(&people[1].token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let expired = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "offer_expired")
+        .count();
+    assert_eq!(expired, 1, "told once: {inbox}");
 }

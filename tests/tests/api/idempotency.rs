@@ -10,6 +10,7 @@ on_every_backend!(
     a_retry_returns_the_first_answer_and_writes_once,
     a_key_reused_for_another_request_is_refused,
     parallel_retries_write_once,
+    a_retry_after_the_instance_died_never_writes_twice,
 );
 
 fn registration(login: &str) -> serde_json::Value {
@@ -166,4 +167,83 @@ where
         outputs.push(handle.await.unwrap());
     }
     outputs
+}
+
+/// The instance dying between a write's commit and the storing of its answer (simulated by
+/// taking the stored answer away and ageing the claim past its minute): the retry finds the
+/// write marked done inside its own transaction and does not do it again. A claim whose
+/// write never committed is retried for real.
+async fn a_retry_after_the_instance_died_never_writes_twice(app: TestApp) {
+    use entity::idempotency_key;
+    use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let event = app.open_event(&staff, 5, 1).await;
+    let resident = app.resident("王五").await;
+    let sign_up = |key: &'static str, event: String| {
+        app.post(
+            &format!("/events/{event}/signups"),
+            json!({"party_size": 1}),
+        )
+        .bearer_auth(&resident.token)
+        .header("Idempotency-Key", key)
+        .send()
+    };
+    expect_status(
+        sign_up("k-1", event.clone()).await.unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    let died = |key: &'static str| {
+        idempotency_key::Entity::update_many()
+            .filter(idempotency_key::Column::Key.eq(key))
+            .col_expr(
+                idempotency_key::Column::StatusCode,
+                Expr::value(Option::<i32>::None),
+            )
+            .col_expr(
+                idempotency_key::Column::ResponseBody,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                idempotency_key::Column::CreatedAt,
+                Expr::value(app.clock.now() - chrono::Duration::minutes(2)),
+            )
+            .exec(&app.state.db)
+    };
+    died("k-1").await.unwrap();
+    let retry = sign_up("k-1", event.clone()).await.unwrap();
+    expect_problem(retry, StatusCode::CONFLICT, "idempotency_key_completed").await;
+    let mine = expect_status(
+        app.get("/me/signups")
+            .bearer_auth(&resident.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1, "signed up once");
+
+    // A claim left by an instance that died before its write committed: the write is done.
+    let other = app.open_event(&staff, 5, 1).await;
+    expect_status(
+        sign_up("k-2", other.clone()).await.unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    idempotency_key::Entity::update_many()
+        .filter(idempotency_key::Column::Key.eq("k-2"))
+        .col_expr(
+            idempotency_key::Column::CommittedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    died("k-2").await.unwrap();
+    let redone = sign_up("k-2", other).await.unwrap();
+    // The signup exists (the simulation cannot undo it), so the redone write meets it.
+    expect_problem(redone, StatusCode::CONFLICT, "already_signed_up").await;
 }

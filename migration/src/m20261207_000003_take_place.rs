@@ -5,7 +5,8 @@
 //!
 //! Each statement inside a PL/pgSQL function reads what was committed before it started, so
 //! the check for people waiting, made after the lock is held, sees every signup before it
-//! (one `WITH` statement would read from before its wait for the lock). The admission rules
+//! (one `WITH` statement would read from before its wait for the lock). A signup sent with an
+//! `Idempotency-Key` marks it carried out in the same statement. The admission rules
 //! stay in the service: it passes the facts it checked them on, and the function takes
 //! nothing (no row) when they changed meanwhile, for the service to check again. SQLite, with
 //! its single writer and no network, runs the same steps as statements of one transaction.
@@ -18,7 +19,8 @@ pub struct Migration;
 const TAKE_PLACE: &str = r"
 CREATE OR REPLACE FUNCTION canyu_take_place(
     p_event uuid, p_signup uuid, p_user uuid, p_party integer, p_code text, p_now timestamptz,
-    p_status text, p_opens timestamptz, p_closes timestamptz, p_max_party integer)
+    p_status text, p_opens timestamptz, p_closes timestamptz, p_max_party integer,
+    p_idempotency_scope text, p_idempotency_key text)
 RETURNS TABLE (taken_status text, taken_queue_number integer)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -47,6 +49,10 @@ BEGIN
     VALUES (p_signup, p_event, p_user, p_party,
             CASE WHEN seated THEN 'confirmed' ELSE 'waitlisted' END, queued,
             p_code, p_now, p_now);
+    IF p_idempotency_scope IS NOT NULL THEN
+        UPDATE idempotency_keys k SET committed_at = p_now
+         WHERE k.scope = p_idempotency_scope AND k.key = p_idempotency_key;
+    END IF;
     RETURN QUERY SELECT CASE WHEN seated THEN 'confirmed' ELSE 'waitlisted' END, queued;
 END
 $$";
