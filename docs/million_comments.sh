@@ -14,7 +14,7 @@ INSERT INTO comments (id, decision_id, draft_id, section_anchor, author_name, na
                       created_at, moderated_at, outcome_at)
 SELECT gen_random_uuid(), c.decision_id, c.draft_id, (ARRAY['s1', 's2', 's3'])[1 + i % 3],
        '市民', false, c.channel, '第' || i || '条意见：建议在社区增设嵌入式养老服务设施，方便老人就近照护。',
-       'M' || lpad(i::text, 11, '0'), 'published',
+       'M' || substr(md5(random()::text || i), 1, 12), 'published',
        (ARRAY['adopted', 'partially_adopted', 'not_adopted', 'duplicate'])[1 + i % 4],
        CASE WHEN i % 4 = 2 THEN (ARRAY['超出本规划范围', '已有相关规定', '将在下一阶段研究'])[1 + i / 4 % 3] END,
        now(), now(), now()
