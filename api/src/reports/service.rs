@@ -9,7 +9,7 @@ use entity::{
     survey_answer, survey_question,
 };
 use sea_orm::{
-    sea_query::{Expr, Query},
+    sea_query::{Expr, Query, SelectStatement},
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
@@ -83,24 +83,59 @@ fn year_bounds(state: &AppState, year: i32) -> Result<(DateTime<Utc>, DateTime<U
     Ok((start_of(year)?, start_of(year + 1)?))
 }
 
+/// An open day of the report: what it shows of the event, as read in one narrow query.
+struct Held {
+    id: Uuid,
+    title: String,
+    theme: Theme,
+    host: Uuid,
+}
+
 pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> {
     let (from, to) = year_bounds(state, year)?;
     let now = state.clock.now();
-    let held = event::Entity::find()
-        .filter(event::Column::Status.eq(name(EventStatus::Published)))
-        .filter(event::Column::StartsAt.gte(from))
-        .filter(event::Column::StartsAt.lt(to))
-        .filter(event::Column::EndsAt.lte(now))
+    // The open days held in the year, as a subquery: the figures are counted in the
+    // database however many there are (a list of their ids would meet the database's limit
+    // on parameters).
+    let held_ids = || {
+        Query::select()
+            .column(event::Column::Id)
+            .from(event::Entity)
+            .and_where(event::Column::Status.eq(name(EventStatus::Published)))
+            .and_where(event::Column::StartsAt.gte(from))
+            .and_where(event::Column::StartsAt.lt(to))
+            .and_where(event::Column::EndsAt.lte(now))
+            .to_owned()
+    };
+    let held: Vec<Held> = event::Entity::find()
+        .select_only()
+        .columns([
+            event::Column::Id,
+            event::Column::Title,
+            event::Column::Theme,
+            event::Column::HostDepartmentId,
+        ])
+        .filter(event::Column::Id.in_subquery(held_ids()))
+        .into_tuple::<(Uuid, String, String, Uuid)>()
         .all(&state.db)
-        .await?;
-    let ids: Vec<Uuid> = held.iter().map(|e| e.id).collect();
-    let mut tallies: HashMap<Uuid, Tally> = ids.iter().map(|id| (*id, Tally::default())).collect();
+        .await?
+        .into_iter()
+        .map(|(id, title, theme, host)| {
+            Ok(Held {
+                id,
+                title,
+                theme: parse(&theme)?,
+                host,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut tallies: HashMap<Uuid, Tally> = held.iter().map(|e| (e.id, Tally::default())).collect();
 
     let seated: Vec<(Uuid, i64)> = signup::Entity::find()
         .select_only()
         .column(signup::Column::EventId)
         .column_as(signup::Column::Id.count(), "signups")
-        .filter(signup::Column::EventId.is_in(ids.clone()))
+        .filter(signup::Column::EventId.in_subquery(held_ids()))
         .filter(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
         .group_by(signup::Column::EventId)
         .into_tuple()
@@ -117,7 +152,7 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
             Expr::col(signup::Column::PartySize).sum().cast_as("bigint"),
             "people",
         )
-        .filter(signup::Column::EventId.is_in(ids.clone()))
+        .filter(signup::Column::EventId.in_subquery(held_ids()))
         .filter(signup::Column::CheckedInAt.is_not_null())
         .group_by(signup::Column::EventId)
         .into_tuple()
@@ -128,51 +163,43 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
         tally.attended = count(n);
         tally.people = count(people);
     }
-    for (id, responses, rating) in survey_figures(&state.db, ids).await? {
+    for (id, responses, rating) in survey_figures(&state.db, held_ids()).await? {
         let tally = tallies.entry(id).or_default();
         tally.responses = responses;
         tally.rating = rating;
     }
 
     let departments = Directory::load(&state.db).await?;
-    let themed: Vec<(Theme, &event::Model)> = held
-        .iter()
-        .map(|e| Ok((parse::<Theme>(&e.theme)?, e)))
-        .collect::<Result<_>>()?;
-    let tally_of = |e: &event::Model| tallies.get(&e.id).copied().unwrap_or_default();
-    let group = |keep: &dyn Fn(&(Theme, &event::Model)) -> bool| {
-        let members: Vec<Tally> = themed
-            .iter()
-            .filter(|m| keep(m))
-            .map(|(_, e)| tally_of(e))
-            .collect();
+    let tally_of = |e: &Held| tallies.get(&e.id).copied().unwrap_or_default();
+    let group = |keep: &dyn Fn(&Held) -> bool| {
+        let members: Vec<Tally> = held.iter().filter(|e| keep(e)).map(tally_of).collect();
         Tally::figures(&members)
     };
     let by_theme = Theme::ALL
         .into_iter()
         .map(|theme| ThemeFigures {
             theme,
-            figures: group(&|(t, _)| *t == theme),
+            figures: group(&|e| e.theme == theme),
         })
         .collect();
-    let mut hosts: Vec<Uuid> = held.iter().map(|e| e.host_department_id).collect();
+    let mut hosts: Vec<Uuid> = held.iter().map(|e| e.host).collect();
     hosts.sort_unstable();
     hosts.dedup();
     let mut by_department: Vec<DepartmentFigures> = hosts
         .into_iter()
         .map(|host| DepartmentFigures {
             department: departments.get(host),
-            figures: group(&|(_, e)| e.host_department_id == host),
+            figures: group(&|e| e.host == host),
         })
         .collect();
     by_department.sort_by(|a, b| a.department.code.cmp(&b.department.code));
 
-    let mut rated: Vec<(Theme, &event::Model, Tally)> = themed
+    let mut rated: Vec<(&Held, Tally)> = held
         .iter()
-        .map(|(theme, e)| (*theme, *e, tally_of(e)))
-        .filter(|(_, _, t)| t.rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN)
+        .map(|e| (e, tally_of(e)))
+        .filter(|(_, t)| t.rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN)
         .collect();
-    rated.sort_by(|(_, a, ta), (_, b, tb)| {
+    rated.sort_by(|(a, ta), (b, tb)| {
         let mean = |t: &Tally| t.rating.sum as f64 / t.rating.answered as f64;
         mean(ta)
             .total_cmp(&mean(tb))
@@ -181,10 +208,10 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
     let lowest_rated = rated
         .into_iter()
         .take(LOWEST_RATED)
-        .map(|(theme, e, t)| RatedEvent {
+        .map(|(e, t)| RatedEvent {
             event_id: e.id,
             title: e.title.clone(),
-            theme,
+            theme: e.theme,
             responses: t.responses,
             rated: t.rating.answered,
             satisfaction: t.rating.mean(),
@@ -205,7 +232,7 @@ pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> 
 /// staff have published its results (before, they are staff's alone).
 async fn survey_figures(
     db: &impl ConnectionTrait,
-    events: Vec<Uuid>,
+    events: SelectStatement,
 ) -> Result<Vec<(Uuid, u64, Satisfaction)>> {
     let surveys: Vec<(Uuid, Uuid, i32, Option<chrono::DateTime<Utc>>)> = survey::Entity::find()
         .select_only()
@@ -214,10 +241,23 @@ async fn survey_figures(
         .column(survey::Column::ResponseSeq)
         .column(survey::Column::ResultsPublishedAt)
         .filter(survey::Column::SubjectKind.eq("event"))
-        .filter(survey::Column::SubjectId.is_in(events))
+        .filter(survey::Column::SubjectId.in_subquery(events.clone()))
         .into_tuple()
         .all(db)
         .await?;
+    let published = Query::select()
+        .column(survey::Column::Id)
+        .from(survey::Entity)
+        .and_where(survey::Column::SubjectKind.eq("event"))
+        .and_where(survey::Column::SubjectId.in_subquery(events))
+        .and_where(survey::Column::ResultsPublishedAt.is_not_null())
+        .to_owned();
+    let rating_questions = Query::select()
+        .column(survey_question::Column::Id)
+        .from(survey_question::Entity)
+        .and_where(survey_question::Column::SurveyId.in_subquery(published.clone()))
+        .and_where(survey_question::Column::Kind.eq(name(QuestionKind::Rating)))
+        .to_owned();
     // Each survey's first rating question.
     let mut overall: HashMap<Uuid, (i32, Uuid)> = HashMap::new();
     let ratings: Vec<(Uuid, Uuid, i32)> = survey_question::Entity::find()
@@ -225,10 +265,7 @@ async fn survey_figures(
         .column(survey_question::Column::Id)
         .column(survey_question::Column::SurveyId)
         .column(survey_question::Column::Position)
-        .filter(
-            survey_question::Column::SurveyId
-                .is_in(surveys.iter().filter(|s| s.3.is_some()).map(|s| s.0)),
-        )
+        .filter(survey_question::Column::SurveyId.in_subquery(published))
         .filter(survey_question::Column::Kind.eq(name(QuestionKind::Rating)))
         .into_tuple()
         .all(db)
@@ -239,7 +276,7 @@ async fn survey_figures(
             *first = (position, question);
         }
     }
-    let questions: Vec<Uuid> = overall.values().map(|(_, q)| *q).collect();
+    // Summed for every rating question of the published surveys; each survey's first is kept.
     let sums: Vec<(Uuid, i64, i64)> = survey_answer::Entity::find()
         .select_only()
         .column(survey_answer::Column::QuestionId)
@@ -250,7 +287,7 @@ async fn survey_figures(
                 .cast_as("bigint"),
             "sum",
         )
-        .filter(survey_answer::Column::QuestionId.is_in(questions.clone()))
+        .filter(survey_answer::Column::QuestionId.in_subquery(rating_questions.clone()))
         .filter(survey_answer::Column::Value.is_not_null())
         .group_by(survey_answer::Column::QuestionId)
         .into_tuple()
@@ -260,7 +297,7 @@ async fn survey_figures(
         .select_only()
         .column(survey_answer::Column::QuestionId)
         .column_as(survey_answer::Column::Id.count(), "satisfied")
-        .filter(survey_answer::Column::QuestionId.is_in(questions))
+        .filter(survey_answer::Column::QuestionId.in_subquery(rating_questions))
         .filter(survey_answer::Column::Value.gte(4))
         .group_by(survey_answer::Column::QuestionId)
         .into_tuple::<(Uuid, i64)>()
