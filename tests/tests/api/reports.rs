@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 on_every_backend!(
     the_open_month_report_adds_up_by_theme_department_and_event,
     the_yearly_figures_count_the_catalog_comments_and_open_days,
+    the_reports_count_more_open_days_than_a_query_takes_parameters,
 );
 
 async fn rate(app: &TestApp, survey: &Value, people: &[Person], ratings: &[i64]) {
@@ -275,4 +276,51 @@ async fn the_yearly_figures_count_the_catalog_comments_and_open_days(app: TestAp
     ] {
         assert!(rows.contains(&row), "{row} missing from {rows:?}");
     }
+}
+
+/// More open days in a year than a query may carry parameters (PostgreSQL 65,535, SQLite
+/// 32,766): the reports count them in the database instead of listing their ids.
+async fn the_reports_count_more_open_days_than_a_query_takes_parameters(app: TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend};
+
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    app.open_event_with(&staff, json!({"title": "模板开放日"}))
+        .await;
+    const COPIES: u32 = 70_000;
+    let new_id = match app.state.db.get_database_backend() {
+        DbBackend::Postgres => "gen_random_uuid()",
+        _ => "randomblob(16)",
+    };
+    let columns = "title, theme, host_department_id, description, venue, address, \
+        accessibility_notes, accessibility_contact, starts_at, ends_at, capacity, seats_taken, \
+        waitlist_seq, max_party_size, signup_opens_at, signup_closes_at, offer_hours, status, \
+        created_at, updated_at";
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {COPIES}) \
+             INSERT INTO events (id, {columns}) SELECT {new_id}, {columns} \
+             FROM events, n WHERE title = '模板开放日'"
+        ))
+        .await
+        .unwrap();
+    // Held: the open days are over, within the year.
+    app.clock.advance(Duration::days(12));
+    let year = app.clock.now().year();
+    let report = expect_status(
+        app.get(&format!("/open-month/{year}/report"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(report["overall"]["events"], COPIES + 1);
+    let figures = expect_status(
+        app.get(&format!("/reports/{year}")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(figures["open_days"]["events"], COPIES + 1);
 }
