@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use anyhow::Context;
 use sea_orm::{
+    sea_query::LockType,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
     EntityTrait, PrimaryKeyTrait, QuerySelect,
@@ -68,11 +69,7 @@ where
     E: EntityTrait,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
-    E::find_by_id(id)
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or(crate::error::Error::NotFound(what))
+    find_with_lock::<E>(txn, id, what, LockType::Update).await
 }
 
 /// `find`, keeping the row from changing until the transaction ends (`FOR SHARE`): writers
@@ -86,8 +83,21 @@ where
     E: EntityTrait,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
+    find_with_lock::<E>(txn, id, what, LockType::Share).await
+}
+
+async fn find_with_lock<E>(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    what: &'static str,
+    lock: LockType,
+) -> crate::error::Result<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
     E::find_by_id(id)
-        .lock_shared()
+        .lock(lock)
         .one(txn)
         .await?
         .ok_or(crate::error::Error::NotFound(what))
