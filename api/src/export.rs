@@ -1,8 +1,17 @@
 //! CSV downloads for staff: UTF-8 with a byte-order mark, so spreadsheet programs read the
 //! Chinese right, and cells that a spreadsheet would run as formulas defused.
 
+use std::{future::Future, sync::Arc};
+
 use poem::Body;
 use poem_openapi::{payload::Binary, ApiResponse};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+/// Rows fetched per query while exporting: memory stays flat however many rows there are.
+const BATCH: u64 = 1000;
 
 pub const BYTE_ORDER_MARK: &str = "\u{feff}";
 
@@ -97,6 +106,39 @@ where
             Some(Ok(None)) => None,
             Some(Err(err)) => Some((Err(err), None)),
             None => Some((Err(std::io::Error::other("export stopped")), None)),
+        }
+    })
+}
+
+/// The rows `select` finds as a streamed CSV, fetched `BATCH` at a time in the order of their
+/// id (the column `id`, read by `id_of`), each batch turned into CSV lines by `lines`.
+pub fn stream_by_id<E, L, Fut>(
+    what: &'static str,
+    columns: &[&str],
+    db: DatabaseConnection,
+    select: Select<E>,
+    id: E::Column,
+    id_of: fn(&E::Model) -> Uuid,
+    lines: L,
+) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static
+where
+    E: EntityTrait,
+    E::Model: Send,
+    L: Fn(Vec<E::Model>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = crate::error::Result<Vec<u8>>> + Send + 'static,
+{
+    let lines = Arc::new(lines);
+    stream_csv(what, columns, None::<Uuid>, move |after| {
+        let (db, mut select, lines) = (db.clone(), select.clone(), lines.clone());
+        async move {
+            if let Some(after) = after {
+                select = select.filter(id.gt(after));
+            }
+            let batch = select.order_by_asc(id).limit(BATCH).all(&db).await?;
+            let Some(last) = batch.last().map(id_of) else {
+                return Ok(None);
+            };
+            Ok(Some((lines(batch).await?, Some(last))))
         }
     })
 }

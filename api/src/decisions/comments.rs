@@ -31,7 +31,7 @@ use crate::{
     auth::Session,
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
-    export::{csv_line, stream_csv},
+    export::{csv_line, stream_by_id},
     idempotency, input,
     notices::{Notice, NoticeKind},
     outbox,
@@ -799,9 +799,6 @@ fn outcome_label_en(outcome: &str) -> &'static str {
     }
 }
 
-/// Rows fetched per query while exporting: memory stays flat however many comments there are.
-const EXPORT_BATCH: u64 = 1000;
-
 /// All comments of a decision as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
 /// read the Chinese right), produced batch by batch while the client downloads it.
 pub async fn export(
@@ -819,29 +816,17 @@ pub async fn export(
         .filter(draft_section::Column::DraftId.is_in(drafts.iter().map(|d| d.id)))
         .all(&state.db)
         .await?;
-    let (db, drafts, sections) = (state.db.clone(), Arc::new(drafts), Arc::new(sections));
-    Ok(stream_csv(
+    let (drafts, sections) = (Arc::new(drafts), Arc::new(sections));
+    Ok(stream_by_id(
         "comments",
         &EXPORT_COLUMNS,
-        None::<Uuid>,
-        move |after| {
-            let (db, drafts, sections) = (db.clone(), drafts.clone(), sections.clone());
-            async move {
-                let mut select =
-                    comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id));
-                if let Some(after) = after {
-                    select = select.filter(comment::Column::Id.gt(after));
-                }
-                let batch = select
-                    .order_by_asc(comment::Column::Id)
-                    .limit(EXPORT_BATCH)
-                    .all(&db)
-                    .await?;
-                let Some(last) = batch.last().map(|c| c.id) else {
-                    return Ok(None);
-                };
-                Ok(Some((rows(batch, &drafts, &sections), Some(last))))
-            }
+        state.db.clone(),
+        comment::Entity::find().filter(comment::Column::DecisionId.eq(decision_id)),
+        comment::Column::Id,
+        |c| c.id,
+        move |batch| {
+            let lines = rows(batch, &drafts, &sections);
+            async move { Ok(lines) }
         },
     ))
 }

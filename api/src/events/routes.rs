@@ -289,10 +289,10 @@ impl EventsApi {
         auth: BearerAuth,
         id: Path<Uuid>,
     ) -> Result<CsvFile> {
-        let csv = signups::export_attendees(&state, &auth.0, id.0).await?;
+        let rows = signups::export_attendees(&state, &auth.0, id.0).await?;
         Ok(CsvFile::attachment(
             &format!("signups-{}.csv", id.0),
-            Body::from_vec(csv),
+            Body::from_bytes_stream(rows),
         ))
     }
 

@@ -2,7 +2,7 @@
 //! number of API instances can oversell; a freed seat is offered to the head of the waitlist
 //! in the same transaction that frees it.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{event, signup, user};
@@ -25,7 +25,7 @@ use crate::{
     codes,
     enums::{name, parse},
     error::{Error, Result, UniqueIndex},
-    export::{csv_line, BYTE_ORDER_MARK},
+    export::{csv_line, stream_by_id},
     idempotency,
     notices::{Notice, NoticeKind},
     outbox,
@@ -566,7 +566,8 @@ pub async fn attendees(
         .apply_oldest_first(select, signup::Column::Id)
         .all(&state.db)
         .await?;
-    let lookup = AttendeeLookup::load(&state.db, event_id, &rows).await?;
+    let queue = Arc::new(AttendeeLookup::queue(&state.db, event_id).await?);
+    let lookup = AttendeeLookup::load(&state.db, queue, &rows).await?;
     page.page(rows, |s| s.id, |s| lookup.view(s))
 }
 
@@ -574,13 +575,14 @@ pub async fn attendees(
 /// positions in.
 struct AttendeeLookup {
     people: HashMap<Uuid, user::Model>,
-    queue: Vec<i32>,
+    queue: Arc<Vec<i32>>,
 }
 
 impl AttendeeLookup {
+    /// The people of `rows`, with `queue` to count positions in.
     async fn load(
         db: &impl ConnectionTrait,
-        event_id: Uuid,
+        queue: Arc<Vec<i32>>,
         rows: &[signup::Model],
     ) -> Result<Self> {
         let people = user::Entity::find()
@@ -590,6 +592,11 @@ impl AttendeeLookup {
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
+        Ok(Self { people, queue })
+    }
+
+    /// The queue numbers of the event's waitlist, in order.
+    async fn queue(db: &impl ConnectionTrait, event_id: Uuid) -> Result<Vec<i32>> {
         let mut queue: Vec<i32> = signup::Entity::find()
             .select_only()
             .column(signup::Column::QueueNumber)
@@ -600,7 +607,7 @@ impl AttendeeLookup {
             .all(db)
             .await?;
         queue.sort_unstable();
-        Ok(Self { people, queue })
+        Ok(queue)
     }
 
     fn view(&self, s: signup::Model) -> Result<Attendee> {
@@ -679,81 +686,110 @@ pub async fn qr_code(state: &AppState, session: &Session, id: Uuid) -> Result<St
         .build())
 }
 
-/// The event's signups as CSV, for the host department's staff.
+/// The event's signups as CSV, for the host department's staff, produced batch by batch
+/// while the client downloads it.
 pub async fn export_attendees(
     state: &AppState,
     session: &Session,
     event_id: Uuid,
-) -> Result<Vec<u8>> {
+) -> Result<impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static> {
     let event = load(&state.db, event_id).await?;
     session.require_manager_of(event.host_department_id)?;
-    let rows = signup::Entity::find()
-        .filter(signup::Column::EventId.eq(event_id))
-        .order_by_asc(signup::Column::Id)
-        .all(&state.db)
-        .await?;
-    let lookup = AttendeeLookup::load(&state.db, event_id, &rows).await?;
-    let mut csv = BYTE_ORDER_MARK.as_bytes().to_vec();
-    csv.extend(csv_line([
-        "signup_id",
-        "name",
-        "party_size",
-        "status",
-        "waitlist_position",
-        "checked_in_at",
-        "created_at",
-    ]));
-    for row in rows {
-        let a = lookup.view(row)?;
-        let position = a
-            .waitlist_position
-            .map(|p| p.to_string())
-            .unwrap_or_default();
-        let checked_in = a.checked_in_at.map(|t| t.to_wire()).unwrap_or_default();
-        csv.extend(csv_line([
-            a.signup_id.to_string().as_str(),
-            a.name.as_deref().unwrap_or_default(),
-            &a.party_size.to_string(),
-            &name(a.status),
-            &position,
-            &checked_in,
-            &a.created_at.to_wire(),
-        ]));
-    }
-    Ok(csv)
+    let db = state.db.clone();
+    let queue = Arc::new(AttendeeLookup::queue(&db, event_id).await?);
+    Ok(stream_by_id(
+        "signups",
+        &[
+            "signup_id",
+            "name",
+            "party_size",
+            "status",
+            "waitlist_position",
+            "checked_in_at",
+            "created_at",
+        ],
+        db.clone(),
+        signup::Entity::find().filter(signup::Column::EventId.eq(event_id)),
+        signup::Column::Id,
+        |s| s.id,
+        move |batch| {
+            let (db, queue) = (db.clone(), queue.clone());
+            async move {
+                let lookup = AttendeeLookup::load(&db, queue, &batch).await?;
+                let mut lines = Vec::new();
+                for row in batch {
+                    let a = lookup.view(row)?;
+                    let position = a
+                        .waitlist_position
+                        .map(|p| p.to_string())
+                        .unwrap_or_default();
+                    let checked_in = a.checked_in_at.map(|t| t.to_wire()).unwrap_or_default();
+                    lines.extend(csv_line([
+                        a.signup_id.to_string().as_str(),
+                        a.name.as_deref().unwrap_or_default(),
+                        &a.party_size.to_string(),
+                        &name(a.status),
+                        &position,
+                        &checked_in,
+                        &a.created_at.to_wire(),
+                    ]));
+                }
+                Ok(lines)
+            }
+        },
+    ))
 }
 
+/// Events looked at per query while erasing: memory stays flat however many are due.
+const ERASE_BATCH: u64 = 500;
+
 /// Erases who signed up for events that ended more than `retention` ago; the counts stay.
-/// Returns how many events were erased.
+/// Returns how many events this call erased: each event is claimed by the instance that
+/// marks it first, so several instances at once erase each once.
 pub async fn erase_personal_data(state: &AppState, retention: Duration) -> Result<u64> {
     let now = state.clock.now();
-    let due = event::Entity::find()
-        .filter(event::Column::EndsAt.lt(now - retention))
-        .filter(event::Column::PersonalDataErasedAt.is_null())
-        .all(&state.db)
-        .await?;
-    for ended in &due {
-        let txn = state.db.begin().await?;
-        signup::Entity::update_many()
-            .col_expr(signup::Column::UserId, Expr::value(Option::<Uuid>::None))
-            .col_expr(
-                signup::Column::CheckinNonce,
-                Expr::value(Option::<String>::None),
-            )
-            .filter(signup::Column::EventId.eq(ended.id))
-            .exec(&txn)
+    let mut erased = 0;
+    loop {
+        let due: Vec<(Uuid, DateTime<Utc>)> = event::Entity::find()
+            .select_only()
+            .columns([event::Column::Id, event::Column::EndsAt])
+            .filter(event::Column::EndsAt.lt(now - retention))
+            .filter(event::Column::PersonalDataErasedAt.is_null())
+            .order_by_asc(event::Column::EndsAt)
+            .limit(ERASE_BATCH)
+            .into_tuple()
+            .all(&state.db)
             .await?;
-        // Notices about the event (offers, cancellation) named the person and its title on
-        // their way out: those records go in the same transaction.
-        outbox::forget_delivered(&txn, ended.ends_at).await?;
-        event::Entity::update_many()
-            .col_expr(event::Column::PersonalDataErasedAt, Expr::value(Some(now)))
-            .filter(event::Column::Id.eq(ended.id))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
+        if due.is_empty() {
+            return Ok(erased);
+        }
+        for (event_id, ends_at) in due {
+            let txn = state.db.begin().await?;
+            let claimed = event::Entity::update_many()
+                .col_expr(event::Column::PersonalDataErasedAt, Expr::value(Some(now)))
+                .filter(event::Column::Id.eq(event_id))
+                .filter(event::Column::PersonalDataErasedAt.is_null())
+                .exec(&txn)
+                .await?;
+            if claimed.rows_affected == 0 {
+                continue; // another instance's
+            }
+            signup::Entity::update_many()
+                .col_expr(signup::Column::UserId, Expr::value(Option::<Uuid>::None))
+                .col_expr(
+                    signup::Column::CheckinNonce,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(signup::Column::EventId.eq(event_id))
+                .exec(&txn)
+                .await?;
+            // Notices about the event (offers, cancellation) named the person and its title
+            // on their way out: those records go in the same transaction.
+            outbox::forget_delivered(&txn, ends_at).await?;
+            txn.commit().await?;
+            erased += 1;
+        }
     }
-    Ok(due.len() as u64)
 }
 
 pub(super) fn signup_window(event: &event::Model) -> SignupWindow {

@@ -887,6 +887,10 @@ async fn staff_export_the_signups_as_csv(app: TestApp) {
     for person in &app.crowd(3).await {
         signed_up(&app, person, &id).await;
     }
+    // More than one batch of the streamed export, after people whose names were erased.
+    for _ in 0..1200 {
+        app.signup_in_db(&id, None, 1, false).await;
+    }
     let response = app
         .send(
             Method::GET,
@@ -902,11 +906,20 @@ async fn staff_export_the_signups_as_csv(app: TestApp) {
         .contains("attachment"));
     let text = response.text().await.unwrap();
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let statuses: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap()[3].to_string())
-        .collect();
-    assert_eq!(statuses, ["confirmed", "confirmed", "waitlisted"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1203, "every signup, once");
+    let ids: std::collections::HashSet<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids.len(), 1203);
+    let first: Vec<(&str, &str, &str)> = rows[..3].iter().map(|r| (&r[1], &r[3], &r[4])).collect();
+    assert_eq!(
+        first,
+        [
+            ("居民0", "confirmed", ""),
+            ("居民1", "confirmed", ""),
+            ("居民2", "waitlisted", "1")
+        ]
+    );
+    assert!(rows[3..].iter().all(|r| r[1].is_empty()), "no names kept");
 }
 
 async fn staff_page_through_the_signups_oldest_first(app: TestApp) {
@@ -1240,7 +1253,7 @@ async fn an_open_day_goes_into_a_calendar_with_its_address(app: TestApp) {
 on_every_backend!(background_work_on_two_instances_handles_each_item_once);
 
 /// Every instance runs the background jobs; an expired offer is expired, passed on and told
-/// once, whichever instances get to it at the same moment.
+/// once, and an event's people erased once, whichever instances get to it at the same moment.
 async fn background_work_on_two_instances_handles_each_item_once(app: TestApp) {
     let other = canyu::startup::connect(app.config.clone(), app.clock.clone())
         .await
@@ -1273,4 +1286,17 @@ async fn background_work_on_two_instances_handles_each_item_once(app: TestApp) {
         .filter(|n| n["kind"] == "offer_expired")
         .count();
     assert_eq!(expired, 1, "told once: {inbox}");
+
+    // Past the retention after the event, its people are erased once.
+    let retention = chrono::Duration::from_std(app.config.retention).unwrap();
+    app.clock.advance(Duration::days(12) + retention);
+    let (here, there) = tokio::join!(
+        canyu::maintenance::sweep(&app.state),
+        canyu::maintenance::sweep(&other)
+    );
+    assert_eq!(
+        here.unwrap().erased_events + there.unwrap().erased_events,
+        1,
+        "one event, erased once"
+    );
 }
