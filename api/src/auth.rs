@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use entity::{api_key, role_grant, session};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
 
 use crate::{
     enums,
@@ -222,22 +222,32 @@ pub async fn session_for_token(state: &AppState, token: &str) -> Result<Session>
         code: "unauthorized",
         detail: "the session is unknown or has expired; log in again".into(),
     };
-    let found = session::Entity::find()
+    // The session with its person's grants, one row per grant, in one round trip: every
+    // request with a token asks this first.
+    let grant = |column| Expr::col((role_grant::Entity, column));
+    let rows: Vec<(Uuid, Uuid, Option<String>, Option<Uuid>)> = session::Entity::find()
+        .select_only()
+        .columns([session::Column::Id, session::Column::UserId])
+        .expr(grant(role_grant::Column::Role))
+        .expr(grant(role_grant::Column::DepartmentId))
+        .join(
+            JoinType::LeftJoin,
+            session::Entity::belongs_to(role_grant::Entity)
+                .from(session::Column::UserId)
+                .to(role_grant::Column::UserId)
+                .into(),
+        )
         .filter(session::Column::TokenHash.eq(hash_secret(token)))
         .filter(session::Column::ExpiresAt.gt(state.clock.now()))
-        .one(&state.db)
-        .await?
-        .ok_or_else(unauthorized)?;
-    let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::UserId.eq(found.user_id))
+        .into_tuple()
         .all(&state.db)
         .await?;
-    let department_id = grants.iter().find_map(|g| g.department_id);
+    let (session_id, user_id, _, _) = *rows.first().ok_or_else(unauthorized)?;
     Ok(Session {
-        session_id: found.id,
-        user_id: found.user_id,
-        roles: roles_of(&grants)?,
-        department_id,
+        session_id,
+        user_id,
+        roles: roles_of(rows.iter().filter_map(|(_, _, role, _)| role.as_deref()))?,
+        department_id: rows.iter().find_map(|(_, _, _, department)| *department),
     })
 }
 
@@ -259,10 +269,11 @@ pub async fn app_key_for(state: &AppState, key: &str) -> Result<AppKey> {
     })
 }
 
-pub fn roles_of(grants: &[role_grant::Model]) -> Result<Vec<Role>> {
+/// Everyone's `resident` role and the roles granted (as stored).
+pub fn roles_of<'a>(granted: impl IntoIterator<Item = &'a str>) -> Result<Vec<Role>> {
     let mut roles = vec![Role::Resident];
-    for grant in grants {
-        roles.push(enums::parse(&grant.role)?);
+    for role in granted {
+        roles.push(enums::parse(role)?);
     }
     roles.sort();
     roles.dedup();

@@ -273,7 +273,7 @@ fn user_view(
         id: account.id,
         login: account.login,
         display_name: account.display_name,
-        roles: roles_of(&grants)?,
+        roles: roles_of(grants.iter().map(|g| g.role.as_str()))?,
         department,
         created_at: account.created_at.into(),
     })
