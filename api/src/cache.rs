@@ -25,7 +25,7 @@ use redis::{
     AsyncCommands, RedisError, RedisResult, Script,
 };
 use serde::{de::DeserializeOwned, Serialize};
-use tokio::sync::OnceCell;
+use tokio::sync::{watch, OnceCell};
 
 /// Counters kept together under one key (a Redis hash), e.g. a survey's figures.
 pub type Counters = HashMap<String, i64>;
@@ -55,6 +55,8 @@ struct Redis {
     /// Set when Redis failed to answer, until a probe finds it answering again: meanwhile
     /// it is not asked.
     resting: Arc<AtomicBool>,
+    /// How many rests have ended (see `Cache::returns`).
+    returns: Arc<watch::Sender<u64>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +165,7 @@ impl Cache {
                 conn,
                 prefix: prefix.to_string(),
                 resting: Arc::default(),
+                returns: Arc::new(watch::Sender::new(0)),
             }),
             ..Self::memory()
         })
@@ -546,6 +549,15 @@ impl Cache {
             .await
     }
 
+    /// Changes each time Redis answers again after a rest, for whoever must bring back what
+    /// was counted in process meanwhile; without Redis it closes at once.
+    pub fn returns(&self) -> watch::Receiver<u64> {
+        match &self.redis {
+            Some(redis) => redis.returns.subscribe(),
+            None => watch::channel(0).1,
+        }
+    }
+
     /// For `/readyz`: whether Redis answers now (a resting Redis does not).
     pub async fn ping(&self) -> Result<(), CacheError> {
         match &self.redis {
@@ -600,6 +612,7 @@ impl Redis {
                 if let Ok(Ok(())) = answer.await {
                     tracing::info!("Redis answers again");
                     redis.resting.store(false, Ordering::Release);
+                    redis.returns.send_modify(|rests| *rests += 1);
                     return;
                 }
             }

@@ -58,7 +58,20 @@ pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
             state.clone(),
             |s| async move { maintenance::sweep(&s).await },
         ),
+        after_redis_returns(state.clone()),
     ]
+}
+
+/// Once Redis answers again after a rest, the survey counts it missed meanwhile are brought
+/// into it at once rather than at the next periodic pass, so its figures are exact again.
+fn after_redis_returns(state: AppState) -> JoinHandle<()> {
+    let mut returns = state.cache.returns();
+    tokio::spawn(async move {
+        while returns.changed().await.is_ok() {
+            let job = "survey count reconciliation after Redis returned";
+            log(job, surveys::service::reconcile(&state, |_, _| {}).await);
+        }
+    })
 }
 
 fn every<F, Fut, T>(period: Duration, job: &'static str, state: AppState, run: F) -> JoinHandle<()>
@@ -71,10 +84,14 @@ where
         let mut ticks = tokio::time::interval(period);
         loop {
             ticks.tick().await;
-            match run(state.clone()).await {
-                Ok(done) => tracing::debug!(job, ?done, "background job ran"),
-                Err(err) => tracing::warn!(job, error = %err, "background job failed; will retry"),
-            }
+            log(job, run(state.clone()).await);
         }
     })
+}
+
+fn log<T: std::fmt::Debug>(job: &'static str, outcome: Result<T>) {
+    match outcome {
+        Ok(done) => tracing::debug!(job, ?done, "background job ran"),
+        Err(err) => tracing::warn!(job, error = %err, "background job failed; will retry"),
+    }
 }

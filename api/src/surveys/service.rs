@@ -33,7 +33,7 @@ use super::{
 use crate::{
     audit,
     auth::Session,
-    cache::{Applied, WATERMARK},
+    cache::{Applied, CacheError, WATERMARK},
     db,
     enums::{name, parse},
     error::{Error, FieldCode, Result, UniqueIndex},
@@ -693,6 +693,8 @@ async fn count_in_cache(state: &AppState, survey_id: Uuid, seq: i32, adds: &[(St
                 }
             });
         }
+        // While Redis rests, every response goes uncounted there: said once, by the cache.
+        Err(CacheError::Resting) => {}
         Err(err) => {
             tracing::warn!(error = %err, %survey_id, "response not counted in the cache; reconciliation will");
         }

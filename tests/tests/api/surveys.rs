@@ -26,11 +26,11 @@ on_every_backend!(
 
 /// An open day starting in an hour (its door is open for check-in), with `came` people
 /// checked in and `stayed_away` signed up but not; the clock is still before the event.
-struct OpenDay {
-    staff: Person,
+pub(crate) struct OpenDay {
+    pub(crate) staff: Person,
     event: String,
     starts_at: chrono::DateTime<chrono::Utc>,
-    came: Vec<Person>,
+    pub(crate) came: Vec<Person>,
     stayed_away: Vec<Person>,
 }
 
@@ -615,7 +615,7 @@ async fn answers_hold_nothing_that_links_them_to_a_person(app: TestApp) {
 
 /// A survey (one required rating, an NPS and a multiple choice) of an ended open day with
 /// `n` people checked in, set up in the database directly; the clock is past the event.
-async fn surveyed_crowd(app: &TestApp, n: usize) -> (OpenDay, Value) {
+pub(crate) async fn surveyed_crowd(app: &TestApp, n: usize) -> (OpenDay, Value) {
     let day = open_day(app, 0, 0).await;
     let people = app.crowd(n).await;
     for person in &people {
@@ -642,7 +642,7 @@ async fn surveyed_crowd(app: &TestApp, n: usize) -> (OpenDay, Value) {
 }
 
 /// Person `i`'s answers: a spread over every kind.
-fn answers_of(survey: &Value, i: usize) -> Value {
+pub(crate) fn answers_of(survey: &Value, i: usize) -> Value {
     let mut answers = vec![json!({"question_id": question(survey, 1), "value": 1 + i % 5})];
     if !i.is_multiple_of(3) {
         answers.push(json!({"question_id": question(survey, 2), "value": i % 11}));
