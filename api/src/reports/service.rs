@@ -9,8 +9,9 @@ use entity::{
     survey_answer, survey_question,
 };
 use sea_orm::{
-    sea_query::{Expr, Query, SelectStatement},
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    sea_query::{Alias, Expr, Func, Iden, JoinType, Order, Query, SelectStatement, SimpleExpr},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DeriveIden, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -32,15 +33,16 @@ use crate::{
     state::AppState,
     surveys::{
         dto::QuestionKind,
-        rules::{Satisfaction, MIN_RESPONSES_FOR_BREAKDOWN},
+        rules::{Satisfaction, MIN_RESPONSES_FOR_BREAKDOWN, SATISFIED_FROM},
     },
 };
 
-const LOWEST_RATED: usize = 5;
+const LOWEST_RATED: u64 = 5;
 
-/// What one open day came to.
+/// What a group of open days came to, as summed in the database.
 #[derive(Clone, Copy, Default)]
 struct Tally {
+    events: u64,
     signups: u64,
     attended: u64,
     people: u64,
@@ -49,24 +51,35 @@ struct Tally {
 }
 
 impl Tally {
-    fn figures<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> OpenDayFigures {
-        let mut figures = OpenDayFigures::default();
-        let mut rating = Satisfaction::default();
+    fn add(&mut self, other: &Tally) {
+        self.events += other.events;
+        self.signups += other.signups;
+        self.attended += other.attended;
+        self.people += other.people;
+        self.responses += other.responses;
+        self.rating.add(other.rating);
+    }
+
+    fn sum<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+        let mut sum = Tally::default();
         for t in tallies {
-            figures.events += 1;
-            figures.signups += t.signups;
-            figures.attended += t.attended;
-            figures.people += t.people;
-            figures.responses += t.responses;
-            rating.add(t.rating);
+            sum.add(t);
         }
+        sum
+    }
+
+    fn figures(&self) -> OpenDayFigures {
         // Fewer ratings than a survey shows a breakdown for could tell who gave which.
-        let shown = rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN;
+        let shown = self.rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN;
         OpenDayFigures {
-            rated: rating.answered,
-            satisfaction: rating.mean().filter(|_| shown),
-            csat: rating.csat().filter(|_| shown),
-            ..figures
+            events: self.events,
+            signups: self.signups,
+            attended: self.attended,
+            people: self.people,
+            responses: self.responses,
+            rated: self.rating.answered,
+            satisfaction: self.rating.mean().filter(|_| shown),
+            csat: self.rating.csat().filter(|_| shown),
         }
     }
 }
@@ -83,250 +96,300 @@ fn year_bounds(state: &AppState, year: i32) -> Result<(DateTime<Utc>, DateTime<U
     Ok((start_of(year)?, start_of(year + 1)?))
 }
 
-/// An open day of the report: what it shows of the event, as read in one narrow query.
-struct Held {
-    id: Uuid,
-    title: String,
-    theme: Theme,
-    host: Uuid,
+/// The columns the per-event subqueries of the report name.
+#[derive(DeriveIden)]
+enum Report {
+    Seated,
+    Came,
+    Surveyed,
+    Ratings,
+    EventId,
+    Signups,
+    Attended,
+    People,
+    Responses,
+    Answered,
+    Total,
+    Satisfied,
+    Events,
 }
 
 pub async fn open_month(state: &AppState, year: i32) -> Result<OpenMonthReport> {
     let (from, to) = year_bounds(state, year)?;
     let now = state.clock.now();
-    // The open days held in the year, as a subquery: the figures are counted in the
-    // database however many there are (a list of their ids would meet the database's limit
-    // on parameters).
-    let held_ids = || {
-        Query::select()
-            .column(event::Column::Id)
-            .from(event::Entity)
-            .and_where(event::Column::Status.eq(name(EventStatus::Published)))
-            .and_where(event::Column::StartsAt.gte(from))
-            .and_where(event::Column::StartsAt.lt(to))
-            .and_where(event::Column::EndsAt.lte(now))
-            .to_owned()
-    };
-    let held: Vec<Held> = event::Entity::find()
-        .select_only()
-        .columns([
-            event::Column::Id,
-            event::Column::Title,
-            event::Column::Theme,
-            event::Column::HostDepartmentId,
-        ])
-        .filter(event::Column::Id.in_subquery(held_ids()))
-        .into_tuple::<(Uuid, String, String, Uuid)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, title, theme, host)| {
-            Ok(Held {
-                id,
-                title,
-                theme: parse(&theme)?,
-                host,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let mut tallies: HashMap<Uuid, Tally> = held.iter().map(|e| (e.id, Tally::default())).collect();
-
-    let seated: Vec<(Uuid, i64)> = signup::Entity::find()
-        .select_only()
-        .column(signup::Column::EventId)
-        .column_as(signup::Column::Id.count(), "signups")
-        .filter(signup::Column::EventId.in_subquery(held_ids()))
-        .filter(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
-        .group_by(signup::Column::EventId)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    for (id, n) in seated {
-        tallies.entry(id).or_default().signups = count(n);
-    }
-    let attended: Vec<(Uuid, i64, i64)> = signup::Entity::find()
-        .select_only()
-        .column(signup::Column::EventId)
-        .column_as(signup::Column::Id.count(), "attended")
-        .column_as(
-            Expr::col(signup::Column::PartySize).sum().cast_as("bigint"),
-            "people",
-        )
-        .filter(signup::Column::EventId.in_subquery(held_ids()))
-        .filter(signup::Column::CheckedInAt.is_not_null())
-        .group_by(signup::Column::EventId)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    for (id, n, people) in attended {
-        let tally = tallies.entry(id).or_default();
-        tally.attended = count(n);
-        tally.people = count(people);
-    }
-    for (id, responses, rating) in survey_figures(&state.db, held_ids()).await? {
-        let tally = tallies.entry(id).or_default();
-        tally.responses = responses;
-        tally.rating = rating;
-    }
+    // The open days held in the year, as a subquery: everything is counted and summed in the
+    // database, so the report answers in the same memory for ten open days or a million.
+    let held = Query::select()
+        .column(event::Column::Id)
+        .from(event::Entity)
+        .and_where(event::Column::Status.eq(name(EventStatus::Published)))
+        .and_where(event::Column::StartsAt.gte(from))
+        .and_where(event::Column::StartsAt.lt(to))
+        .and_where(event::Column::EndsAt.lte(now))
+        .to_owned();
+    let groups = tallies_by_theme_and_host(&state.db, &held).await?;
 
     let departments = Directory::load(&state.db).await?;
-    let tally_of = |e: &Held| tallies.get(&e.id).copied().unwrap_or_default();
-    let group = |keep: &dyn Fn(&Held) -> bool| {
-        let members: Vec<Tally> = held.iter().filter(|e| keep(e)).map(tally_of).collect();
-        Tally::figures(&members)
-    };
     let by_theme = Theme::ALL
         .into_iter()
         .map(|theme| ThemeFigures {
             theme,
-            figures: group(&|e| e.theme == theme),
+            figures: Tally::sum(groups.iter().filter(|g| g.0 == theme).map(|g| &g.2)).figures(),
         })
         .collect();
-    let mut hosts: Vec<Uuid> = held.iter().map(|e| e.host).collect();
+    let mut hosts: Vec<Uuid> = groups.iter().map(|g| g.1).collect();
     hosts.sort_unstable();
     hosts.dedup();
     let mut by_department: Vec<DepartmentFigures> = hosts
         .into_iter()
         .map(|host| DepartmentFigures {
             department: departments.get(host),
-            figures: group(&|e| e.host == host),
+            figures: Tally::sum(groups.iter().filter(|g| g.1 == host).map(|g| &g.2)).figures(),
         })
         .collect();
     by_department.sort_by(|a, b| a.department.code.cmp(&b.department.code));
 
-    let mut rated: Vec<(&Held, Tally)> = held
-        .iter()
-        .map(|e| (e, tally_of(e)))
-        .filter(|(_, t)| t.rating.answered >= MIN_RESPONSES_FOR_BREAKDOWN)
-        .collect();
-    rated.sort_by(|(a, ta), (b, tb)| {
-        let mean = |t: &Tally| t.rating.sum as f64 / t.rating.answered as f64;
-        mean(ta)
-            .total_cmp(&mean(tb))
-            .then_with(|| a.title.cmp(&b.title))
-    });
-    let lowest_rated = rated
-        .into_iter()
-        .take(LOWEST_RATED)
-        .map(|(e, t)| RatedEvent {
-            event_id: e.id,
-            title: e.title.clone(),
-            theme: e.theme,
-            responses: t.responses,
-            rated: t.rating.answered,
-            satisfaction: t.rating.mean(),
-            csat: t.rating.csat(),
-        })
-        .collect();
-
     Ok(OpenMonthReport {
         year,
-        overall: Tally::figures(tallies.values()),
+        overall: Tally::sum(groups.iter().map(|g| &g.2)).figures(),
         by_theme,
         by_department,
-        lowest_rated,
+        lowest_rated: lowest_rated(&state.db, &held).await?,
     })
 }
 
-/// Per event with a survey: its responses, and its overall-satisfaction ratings summed once
-/// staff have published its results (before, they are staff's alone).
-async fn survey_figures(
-    db: &impl ConnectionTrait,
-    events: SelectStatement,
-) -> Result<Vec<(Uuid, u64, Satisfaction)>> {
-    let surveys: Vec<(Uuid, Uuid, i32, Option<chrono::DateTime<Utc>>)> = survey::Entity::find()
-        .select_only()
-        .column(survey::Column::Id)
-        .column(survey::Column::SubjectId)
-        .column(survey::Column::ResponseSeq)
-        .column(survey::Column::ResultsPublishedAt)
-        .filter(survey::Column::SubjectKind.eq("event"))
-        .filter(survey::Column::SubjectId.in_subquery(events.clone()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let published = Query::select()
-        .column(survey::Column::Id)
-        .from(survey::Entity)
-        .and_where(survey::Column::SubjectKind.eq("event"))
-        .and_where(survey::Column::SubjectId.in_subquery(events))
-        .and_where(survey::Column::ResultsPublishedAt.is_not_null())
+/// The open days of `held` summed per theme and host department: their seats taken, who
+/// came, and their surveys' responses and overall ratings (once the results are published).
+async fn tallies_by_theme_and_host(
+    db: &DatabaseConnection,
+    held: &SelectStatement,
+) -> Result<Vec<(Theme, Uuid, Tally)>> {
+    let signups_of_held = || {
+        Query::select()
+            .column(signup::Column::EventId)
+            .from(signup::Entity)
+            .and_where(signup::Column::EventId.in_subquery(held.clone()))
+            .group_by_col(signup::Column::EventId)
+            .to_owned()
+    };
+    let seated = signups_of_held()
+        .expr_as(Expr::col(signup::Column::Id).count(), Report::Signups)
+        .and_where(signup::Column::Status.eq(name(SignupStatus::Confirmed)))
         .to_owned();
-    let rating_questions = Query::select()
-        .column(survey_question::Column::Id)
-        .from(survey_question::Entity)
-        .and_where(survey_question::Column::SurveyId.in_subquery(published.clone()))
-        .and_where(survey_question::Column::Kind.eq(name(QuestionKind::Rating)))
-        .to_owned();
-    // Each survey's first rating question.
-    let mut overall: HashMap<Uuid, (i32, Uuid)> = HashMap::new();
-    let ratings: Vec<(Uuid, Uuid, i32)> = survey_question::Entity::find()
-        .select_only()
-        .column(survey_question::Column::Id)
-        .column(survey_question::Column::SurveyId)
-        .column(survey_question::Column::Position)
-        .filter(survey_question::Column::SurveyId.in_subquery(published))
-        .filter(survey_question::Column::Kind.eq(name(QuestionKind::Rating)))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (question, survey, position) in ratings {
-        let first = overall.entry(survey).or_insert((position, question));
-        if position < first.0 {
-            *first = (position, question);
-        }
-    }
-    // Summed for every rating question of the published surveys; each survey's first is kept.
-    let sums: Vec<(Uuid, i64, i64)> = survey_answer::Entity::find()
-        .select_only()
-        .column(survey_answer::Column::QuestionId)
-        .column_as(survey_answer::Column::Id.count(), "answered")
-        .column_as(
-            Expr::col(survey_answer::Column::Value)
-                .sum()
-                .cast_as("bigint"),
-            "sum",
+    let came = signups_of_held()
+        .expr_as(Expr::col(signup::Column::Id).count(), Report::Attended)
+        .expr_as(
+            Func::sum(Expr::col(signup::Column::PartySize)),
+            Report::People,
         )
-        .filter(survey_answer::Column::QuestionId.in_subquery(rating_questions.clone()))
-        .filter(survey_answer::Column::Value.is_not_null())
-        .group_by(survey_answer::Column::QuestionId)
-        .into_tuple()
-        .all(db)
+        .and_where(signup::Column::CheckedInAt.is_not_null())
+        .to_owned();
+    let of_event = |table: Report| {
+        Expr::col((table, Report::EventId)).equals((event::Entity, event::Column::Id))
+    };
+    let summed = |table: Report, column: Report| {
+        SimpleExpr::from(Func::coalesce([
+            Func::sum(Expr::col((table, column))).into(),
+            Expr::val(0).into(),
+        ]))
+        .cast_as(Alias::new("bigint"))
+    };
+    let statement = Query::select()
+        .column((event::Entity, event::Column::Theme))
+        .column((event::Entity, event::Column::HostDepartmentId))
+        .expr_as(
+            Expr::col((event::Entity, event::Column::Id)).count(),
+            Report::Events,
+        )
+        .expr_as(summed(Report::Seated, Report::Signups), Report::Signups)
+        .expr_as(summed(Report::Came, Report::Attended), Report::Attended)
+        .expr_as(summed(Report::Came, Report::People), Report::People)
+        .expr_as(
+            summed(Report::Surveyed, Report::Responses),
+            Report::Responses,
+        )
+        .expr_as(summed(Report::Surveyed, Report::Answered), Report::Answered)
+        .expr_as(summed(Report::Surveyed, Report::Total), Report::Total)
+        .expr_as(
+            summed(Report::Surveyed, Report::Satisfied),
+            Report::Satisfied,
+        )
+        .from(event::Entity)
+        .join_subquery(
+            JoinType::LeftJoin,
+            seated,
+            Report::Seated,
+            of_event(Report::Seated),
+        )
+        .join_subquery(
+            JoinType::LeftJoin,
+            came,
+            Report::Came,
+            of_event(Report::Came),
+        )
+        .join_subquery(
+            JoinType::LeftJoin,
+            surveyed(held),
+            Report::Surveyed,
+            of_event(Report::Surveyed),
+        )
+        .and_where(Expr::col((event::Entity, event::Column::Id)).in_subquery(held.clone()))
+        .group_by_col((event::Entity, event::Column::Theme))
+        .group_by_col((event::Entity, event::Column::HostDepartmentId))
+        .to_owned();
+    let rows = db
+        .query_all(db.get_database_backend().build(&statement))
         .await?;
-    let satisfied: HashMap<Uuid, i64> = survey_answer::Entity::find()
-        .select_only()
-        .column(survey_answer::Column::QuestionId)
-        .column_as(survey_answer::Column::Id.count(), "satisfied")
-        .filter(survey_answer::Column::QuestionId.in_subquery(rating_questions))
-        .filter(survey_answer::Column::Value.gte(4))
-        .group_by(survey_answer::Column::QuestionId)
-        .into_tuple::<(Uuid, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let by_question: HashMap<Uuid, Satisfaction> = sums
-        .into_iter()
-        .map(|(question, answered, sum)| {
-            let rating = Satisfaction {
-                answered: count(answered),
-                sum: count(sum),
-                satisfied: count(satisfied.get(&question).copied().unwrap_or(0)),
+    rows.into_iter()
+        .map(|row| {
+            let number = |column: Report| -> Result<u64> {
+                Ok(count(row.try_get::<i64>("", &column.to_string())?))
             };
-            (question, rating)
+            let tally = Tally {
+                events: number(Report::Events)?,
+                signups: number(Report::Signups)?,
+                attended: number(Report::Attended)?,
+                people: number(Report::People)?,
+                responses: number(Report::Responses)?,
+                rating: Satisfaction {
+                    answered: number(Report::Answered)?,
+                    sum: number(Report::Total)?,
+                    satisfied: number(Report::Satisfied)?,
+                },
+            };
+            let theme: String = row.try_get("", "theme")?;
+            Ok((
+                parse(&theme)?,
+                row.try_get("", "host_department_id")?,
+                tally,
+            ))
         })
-        .collect();
-    Ok(surveys
-        .into_iter()
-        .map(|(survey, event, responses, _)| {
-            let rating = overall
-                .get(&survey)
-                .and_then(|(_, q)| by_question.get(q))
-                .copied()
-                .unwrap_or_default();
-            (event, count(i64::from(responses)), rating)
+        .collect()
+}
+
+/// The open days of `held` with at least `MIN_RESPONSES_FOR_BREAKDOWN` published overall
+/// ratings, the `LOWEST_RATED` lowest by their mean.
+async fn lowest_rated(db: &DatabaseConnection, held: &SelectStatement) -> Result<Vec<RatedEvent>> {
+    let rating = |column: Report| Expr::col((Report::Surveyed, column));
+    let statement = Query::select()
+        .columns([
+            (event::Entity, event::Column::Id),
+            (event::Entity, event::Column::Title),
+            (event::Entity, event::Column::Theme),
+        ])
+        .expr_as(rating(Report::Responses), Report::Responses)
+        .expr_as(rating(Report::Answered), Report::Answered)
+        .expr_as(rating(Report::Total), Report::Total)
+        .expr_as(rating(Report::Satisfied), Report::Satisfied)
+        .from(event::Entity)
+        .join_subquery(
+            JoinType::InnerJoin,
+            surveyed(held),
+            Report::Surveyed,
+            Expr::col((Report::Surveyed, Report::EventId))
+                .equals((event::Entity, event::Column::Id)),
+        )
+        .and_where(rating(Report::Answered).gte(MIN_RESPONSES_FOR_BREAKDOWN as i64))
+        .order_by_expr(
+            rating(Report::Total).mul(1.0).div(rating(Report::Answered)),
+            Order::Asc,
+        )
+        .order_by((event::Entity, event::Column::Title), Order::Asc)
+        .limit(LOWEST_RATED)
+        .to_owned();
+    let rows = db
+        .query_all(db.get_database_backend().build(&statement))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let number = |column: Report| -> Result<u64> {
+                Ok(count(row.try_get::<i64>("", &column.to_string())?))
+            };
+            let rating = Satisfaction {
+                answered: number(Report::Answered)?,
+                sum: number(Report::Total)?,
+                satisfied: number(Report::Satisfied)?,
+            };
+            let theme: String = row.try_get("", "theme")?;
+            Ok(RatedEvent {
+                event_id: row.try_get("", "id")?,
+                title: row.try_get("", "title")?,
+                theme: parse(&theme)?,
+                responses: number(Report::Responses)?,
+                rated: rating.answered,
+                satisfaction: rating.mean(),
+                csat: rating.csat(),
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// Per open day of `held` with a survey: its responses, and the ratings of its overall
+/// question (`rules::overall`: the survey's first rating question) once staff have
+/// published its results (before, they are staff's alone).
+fn surveyed(held: &SelectStatement) -> SelectStatement {
+    let first = Alias::new("first");
+    let first_rating = Query::select()
+        .expr(Expr::col((first.clone(), survey_question::Column::Position)).min())
+        .from_as(survey_question::Entity, first.clone())
+        .and_where(
+            Expr::col((first.clone(), survey_question::Column::SurveyId))
+                .equals((survey_question::Entity, survey_question::Column::SurveyId)),
+        )
+        .and_where(Expr::col((first, survey_question::Column::Kind)).eq(name(QuestionKind::Rating)))
+        .to_owned();
+    let value = || Expr::col((survey_answer::Entity, survey_answer::Column::Value));
+    let ratings = Query::select()
+        .column((survey_question::Entity, survey_question::Column::SurveyId))
+        .expr_as(value().count(), Report::Answered)
+        .expr_as(Func::sum(value()), Report::Total)
+        .expr_as(
+            Func::sum(SimpleExpr::Case(Box::new(
+                Expr::case(value().gte(SATISFIED_FROM), 1).finally(0),
+            ))),
+            Report::Satisfied,
+        )
+        .from(survey_question::Entity)
+        .inner_join(
+            survey_answer::Entity,
+            Expr::col((survey_answer::Entity, survey_answer::Column::QuestionId))
+                .equals((survey_question::Entity, survey_question::Column::Id)),
+        )
+        .and_where(
+            Expr::col((survey_question::Entity, survey_question::Column::Kind))
+                .eq(name(QuestionKind::Rating)),
+        )
+        .and_where(
+            Expr::col((survey_question::Entity, survey_question::Column::Position))
+                .in_subquery(first_rating),
+        )
+        .group_by_col((survey_question::Entity, survey_question::Column::SurveyId))
+        .to_owned();
+    let rating = |column: Report| Expr::col((Report::Ratings, column));
+    Query::select()
+        .expr_as(
+            Expr::col((survey::Entity, survey::Column::SubjectId)),
+            Report::EventId,
+        )
+        .expr_as(
+            Expr::col((survey::Entity, survey::Column::ResponseSeq)).cast_as(Alias::new("bigint")),
+            Report::Responses,
+        )
+        .expr_as(rating(Report::Answered), Report::Answered)
+        .expr_as(rating(Report::Total), Report::Total)
+        .expr_as(rating(Report::Satisfied), Report::Satisfied)
+        .from(survey::Entity)
+        .join_subquery(
+            JoinType::LeftJoin,
+            ratings,
+            Report::Ratings,
+            Expr::col((Report::Ratings, survey_question::Column::SurveyId))
+                .equals((survey::Entity, survey::Column::Id))
+                .and(Expr::col((survey::Entity, survey::Column::ResultsPublishedAt)).is_not_null()),
+        )
+        .and_where(Expr::col((survey::Entity, survey::Column::SubjectKind)).eq("event"))
+        .and_where(Expr::col((survey::Entity, survey::Column::SubjectId)).in_subquery(held.clone()))
+        .to_owned()
 }
 
 fn count(n: i64) -> u64 {

@@ -583,6 +583,9 @@ pub fn overall<'a>(questions: impl IntoIterator<Item = &'a Question>) -> Option<
         .min_by_key(|q| q.position)
 }
 
+/// The lowest rating that counts as satisfied (CSAT: ratings of 4 or 5).
+pub const SATISFIED_FROM: i32 = 4;
+
 /// Overall-satisfaction ratings summed: enough for their mean and CSAT, and to add up
 /// across events, themes and departments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
