@@ -1,12 +1,12 @@
 #!/bin/sh
 # How cost grows with data (docs/benchmarks.md): adds N signups to one demo open day and N
 # events to the demo year, then times, as the admin (never from the cache of public reads),
-# the reads that depend on them against a running instance. Run it at N = 1,000, then 9,000
-# and 90,000 more, for ×1, ×10 and ×100.
+# the reads that depend on them against a running instance on this machine, and prints its
+# peak RSS. Run it at N = 1,000, then 9,000 and 90,000 more, for ×1, ×10 and ×100.
 #   sh docs/growth.sh postgres://postgres@127.0.0.1:5432/canyu_bench http://127.0.0.1:8282 N
 set -eu
 db=$1 base=$2 n=$3
-event=$(psql -tA "$db" -c "SELECT id FROM events WHERE status = 'published' AND starts_at > now() ORDER BY starts_at LIMIT 1")
+event=$(psql -tA "$db" -c "SELECT id FROM events WHERE status = 'published' AND starts_at > now() AND title NOT LIKE '开放日 %' ORDER BY starts_at LIMIT 1")
 psql -q "$db" <<SQL
 INSERT INTO signups (id, event_id, user_id, party_size, status, queue_number, checkin_code,
                      created_at, updated_at)
@@ -46,3 +46,4 @@ for what in "event page|/api/v1/events/$event" \
     done
     echo "$label:$best"
 done
+echo "peak RSS of the instance: $(grep VmHWM "/proc/$(fuser "${base##*:}/tcp" 2>/dev/null | awk '{print $1}')/status" | awk '{print $2 / 1024 " MB"}')"
