@@ -549,8 +549,8 @@ impl Cache {
             .await
     }
 
-    /// Changes each time Redis answers again after a rest, for whoever must bring back what
-    /// was counted in process meanwhile; without Redis it closes at once.
+    /// Changes each time Redis answers again after a rest, for whoever must bring up to date
+    /// what Redis missed meanwhile; without Redis it closes at once.
     pub fn returns(&self) -> watch::Receiver<u64> {
         match &self.redis {
             Some(redis) => redis.returns.subscribe(),

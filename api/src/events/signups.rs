@@ -687,7 +687,7 @@ pub async fn qr_code(state: &AppState, session: &Session, id: Uuid) -> Result<St
 }
 
 /// The event's signups as CSV, for the host department's staff, produced batch by batch
-/// while the client downloads it.
+/// while the client downloads it; waitlist positions are as of the download's start.
 pub async fn export_attendees(
     state: &AppState,
     session: &Session,
@@ -772,7 +772,8 @@ pub async fn erase_personal_data(state: &AppState, retention: Duration) -> Resul
                 .exec(&txn)
                 .await?;
             if claimed.rows_affected == 0 {
-                continue; // another instance's
+                txn.rollback().await?; // another instance's
+                continue;
             }
             signup::Entity::update_many()
                 .col_expr(signup::Column::UserId, Expr::value(Option::<Uuid>::None))

@@ -1,5 +1,5 @@
-//! The Open Month report: a few grouped queries over the year's open days, their signups and
-//! their surveys' overall ratings, summed per event, theme and department.
+//! The Open Month report: the year's open days, their signups and their surveys' overall
+//! ratings, summed per theme and department in the database; and the yearly figures.
 
 use std::collections::HashMap;
 
@@ -328,6 +328,13 @@ async fn lowest_rated(db: &DatabaseConnection, held: &SelectStatement) -> Result
 /// question (`rules::overall`: the survey's first rating question) once staff have
 /// published its results (before, they are staff's alone).
 fn surveyed(held: &SelectStatement) -> SelectStatement {
+    let published = Query::select()
+        .column(survey::Column::Id)
+        .from(survey::Entity)
+        .and_where(survey::Column::SubjectKind.eq("event"))
+        .and_where(survey::Column::SubjectId.in_subquery(held.clone()))
+        .and_where(survey::Column::ResultsPublishedAt.is_not_null())
+        .to_owned();
     let first = Alias::new("first");
     let first_rating = Query::select()
         .expr(Expr::col((first.clone(), survey_question::Column::Position)).min())
@@ -358,6 +365,10 @@ fn surveyed(held: &SelectStatement) -> SelectStatement {
         .and_where(
             Expr::col((survey_question::Entity, survey_question::Column::Kind))
                 .eq(name(QuestionKind::Rating)),
+        )
+        .and_where(
+            Expr::col((survey_question::Entity, survey_question::Column::SurveyId))
+                .in_subquery(published),
         )
         .and_where(
             Expr::col((survey_question::Entity, survey_question::Column::Position))

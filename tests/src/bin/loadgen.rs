@@ -280,7 +280,7 @@ impl Instances {
                 .unwrap_or_else(|err| panic!("{} starts: {err}", binary.display()));
             instances.push((child, addr));
         }
-        for (_, addr) in &instances {
+        for (child, addr) in &mut instances {
             let healthz = format!("http://{addr}/healthz");
             let deadline = Instant::now() + Duration::from_secs(10);
             while !app
@@ -290,6 +290,12 @@ impl Instances {
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
+                // Another process may have taken the port meanwhile: this one then exits.
+                let exited = child.try_wait().expect("the instance's status");
+                assert!(
+                    exited.is_none(),
+                    "the instance for {addr} exited: {exited:?}"
+                );
                 assert!(Instant::now() < deadline, "an instance answers at {addr}");
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }

@@ -184,12 +184,12 @@ async fn a_redis_outage_in_a_signup_and_survey_run_fails_nothing_and_loses_nothi
         link.speak_again();
         run(20..30).await;
 
-        // Redis missed the last twenty; the instance's probe finds it back within seconds.
+        // Redis missed the last twenty; the instance's probe (every 5 s) finds it back.
         let started = Instant::now();
         let mut cached = results().await;
         while cached["responses"] != 30 {
             assert!(
-                started.elapsed() < Duration::from_secs(15),
+                started.elapsed() < Duration::from_secs(30),
                 "Redis still holds {cached}"
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
