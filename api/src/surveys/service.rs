@@ -247,16 +247,17 @@ pub async fn respond(
     .insert(&txn)
     .await?;
     let rows = rules::rows(answers);
-    for row in &rows {
-        survey_answer::ActiveModel {
+    // One statement for all the answers: the survey's row is locked until the commit.
+    if !rows.is_empty() {
+        survey_answer::Entity::insert_many(rows.iter().map(|row| survey_answer::ActiveModel {
             id: Set(Uuid::new_v4()),
             response_id: Set(response.id),
             question_id: Set(row.question_id),
             value: Set(row.value),
             text: Set(row.text.clone()),
             text_published: Set(false),
-        }
-        .insert(&txn)
+        }))
+        .exec(&txn)
         .await?;
     }
     idempotency::record_in(&txn, now).await?;
