@@ -11,7 +11,7 @@ use entity::{
 use sea_orm::{
     sea_query::{Alias, Expr, Func, Iden, JoinType, Order, Query, SelectStatement, SimpleExpr},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DeriveIden, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter, QueryResult, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -242,20 +242,13 @@ async fn tallies_by_theme_and_host(
         .await?;
     rows.into_iter()
         .map(|row| {
-            let number = |column: Report| -> Result<u64> {
-                Ok(count(row.try_get::<i64>("", &column.to_string())?))
-            };
             let tally = Tally {
-                events: number(Report::Events)?,
-                signups: number(Report::Signups)?,
-                attended: number(Report::Attended)?,
-                people: number(Report::People)?,
-                responses: number(Report::Responses)?,
-                rating: Satisfaction {
-                    answered: number(Report::Answered)?,
-                    sum: number(Report::Total)?,
-                    satisfied: number(Report::Satisfied)?,
-                },
+                events: number(&row, Report::Events)?,
+                signups: number(&row, Report::Signups)?,
+                attended: number(&row, Report::Attended)?,
+                people: number(&row, Report::People)?,
+                responses: number(&row, Report::Responses)?,
+                rating: rating_of(&row)?,
             };
             let theme: String = row.try_get("", "theme")?;
             Ok((
@@ -302,26 +295,33 @@ async fn lowest_rated(db: &DatabaseConnection, held: &SelectStatement) -> Result
         .await?;
     rows.into_iter()
         .map(|row| {
-            let number = |column: Report| -> Result<u64> {
-                Ok(count(row.try_get::<i64>("", &column.to_string())?))
-            };
-            let rating = Satisfaction {
-                answered: number(Report::Answered)?,
-                sum: number(Report::Total)?,
-                satisfied: number(Report::Satisfied)?,
-            };
+            let rating = rating_of(&row)?;
             let theme: String = row.try_get("", "theme")?;
             Ok(RatedEvent {
                 event_id: row.try_get("", "id")?,
                 title: row.try_get("", "title")?,
                 theme: parse(&theme)?,
-                responses: number(Report::Responses)?,
+                responses: number(&row, Report::Responses)?,
                 rated: rating.answered,
                 satisfaction: rating.mean(),
                 csat: rating.csat(),
             })
         })
         .collect()
+}
+
+/// A count or sum the report's query named `column`.
+fn number(row: &QueryResult, column: Report) -> Result<u64> {
+    Ok(count(row.try_get::<i64>("", &column.to_string())?))
+}
+
+/// The overall ratings a row of the report's query sums.
+fn rating_of(row: &QueryResult) -> Result<Satisfaction> {
+    Ok(Satisfaction {
+        answered: number(row, Report::Answered)?,
+        sum: number(row, Report::Total)?,
+        satisfied: number(row, Report::Satisfied)?,
+    })
 }
 
 /// Per open day of `held` with a survey: its responses, and the ratings of its overall
