@@ -67,6 +67,22 @@ impl FaultyLink {
         }
     }
 
+    /// A link to `app`'s Redis (PostgreSQL tests run with one).
+    pub async fn to_redis_of(app: &crate::TestApp) -> Self {
+        let redis = app
+            .config
+            .redis_url
+            .as_deref()
+            .expect("PostgreSQL runs with Redis");
+        Self::to(
+            redis
+                .trim_start_matches("redis://")
+                .trim_end_matches('/')
+                .into(),
+        )
+        .await
+    }
+
     pub fn redis_url(&self) -> String {
         format!("redis://{}", self.addr)
     }

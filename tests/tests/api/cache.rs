@@ -184,13 +184,7 @@ async fn a_value_read_before_a_write_is_not_kept_after_it(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_share_one_load_while_redis_hangs() {
     canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
-        let redis = app
-            .config
-            .redis_url
-            .as_deref()
-            .expect("PostgreSQL runs with Redis");
-        let upstream = redis.trim_start_matches("redis://").trim_end_matches('/');
-        let link = FaultyLink::to(upstream.to_string()).await;
+        let link = FaultyLink::to_redis_of(&app).await;
         let cache = canyu::cache::Cache::redis(&link.redis_url(), "hang:")
             .await
             .unwrap();
@@ -232,13 +226,7 @@ async fn readers_share_one_load_while_redis_hangs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logins_stay_throttled_and_prompt_while_redis_hangs() {
     canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
-        let redis = app
-            .config
-            .redis_url
-            .as_deref()
-            .expect("PostgreSQL runs with Redis");
-        let upstream = redis.trim_start_matches("redis://").trim_end_matches('/');
-        let link = FaultyLink::to(upstream.to_string()).await;
+        let link = FaultyLink::to_redis_of(&app).await;
         let addr = app
             .instance_with(|config| config.redis_url = Some(link.redis_url()))
             .await;

@@ -118,18 +118,7 @@ async fn a_redis_outage_in_a_signup_and_survey_run_fails_nothing_and_loses_nothi
         let (day, survey) = surveyed_crowd(&app, 30).await;
         let id = survey["id"].as_str().unwrap().to_string();
         let event = app.open_event(&day.staff, 10, 1).await;
-        let redis = app
-            .config
-            .redis_url
-            .as_deref()
-            .expect("PostgreSQL runs with Redis");
-        let link = FaultyLink::to(
-            redis
-                .trim_start_matches("redis://")
-                .trim_end_matches('/')
-                .into(),
-        )
-        .await;
+        let link = FaultyLink::to_redis_of(&app).await;
         let instance = app
             .instance_with(|config| config.redis_url = Some(link.redis_url()))
             .await;

@@ -790,18 +790,7 @@ async fn results_stay_exact_while_redis_hangs() {
     canyu_tests::run(Backend::Postgres, |app: TestApp| async move {
         let (day, survey) = surveyed_crowd(&app, 6).await;
         let id = survey["id"].as_str().unwrap().to_string();
-        let redis = app
-            .config
-            .redis_url
-            .as_deref()
-            .expect("PostgreSQL runs with Redis");
-        let link = FaultyLink::to(
-            redis
-                .trim_start_matches("redis://")
-                .trim_end_matches('/')
-                .into(),
-        )
-        .await;
+        let link = FaultyLink::to_redis_of(&app).await;
         let other = app
             .instance_with(|config| config.redis_url = Some(link.redis_url()))
             .await;
