@@ -21,7 +21,11 @@ pub fn init_tracing(default_level: &str) {
         EnvFilter::new(format!("{default_level},poem=warn,sqlx=warn,sea_orm=warn"))
     });
     // A second call (several apps in one test process) keeps the first subscriber.
-    let _ = fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
