@@ -13,6 +13,9 @@ use crate::enums;
 pub struct Config {
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
+    /// The most PostgreSQL connections an instance holds (SQLite always has one). Few beat
+    /// many: a connection past what the server's cores can run only queues inside it.
+    pub database_connections: u32,
     /// `None`: the in-process cache.
     pub redis_url: Option<String>,
     /// Prefix of every cache key, so several installations (or tests) can share one Redis.
@@ -136,6 +139,11 @@ impl Config {
             "use a whole number of days",
         )?;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let database_connections: u32 = parse(
+            "CANYU_DATABASE_CONNECTIONS",
+            lookup("CANYU_DATABASE_CONNECTIONS").unwrap_or_else(|| (2 * cores).max(4).to_string()),
+            "use a whole number of at least 1",
+        )?;
         let password_slots: usize = parse(
             "CANYU_PASSWORD_SLOTS",
             lookup("CANYU_PASSWORD_SLOTS").unwrap_or_else(|| cores.to_string()),
@@ -187,6 +195,7 @@ impl Config {
             password_slots: password_slots.max(1),
             retention: Duration::from_secs(retention_days * 24 * 3600),
             database_url,
+            database_connections: database_connections.max(1),
             redis_url,
             redis_prefix: lookup("CANYU_REDIS_PREFIX").unwrap_or_else(|| "canyu:".into()),
             bind,

@@ -13,7 +13,8 @@ use sea_orm::{
     EntityTrait, PrimaryKeyTrait, QuerySelect,
 };
 
-pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+/// Opens the database at `url`; on PostgreSQL with at most `connections` connections.
+pub async fn connect(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
@@ -33,7 +34,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // A request waits this long for a connection before it gets a 503 to retry: while
         // the server restarts, clients hear so at once rather than hang.
         options
-            .max_connections(20)
+            .max_connections(connections)
             .connect_timeout(Duration::from_secs(2))
             .acquire_timeout(Duration::from_secs(5));
     }

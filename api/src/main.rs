@@ -93,7 +93,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let config = Config::from_env()?;
-            let db = db::connect(&config.database_url).await?;
+            let db = db::connect(&config.database_url, config.database_connections).await?;
             Migrator::up(&db, None)
                 .await
                 .context("cannot migrate the database")?;

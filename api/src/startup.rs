@@ -27,7 +27,7 @@ use tokio::task::JoinHandle;
 
 /// Connects to the database (running pending migrations) and the cache.
 pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
-    let db = db::connect(&config.database_url).await?;
+    let db = db::connect(&config.database_url, config.database_connections).await?;
     Migrator::up(&db, None)
         .await
         .context("cannot migrate the database")?;
