@@ -1,6 +1,6 @@
-# Storage stopped for three seconds under load, against a running instance of the demo
-# (docs/benchmarks.md). The commands given stop and then start Redis or PostgreSQL; 8 clients
-# keep going throughout. Prints, for before, during and after the outage, the answers per
+# Storage stopped for three seconds under load, or the instance itself killed, against a running
+# instance of the demo on PostgreSQL (docs/benchmarks.md). The commands given stop and then start
+# Redis, PostgreSQL or the instance; the clients keep going throughout. Prints, for before, during and after the outage, the answers per
 # second, their p99, and how many were 503 or otherwise not 2xx; then checks that nothing was
 # lost.
 #
@@ -9,11 +9,18 @@
 #             held one and read the calendar. A 503 is retried after its Retry-After. After
 #             the run: every signup stored once, the seats exact, and the survey's figures
 #             (read from Redis) equal to the database's count, with how long that took.
+#   killed:   32 residents each send a comment on the open draft with an Idempotency-Key while
+#             the instance is killed with SIGKILL and started again; each sends again, with the
+#             same key, until answered for good. After the run: every key's comment stored
+#             exactly once, and how many keys found their write done with its answer lost.
 #
-#   python3 docs/faults.py logins|signups BASE DATABASE_URL "STOP" "START"
+#   python3 docs/faults.py logins|signups|killed BASE DATABASE_URL "STOP" "START"
 # e.g. with the instance's Redis on port 6390:
 #   python3 docs/faults.py signups http://127.0.0.1:8282 postgres://postgres@127.0.0.1/canyu_faults \
 #       "redis-cli -p 6390 shutdown nosave" "redis-server --port 6390 --save '' --appendonly no --daemonize yes"
+# or, for an instance started as `canyu serve --demo --bind 127.0.0.1:8282`:
+#   python3 docs/faults.py killed http://127.0.0.1:8282 postgres://postgres@127.0.0.1/canyu_faults \
+#       "pkill -KILL -f 'canyu serve'" "target/release/canyu serve --bind 127.0.0.1:8282 >/dev/null 2>&1 &"
 import json, subprocess, sys, threading, time, urllib.error, urllib.request
 
 scenario, base, db, stop, start = sys.argv[1:6]
@@ -27,10 +34,12 @@ def sql(query):
     return out.stdout.strip()
 
 
-def call(method, path, body=None, token=None):
+def call(method, path, body=None, token=None, key=None):
     headers = {"content-type": "application/json"}
     if token:
         headers["authorization"] = f"Bearer {token}"
+    if key:
+        headers["idempotency-key"] = key
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base + path, data=data, headers=headers, method=method)
     sent = time.time()
@@ -39,18 +48,30 @@ def call(method, path, body=None, token=None):
             status, payload, retry = answer.status, answer.read(), None
     except urllib.error.HTTPError as err:
         status, payload, retry = err.code, err.read(), err.headers.get("retry-after")
+    except (urllib.error.URLError, ConnectionError):  # nobody listening, or the line cut
+        status, payload, retry = 0, b"", None
     with lock:
         answers.append((sent, time.time() - sent, status))
     return status, payload, retry
 
 
-def until_taken(method, path, body, token, deadline):
-    """Sends until 2xx; a 503 is sent again after its Retry-After."""
+def until_taken(method, path, body, token, deadline, key=None):
+    """Sends until answered for good: after a 503, again after its Retry-After; with an
+    Idempotency-Key also after no answer (the instance is down) and while the key is in
+    progress (its first request died with the instance), with the same key."""
     while True:
-        status, payload, retry = call(method, path, body, token)
-        if status != 503 or time.time() > deadline:
+        status, payload, retry = call(method, path, body, token, key)
+        again = status == 503 or key and (status == 0 or status == 409 and code_of(payload) == "idempotency_key_in_progress")
+        if not again or time.time() > deadline:
             return status, payload
         time.sleep(float(retry or 1))
+
+
+def code_of(payload):
+    try:
+        return json.loads(payload).get("code")
+    except ValueError:
+        return None
 
 
 def logins(i, until):
@@ -64,9 +85,19 @@ def logins(i, until):
 
 
 # The signups scenario: residents, an open day taking signups, a held one with an open survey.
-open_day = held_day = survey = None
-outcomes = {"signup": [], "response": []}
+open_day = held_day = survey = decision = None
+outcomes = {"signup": [], "response": [], "comment": []}
 next_resident = iter(range(RESIDENTS))
+
+
+def residents():
+    """Residents fault-1.. with the session tokens fault-token-1.., made in SQL."""
+    sql(f"""
+        INSERT INTO users (id, login, display_name, password_hash, created_at)
+        SELECT gen_random_uuid(), 'fault-' || i, '居民' || i, 'x', now() FROM generate_series(1, {RESIDENTS}) i;
+        INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at)
+        SELECT gen_random_uuid(), u.id, encode(sha256(convert_to('fault-token-' || substr(u.login, 7), 'UTF8')), 'hex'),
+               now(), now() + interval '1 day' FROM users u WHERE u.login LIKE 'fault-%';""")
 
 
 def prepare():
@@ -75,12 +106,8 @@ def prepare():
                    "AND signup_closes_at > now() AND waitlist_seq = 0 ORDER BY starts_at LIMIT 1")
     held_day, survey = sql("SELECT subject_id || '|' || id FROM surveys WHERE subject_kind = 'event' "
                            "AND opens_at <= now() AND closes_at > now() LIMIT 1").split("|")
+    residents()
     sql(f"""
-        INSERT INTO users (id, login, display_name, password_hash, created_at)
-        SELECT gen_random_uuid(), 'fault-' || i, '居民' || i, 'x', now() FROM generate_series(1, {RESIDENTS}) i;
-        INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at)
-        SELECT gen_random_uuid(), u.id, encode(sha256(convert_to('fault-token-' || substr(u.login, 7), 'UTF8')), 'hex'),
-               now(), now() + interval '1 day' FROM users u WHERE u.login LIKE 'fault-%';
         INSERT INTO signups (id, event_id, user_id, party_size, status, checkin_code, checked_in_at,
                              created_at, updated_at)
         SELECT gen_random_uuid(), '{held_day}', u.id, 1, 'confirmed', substr(md5(u.login), 1, 9), now(),
@@ -130,11 +157,46 @@ def check_signups(restarted):
           f"{time.time() - restarted:.1f} s after the outage ended")
 
 
+# The killed scenario: residents commenting on the open draft, each comment with its own key.
+COMMENT = "SIGKILL run, comment "
+
+
+def comments(i, until):
+    for n in next_resident:
+        if time.time() > until:
+            return
+        key = f"killed-{n}"
+        body = {"body": COMMENT + key, "name_consent": False}
+        status, payload = until_taken("POST", f"/api/v1/decisions/{decision}/comments", body,
+                                      f"fault-token-{n + 1}", until + 120, key)
+        with lock:
+            outcomes["comment"].append((key, status, code_of(payload) if status != 201 else None))
+
+
+def check_comments():
+    sent = outcomes["comment"]
+    created = sum(1 for _, status, _ in sent if status == 201)
+    completed = sum(1 for _, _, code in sent if code == "idempotency_key_completed")
+    other = sorted(set((status, code) for _, status, code in sent
+                       if status != 201 and code != "idempotency_key_completed"))
+    stored, keys, most = sql(f"SELECT count(*) || '|' || count(DISTINCT body) || '|' || "
+                             f"coalesce(max(n), 0) FROM (SELECT body, count(*) n FROM comments "
+                             f"WHERE body LIKE '{COMMENT}%' GROUP BY body) c").split("|")
+    print(f"\ncomments: {len(sent)} keys sent; {created} answered 201, {completed} found done with "
+          f"the answer lost (409 idempotency_key_completed), other final answers: {other}")
+    print(f"stored: {stored} comments for {keys} keys, at most {most} for one key")
+
+
 if scenario == "signups":
     prepare()
+elif scenario == "killed":
+    CLIENTS = 32
+    decision = sql("SELECT id FROM decisions WHERE stage = 'consultation_open' "
+                   "AND consultation_opens_at <= now() AND consultation_closes_at > now() LIMIT 1")
+    residents()
 began = time.time()
 until = began + BEFORE + OUTAGE + AFTER
-client = logins if scenario == "logins" else signups
+client = {"logins": logins, "signups": signups, "killed": comments}[scenario]
 threads = [threading.Thread(target=client, args=(i, until)) for i in range(CLIENTS)]
 for t in threads:
     t.start()
@@ -157,3 +219,5 @@ for label, lo, hi in [("before", began, stopped), ("outage", stopped, restarted)
     print(f"| {label} | {len(phase) / (hi - lo):,.0f} | {p99:.0f} | {unavailable} | {failed} |")
 if scenario == "signups":
     check_signups(restarted)
+elif scenario == "killed":
+    check_comments()

@@ -35,6 +35,7 @@ pub mod passwords;
 pub mod personal_data;
 pub mod privacy;
 pub mod public_reads;
+pub mod recent;
 pub mod reports;
 pub mod startup;
 pub mod state;

@@ -18,12 +18,18 @@ use crate::{
     contract, db, limits, openapi, ops,
     passwords::Passwords,
     public_reads::{self, PublicReads},
+    recent::Recent,
     state::AppState,
     telemetry,
     telemetry::Metrics,
     web, worker,
 };
 use tokio::task::JoinHandle;
+
+/// How many open days an instance keeps for signups, and how long: the statement that takes
+/// a place verifies what it was checked on, so the bounds are on memory, not on correctness.
+const OPEN_DAYS_KEPT: usize = 64;
+const OPEN_DAYS_FRESH_FOR: Duration = Duration::from_secs(10);
 
 /// Connects to the database (running pending migrations) and the cache.
 pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
@@ -46,6 +52,7 @@ pub async fn connect(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
         public_reads,
+        open_days: Arc::new(Recent::new(OPEN_DAYS_KEPT, OPEN_DAYS_FRESH_FOR)),
     })
 }
 

@@ -1,10 +1,12 @@
 use std::sync::Arc;
 
+use entity::event;
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
 use crate::{
     cache::Cache, clock::Clock, config::Config, passwords::Passwords, public_reads::PublicReads,
-    telemetry::Metrics,
+    recent::Recent, telemetry::Metrics,
 };
 
 /// What every request handler shares. Cheap to clone.
@@ -19,4 +21,7 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     /// Anonymous answers kept for the public reads; every write makes them stale.
     pub public_reads: PublicReads,
+    /// Open days as a signup last read them, to check the admission rules on: the statement
+    /// that takes the place verifies the facts they were checked on still hold.
+    pub open_days: Arc<Recent<Uuid, Arc<event::Model>>>,
 }

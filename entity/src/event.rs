@@ -24,6 +24,8 @@ pub struct Model {
     pub seats_taken: i32,
     /// The last queue number given to a waitlisted signup.
     pub waitlist_seq: i32,
+    /// How many are waitlisted now: kept by triggers on `signups`, never written here.
+    pub waitlist_length: i32,
     /// The most people one signup may bring, the resident included.
     pub max_party_size: i32,
     pub signup_opens_at: DateTimeUtc,

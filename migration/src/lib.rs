@@ -14,6 +14,7 @@ mod m20261129_000004_meeting_outcomes;
 mod m20261207_000001_self_service;
 mod m20261207_000002_idempotent_commit;
 mod m20261207_000003_take_place;
+mod m20261207_000004_waitlist_length;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_self_service::Migration),
             Box::new(m20261207_000002_idempotent_commit::Migration),
             Box::new(m20261207_000003_take_place::Migration),
+            Box::new(m20261207_000004_waitlist_length::Migration),
         ]
     }
 }

@@ -16,7 +16,8 @@ use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const TAKE_PLACE: &str = r"
+/// Replaced by `m20261207_000004_waitlist_length`, whose `down` brings it back.
+pub(crate) const TAKE_PLACE: &str = r"
 CREATE OR REPLACE FUNCTION canyu_take_place(
     p_event uuid, p_signup uuid, p_user uuid, p_party integer, p_code text, p_now timestamptz,
     p_status text, p_opens timestamptz, p_closes timestamptz, p_max_party integer,

@@ -1,12 +1,10 @@
 //! The rules of events: who creates and changes them, what the public sees.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::{department, event, signup};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -109,6 +107,7 @@ pub async fn create(state: &AppState, session: &Session, form: NewEvent) -> Resu
         capacity: Set(form.capacity),
         seats_taken: Set(0),
         waitlist_seq: Set(0),
+        waitlist_length: Set(0),
         max_party_size: Set(form.max_party_size),
         signup_opens_at: Set(form.signup_opens_at),
         signup_closes_at: Set(form.signup_closes_at),
@@ -206,10 +205,9 @@ pub async fn list(
     }
     if filter.has_seats {
         // `Seats::open_to_newcomers` in SQL: a seat free and nobody waiting for it.
-        let event_id = Expr::col((event::Entity, event::Column::Id));
         select = select
             .filter(Expr::col(event::Column::SeatsTaken).lt(Expr::col(event::Column::Capacity)))
-            .filter(Expr::exists(signups::waiting_for(event_id)).not())
+            .filter(event::Column::WaitlistLength.eq(0))
             .filter(event::Column::Status.eq(name(EventStatus::Published)));
     }
     let rows = page
@@ -217,15 +215,11 @@ pub async fn list(
         .all(&state.db)
         .await?;
     let departments = Directory::load(&state.db).await?;
-    let waitlists = waitlist_lengths(&state.db, rows.iter().map(|e| e.id).collect()).await?;
     let now = state.clock.now();
     page.page(
         rows,
         |e| (e.starts_at, e.id),
-        |e| {
-            let waiting = waitlists.get(&e.id).copied().unwrap_or(0);
-            view(e, &departments, waiting, now)
-        },
+        |e| view(e, &departments, now),
     )
 }
 
@@ -237,17 +231,7 @@ pub async fn get(state: &AppState, session: Option<&Session>, id: Uuid) -> Resul
     {
         return Err(Error::NotFound("event"));
     }
-    let waiting = waitlist_lengths(&state.db, vec![id])
-        .await?
-        .get(&id)
-        .copied()
-        .unwrap_or(0);
-    view(
-        found,
-        &Directory::load(&state.db).await?,
-        waiting,
-        state.clock.now(),
-    )
+    view(found, &Directory::load(&state.db).await?, state.clock.now())
 }
 
 /// A published open day as an iCalendar file (RFC 5545), for "add to calendar": where, when,
@@ -443,31 +427,9 @@ pub(super) async fn load_locked(txn: &DatabaseTransaction, id: Uuid) -> Result<e
     db::find_locked::<event::Entity>(txn, id, "event").await
 }
 
-/// How many wait for each of `ids`, in one grouped query.
-async fn waitlist_lengths(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, u64>> {
-    let counts: Vec<(Uuid, i64)> = signup::Entity::find()
-        .select_only()
-        .column(signup::Column::EventId)
-        .column_as(signup::Column::Id.count(), "waiting")
-        .filter(signup::Column::EventId.is_in(ids))
-        .filter(signup::Column::Status.eq(name(SignupStatus::Waitlisted)))
-        .group_by(signup::Column::EventId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(counts
-        .into_iter()
-        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
-        .collect())
-}
-
-fn view(
-    e: event::Model,
-    departments: &Directory,
-    waitlist_length: u64,
-    now: DateTime<Utc>,
-) -> Result<Event> {
+fn view(e: event::Model, departments: &Directory, now: DateTime<Utc>) -> Result<Event> {
     let status = parse(&e.status)?;
+    let waitlist_length = signups::count(e.waitlist_length);
     Ok(Event {
         id: e.id,
         host: departments.get(e.host_department_id),

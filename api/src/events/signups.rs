@@ -7,10 +7,9 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Duration, Utc};
 use entity::{event, signup, user};
 use sea_orm::{
-    sea_query::{Expr, Query, SelectStatement, SimpleExpr},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set, Statement, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -64,17 +63,30 @@ pub async fn sign_up(
     party_size: i32,
 ) -> Result<Signup> {
     let now = state.clock.now();
+    let mut kept = state.open_days.get(&event_id);
     loop {
-        // The rules are checked on the event as read; the place is taken only if what they
-        // were checked on is unchanged (a closing or a cancellation in between: read again).
-        let found = load(&state.db, event_id).await?;
-        rules::admit(
+        // The rules are checked on the event as this instance last read it; the place is
+        // taken only if what they were checked on still holds (otherwise: read it again), and
+        // a refusal is only ever said on the event as read now.
+        let (found, read_now) = match kept.take() {
+            Some(found) => (found, false),
+            None => {
+                let found = Arc::new(load(&state.db, event_id).await?);
+                state.open_days.keep(event_id, found.clone());
+                (found, true)
+            }
+        };
+        let admitted = rules::admit(
             parse::<EventStatus>(&found.status)?,
             signup_window(&found),
             now,
             party_size,
             found.max_party_size,
-        )?;
+        );
+        if admitted.is_err() && !read_now {
+            continue;
+        }
+        admitted?;
         let place = Place {
             signup_id: Uuid::now_v7(),
             user_id: session.user_id,
@@ -82,9 +94,15 @@ pub async fn sign_up(
             checkin_code: codes::new_code(),
             now,
         };
-        if let Some(created) = take_place(&state.db, &found, &place).await? {
-            return view(&state.db, created, &found).await;
+        if let Some(taken) = take_place(&state.db, &found, &place).await? {
+            return answer(
+                taken.signup,
+                taken.event_title,
+                taken.event_starts_at,
+                taken.waitlist_position,
+            );
         }
+        state.open_days.forget(&event_id);
     }
 }
 
@@ -97,6 +115,15 @@ struct Place {
     now: DateTime<Utc>,
 }
 
+/// A place taken, with what its answer shows as read under the event's lock.
+struct Taken {
+    signup: signup::Model,
+    /// The newcomer's place in line (it is last), when waitlisted.
+    waitlist_position: Option<u64>,
+    event_title: String,
+    event_starts_at: DateTime<Utc>,
+}
+
 /// Takes a seat for `place` if one is free and nobody waits, otherwise the next place in
 /// line, under the event's row lock, and stores the signup; nothing (`None`) when the facts
 /// the admission rules were checked on (`admitted_on`) have changed meanwhile, or when the
@@ -107,7 +134,7 @@ async fn take_place(
     db: &DatabaseConnection,
     admitted_on: &event::Model,
     place: &Place,
-) -> Result<Option<signup::Model>> {
+) -> Result<Option<Taken>> {
     let refused = |err: DbErr| {
         if CHECKIN_CODE_TAKEN.is_violated_by(&err) {
             Ok(None)
@@ -121,7 +148,8 @@ async fn take_place(
         let taken = match db
             .query_one(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT taken_status, taken_queue_number \
+                "SELECT taken_status, taken_queue_number, waitlist_position, event_title, \
+                 event_starts_at \
                  FROM canyu_take_place($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 [
                     e.id.into(),
@@ -146,33 +174,38 @@ async fn take_place(
         let Some(row) = taken else {
             return Ok(None);
         };
-        return Ok(Some(place.signup(
-            e.id,
-            row.try_get("", "taken_status")?,
-            row.try_get("", "taken_queue_number")?,
-        )));
+        let position: Option<i32> = row.try_get("", "waitlist_position")?;
+        return Ok(Some(Taken {
+            signup: place.signup(
+                e.id,
+                row.try_get("", "taken_status")?,
+                row.try_get("", "taken_queue_number")?,
+            ),
+            waitlist_position: position.map(count),
+            event_title: row.try_get("", "event_title")?,
+            event_starts_at: row.try_get("", "event_starts_at")?,
+        }));
     }
     let txn = db.begin().await?;
     let current = event::Entity::find_by_id(e.id)
         .lock_exclusive()
         .one(&txn)
         .await?;
-    let unchanged = current.is_some_and(|c| {
+    let Some(current) = current.filter(|c| {
         (
-            c.status,
+            &c.status,
             c.signup_opens_at,
             c.signup_closes_at,
             c.max_party_size,
         ) == (
-            e.status.clone(),
+            &e.status,
             e.signup_opens_at,
             e.signup_closes_at,
             e.max_party_size,
         )
-    });
-    if !unchanged {
+    }) else {
         return Ok(None);
-    }
+    };
     let (status, queue_number) = if take_seats(&txn, e.id, place.party_size, true).await? {
         (name(SignupStatus::Confirmed), None)
     } else {
@@ -190,9 +223,18 @@ async fn take_place(
         Ok(created) => created,
         Err(err) => return refused(err),
     };
+    let waitlist_position = match queue_number {
+        Some(_) => Some(count(load(&txn, e.id).await?.waitlist_length)),
+        None => None,
+    };
     idempotency::record_in(&txn, place.now).await?;
     txn.commit().await?;
-    Ok(Some(created))
+    Ok(Some(Taken {
+        signup: created,
+        waitlist_position,
+        event_title: current.title,
+        event_starts_at: current.starts_at,
+    }))
 }
 
 impl Place {
@@ -232,18 +274,6 @@ async fn next_queue_number(txn: &DatabaseTransaction, event_id: Uuid) -> Result<
         .ok_or(Error::NotFound("event"))
 }
 
-/// The signups waiting for a seat of `event`: an id, or the outer query's event column.
-pub(super) fn waiting_for(event: impl Into<SimpleExpr>) -> SelectStatement {
-    Query::select()
-        .expr(Expr::val(1))
-        .from(signup::Entity)
-        .and_where(Expr::col((signup::Entity, signup::Column::EventId)).eq(event.into()))
-        .and_where(
-            Expr::col((signup::Entity, signup::Column::Status)).eq(name(SignupStatus::Waitlisted)),
-        )
-        .to_owned()
-}
-
 /// Takes `n` seats if they are free (and, with `respect_waitlist`, nobody is waiting): the SQL
 /// form of `Seats::fits` and `Seats::admits_newcomer`, atomic under concurrent writers.
 async fn take_seats(
@@ -263,7 +293,7 @@ async fn take_seats(
                 .lte(Expr::col(event::Column::Capacity)),
         );
     if respect_waitlist {
-        update = update.filter(Expr::exists(waiting_for(event_id)).not());
+        update = update.filter(event::Column::WaitlistLength.eq(0));
     }
     Ok(update.exec(txn).await?.rows_affected == 1)
 }
@@ -634,8 +664,7 @@ impl AttendeeLookup {
 
 /// The signup as its owner sees it.
 async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model) -> Result<Signup> {
-    let status = parse(&s.status)?;
-    let waitlist_position = match status {
+    let waitlist_position = match parse(&s.status)? {
         SignupStatus::Waitlisted => Some(
             signup::Entity::find()
                 .filter(signup::Column::EventId.eq(s.event_id))
@@ -646,11 +675,22 @@ async fn view(db: &impl ConnectionTrait, s: signup::Model, event: &event::Model)
         ),
         _ => None,
     };
+    answer(s, event.title.clone(), event.starts_at, waitlist_position)
+}
+
+/// The signup as its owner sees it, from what was read of its event and of the line.
+fn answer(
+    s: signup::Model,
+    event_title: String,
+    event_starts_at: DateTime<Utc>,
+    waitlist_position: Option<u64>,
+) -> Result<Signup> {
+    let status = parse(&s.status)?;
     Ok(Signup {
         id: s.id,
         event_id: s.event_id,
-        event_title: event.title.clone(),
-        event_starts_at: event.starts_at.into(),
+        event_title,
+        event_starts_at: event_starts_at.into(),
         party_size: s.party_size,
         status,
         waitlist_position,
@@ -791,6 +831,11 @@ pub async fn erase_personal_data(state: &AppState, retention: Duration) -> Resul
             erased += 1;
         }
     }
+}
+
+/// A count kept in an `integer` column (never below zero).
+pub(super) fn count(n: i32) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }
 
 pub(super) fn signup_window(event: &event::Model) -> SignupWindow {

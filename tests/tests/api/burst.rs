@@ -130,6 +130,17 @@ async fn burst(app: TestApp, second: Option<SocketAddr>) {
         i64::from(SEATS),
         "never more seats held than the capacity"
     );
+    let waiting = list.iter().filter(|s| s["status"] == "waitlisted").count();
+    assert_eq!(waiting, RESIDENTS - SEATS as usize - 10);
+    let shown = expect_status(
+        app.get(&format!("/events/{event}")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        shown["waitlist_length"], waiting as u64,
+        "the line's length follows the offers"
+    );
 }
 
 /// Every signup of `event` as its staff see them, page after page of 100, each once.

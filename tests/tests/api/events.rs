@@ -19,6 +19,7 @@ on_every_backend!(
     an_expired_offer_passes_to_the_next_person,
     capacity_cannot_drop_below_the_seats_taken,
     signups_are_taken_only_while_the_window_is_open,
+    the_next_signup_sees_a_window_just_closed_or_reopened,
     cancelling_an_event_notifies_everyone_signed_up,
     check_in_happens_once_and_only_at_its_event,
     offline_scans_apply_once,
@@ -393,6 +394,36 @@ async fn an_expired_offer_passes_to_the_next_person(app: TestApp) {
         "signup_closed",
     )
     .await;
+}
+
+/// An instance keeps the open day it last admitted someone to; a change by its staff counts
+/// from the very next signup, whether it closes the window or opens it again.
+async fn the_next_signup_sees_a_window_just_closed_or_reopened(app: TestApp) {
+    let admin = app.admin().await;
+    let (staff, _) = app.staff(&admin, "cyzx").await;
+    let id = app.open_event(&staff, 5, 1).await;
+    let people = app.crowd(3).await;
+    signed_up(&app, &people[0], &id).await;
+    let path = format!("/events/{id}");
+    let closes_at =
+        |at: chrono::DateTime<chrono::Utc>| json!({"signup_closes_at": at.to_rfc3339()});
+    let closed = closes_at(app.clock.now() - Duration::minutes(1));
+    let patched = app
+        .send(Method::PATCH, &path, Some(&staff.token), closed)
+        .await;
+    expect_status(patched, StatusCode::OK).await;
+    expect_problem(
+        sign_up(&app, &people[1], &id, 1).await,
+        StatusCode::CONFLICT,
+        "signup_closed",
+    )
+    .await;
+    let reopened = closes_at(app.clock.now() + Duration::days(1));
+    let patched = app
+        .send(Method::PATCH, &path, Some(&staff.token), reopened)
+        .await;
+    expect_status(patched, StatusCode::OK).await;
+    expect_status(sign_up(&app, &people[2], &id, 1).await, StatusCode::CREATED).await;
 }
 
 async fn capacity_cannot_drop_below_the_seats_taken(app: TestApp) {
