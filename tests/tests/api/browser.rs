@@ -191,8 +191,13 @@ async fn a_resident_signs_up_for_an_open_day_and_staff_check_them_in() {
             .click(&format!("a.event-link[data-id=\"{event}\"]"))
             .await;
         browser.find("[data-page=event]").await;
+        browser
+            .wait_for_text("#event-seats", "剩余 10 个名额")
+            .await;
         browser.click("#signup-submit").await;
         browser.wait_for_text("#signup-result", "确认").await;
+        // The seats line counts the new signup too, not only the receipt.
+        browser.wait_for_text("#event-seats", "剩余 9 个名额").await;
 
         browser
             .client

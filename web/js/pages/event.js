@@ -101,6 +101,11 @@ function signupForm(e) {
     form.hidden = true;
     flash(() => t(signup.status === 'waitlisted' ? 'flash.signed_up_waitlisted' : 'flash.signed_up'), 'success');
     result.focus();
+    // The seats line above was read before this signup: read it again. Should that fail,
+    // the receipt still says where the person stands.
+    fetchEvent(e.id).then((fresh) => {
+      document.getElementById('event-seats')?.replaceChildren(seatsText(fresh) ?? '');
+    }, () => {});
   });
   return [result, form];
 }
