@@ -56,20 +56,23 @@ impl Passwords {
         .await
     }
 
-    /// Checks `password` against `stored`; with `None` (no such account) it checks against a
-    /// dummy hash, so a wrong login takes as long as a wrong password.
+    /// Checks `password` against `stored`. With `None` (no such account), or with a stored
+    /// value that is no hash (`!`: an account that has no password), it checks against a
+    /// dummy hash and answers no match, so a wrong login takes as long as a wrong password.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool> {
         self.run(move |memory| {
-            let stored = stored.as_deref().unwrap_or_else(|| dummy_hash());
             let unreadable = |err| anyhow::anyhow!("stored password hash is unreadable: {err}");
-            let parsed = PasswordHash::new(stored).map_err(unreadable)?;
+            let (parsed, usable) = match stored.as_deref().map(PasswordHash::new) {
+                Some(Ok(parsed)) => (parsed, true),
+                _ => (PasswordHash::new(dummy_hash()).map_err(unreadable)?, false),
+            };
             let params = Params::try_from(&parsed).map_err(unreadable)?;
             let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
                 return Err(anyhow::anyhow!("stored password hash has no salt or hash").into());
             };
             // `Output` compares in constant time.
             let matches = compute(&password, &salt, params, memory)? == expected;
-            Ok(matches && stored != dummy_hash())
+            Ok(matches && usable && stored.as_deref() != Some(dummy_hash()))
         })
         .await
     }
@@ -234,6 +237,11 @@ mod tests {
             .unwrap());
         assert!(!passwords
             .verify("correct horse".into(), None)
+            .await
+            .unwrap());
+        // An account without a password ("!") matches nothing, and is no error.
+        assert!(!passwords
+            .verify("!".into(), Some("!".into()))
             .await
             .unwrap());
         // A hash made by the crate's own hasher (as stored before) still verifies.

@@ -1,7 +1,9 @@
 //! The demo district loads into an empty database once, and never into someone's data.
 
 use canyu::demo;
-use canyu_tests::{assert_instants_in_seconds, expect_status, on_every_backend, TestApp};
+use canyu_tests::{
+    assert_instants_in_seconds, expect_problem, expect_status, on_every_backend, TestApp,
+};
 use reqwest::StatusCode;
 
 on_every_backend!(
@@ -48,6 +50,14 @@ async fn demo_loads_once_and_its_logins_work(app: TestApp) {
         .await;
         assert_eq!(session["user"]["display_name"], person.display_name);
     }
+    // The representatives of the 2021 draw have accounts without a password: refused like a
+    // wrong password, whatever is sent.
+    expect_problem(
+        app.login("13700000009", "any password at all").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
     let catalog = expect_status(
         app.get("/decisions?year=2021").send().await.unwrap(),
         StatusCode::OK,
